@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "logstream",
+    products: [
+        .executable(name: "logstream", targets: ["logstream"]),
+    ],
+    dependencies: [
+        // TOML is the configuration file format; TOMLKit wraps the toml++ reference parser.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            providers: [.apt(["libcurl4-openssl-dev", "zlib1g-dev"])]
+        ),
+        .target(
+            name: "Engine",
+            dependencies: ["CCurl", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(name: "Commands", dependencies: ["Engine"]),
+        .executableTarget(name: "logstream", dependencies: ["Commands"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Engine"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Engine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,39 @@
+import Engine
+
+/// `logstream backfill`: copy a time range of every group, then print what landed.
+enum BackfillCommand {
+    static func run(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
+        let settings = try CLI.settings(invocation, environment: environment)
+        let range = try TimeRangeOptions.range(invocation, defaultDays: settings.backfillDays)
+        let engine = Engine(settings: settings, environment: environment)
+        let reports = try await engine.backfill(range: range)
+        if invocation.has("json") {
+            Output.print(ReportFormatter.json(reports, range: range))
+        } else {
+            Output.print(ReportFormatter.table(reports, range: range))
+        }
+        return reports.contains { $0.error != nil } ? 1 : 0
+    }
+}
+
+/// `--days`, `--since` and `--until` to a time range, validated.
+enum TimeRangeOptions {
+    static func range(_ invocation: Invocation, defaultDays: Int, now: EpochMillis = WallClock.nowMillis()) throws -> TimeRange {
+        func time(_ option: String) throws -> EpochMillis? {
+            guard let text = invocation.value(option) else { return nil }
+            guard let value = TimeExpression.parse(text, now: now) else {
+                throw UsageError(message: "invalid --\(option) '\(text)': use RFC 3339 (2024-05-01T00:00:00Z or 2024-05-01) or an age such as 36h or 7d", commandPath: invocation.path)
+            }
+            return value
+        }
+        if invocation.value("days") != nil && invocation.value("since") != nil {
+            throw UsageError(message: "--days and --since both set the start of the range; use one", commandPath: invocation.path)
+        }
+        let end = try time("until") ?? now
+        let start = try time("since") ?? (end - EpochMillis(defaultDays) * WallClock.millisPerDay)
+        guard start < end else {
+            throw UsageError(message: "the range is empty: start \(Timestamp.format(start)) is not before end \(Timestamp.format(end))", commandPath: invocation.path)
+        }
+        return TimeRange(start: start, end: end)
+    }
+}

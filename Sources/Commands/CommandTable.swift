@@ -1,0 +1,96 @@
+import Engine
+
+/// The whole command line as data. Parsing, `--help`, the man page and the shell
+/// completions are all produced from this one table.
+public enum CommandTable {
+    public static let version = "0.1.0"
+
+    public static let globalOptions: [OptionSpec] = [
+        OptionSpec("config", value: "FILE", "Read settings from this TOML file (default: $LOGSTREAM_CONFIG, then ~/.config/logstream/config.toml)", completion: .file),
+        OptionSpec("log-level", value: "LEVEL", "Least severe log lines to print: debug, info, warn or error (default: info)",
+                   completion: .choices(LogLevel.allCases.map(\.name))),
+        OptionSpec("log-format", value: "FORMAT", "Log lines as key=value text or one JSON object per line (default: text)",
+                   completion: .choices(LogFormat.allCases.map(\.rawValue))),
+        OptionSpec("help", short: "h", "Show help for the command and exit"),
+    ]
+
+    static let cloudWatchOptions: [OptionSpec] = [
+        .setting("groups", "LOG_GROUPS"),
+        .setting("region", "AWS_REGION"),
+    ]
+
+    static let elasticsearchOptions: [OptionSpec] = [
+        .setting("es-host", "ES_HOST"),
+        .setting("index-prefix", "INDEX_PREFIX"),
+    ]
+
+    static let throughputOptions: [OptionSpec] = [
+        .setting("batch-size", "BATCH_SIZE"),
+        .setting("max-in-flight", "MAX_IN_FLIGHT"),
+    ]
+
+    static let checkpointOption = OptionSpec.setting("checkpoint-path", "CHECKPOINT_PATH", completion: .file)
+
+    static let rangeOptions: [OptionSpec] = [
+        OptionSpec("days", value: "N", "Cover the last N days, ending now", setting: "BACKFILL_DAYS"),
+        OptionSpec("since", value: "TIME", "Start of the range: RFC 3339 (2024-05-01T00:00:00Z, 2024-05-01) or an age (36h, 7d)"),
+        OptionSpec("until", value: "TIME", "End of the range, same forms as --since (default: now)"),
+    ]
+
+    static let json = OptionSpec("json", "Print the result as JSON on stdout")
+    static let dryRun = OptionSpec("dry-run", "Show what would be done without changing anything")
+
+    public static let root = CommandSpec(
+        "logstream",
+        summary: "copy CloudWatch Logs into Elasticsearch and keep the copy complete",
+        details: "Settings come from the environment and an optional config.toml; options on the command line win over both.",
+        options: [OptionSpec("version", short: "V", "Print the version and exit")],
+        subcommands: [
+            CommandSpec(
+                "tail", summary: "ship everything newer than the checkpoints, then exit (or keep going with --follow)",
+                options: [OptionSpec("follow", short: "f", "Run as a daemon: tail continuously with backfill, reconciliation, healing and refresh tuning in the background")]
+                    + cloudWatchOptions + elasticsearchOptions + throughputOptions + [checkpointOption],
+                examples: ["logstream tail --follow"]),
+            CommandSpec(
+                "backfill", summary: "copy history from CloudWatch into Elasticsearch",
+                details: "Copies every event of the range for each group, newest day first. Ranges already shipped (see the checkpoint file) are skipped, so an interrupted backfill resumes where it stopped; re-copying is harmless because documents are created by id.",
+                options: rangeOptions + [json, OptionSpec("quiet", short: "q", "Print only errors and the final summary")]
+                    + cloudWatchOptions + elasticsearchOptions + throughputOptions + [checkpointOption],
+                examples: ["logstream backfill --days 7", "logstream backfill --since 2024-05-01 --until 2024-05-08 --groups /aws/lambda/api"]),
+            CommandSpec(
+                "reconcile", summary: "compare CloudWatch and Elasticsearch per time window and repair what differs",
+                options: rangeOptions + [dryRun, json, OptionSpec("delete-extras", "Delete documents CloudWatch does not have (only where its retention still covers the window)")]
+                    + cloudWatchOptions + elasticsearchOptions + [checkpointOption],
+                examples: ["logstream reconcile --days 7 --json"]),
+            CommandSpec(
+                "heal", summary: "repair mapping conflicts without losing documents",
+                options: [dryRun, json] + cloudWatchOptions + elasticsearchOptions,
+                examples: ["logstream heal --dry-run"]),
+            CommandSpec(
+                "refresh-tune", summary: "set refresh_interval of hot and cold indices",
+                options: [dryRun] + elasticsearchOptions,
+                examples: ["logstream refresh-tune --dry-run"]),
+            CommandSpec(
+                "checkpoint", summary: "inspect or change the checkpoint file",
+                options: [checkpointOption],
+                subcommands: [
+                    CommandSpec("show", summary: "print the checkpoints", options: [json, checkpointOption]),
+                    CommandSpec("set", summary: "move a group's checkpoint to a time", options: [checkpointOption],
+                                arguments: [ArgumentSpec("GROUP", "log group"), ArgumentSpec("TIME", "RFC 3339 time or an age such as 2d")]),
+                    CommandSpec("reset", summary: "forget all checkpoints (or one group's)", options: [OptionSpec("yes", short: "y", "Do not ask for confirmation"), checkpointOption],
+                                arguments: [ArgumentSpec("GROUP", "only this log group", optional: true)]),
+                    CommandSpec("verify", summary: "check the checkpoint file's integrity", options: [checkpointOption]),
+                ]),
+            CommandSpec(
+                "completions", summary: "print a shell completion script",
+                arguments: [ArgumentSpec("SHELL", "bash, zsh or fish (or man for the manual page)")],
+                examples: ["logstream completions bash > /etc/bash_completion.d/logstream"]),
+        ])
+
+    public static let exitCodes: [(Int32, String)] = [
+        (0, "success"),
+        (1, "runtime failure (unreachable service, rejected credentials, I/O error)"),
+        (2, "usage or configuration error; the message names the option or setting"),
+        (3, "the command ran, but discrepancies or conflicts remain (reconcile, heal)"),
+    ]
+}

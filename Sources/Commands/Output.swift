@@ -1,0 +1,25 @@
+import Glibc
+
+/// Writes to stdout (results) and stderr (messages) without buffering surprises.
+enum Output {
+    static func print(_ text: String, terminator: String = "\n") {
+        write(1, text + terminator)
+    }
+
+    static func error(_ text: String) {
+        write(2, text + "\n")
+    }
+
+    private static func write(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written <= 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+}

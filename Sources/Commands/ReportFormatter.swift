@@ -1,0 +1,47 @@
+import Engine
+
+/// Per-group results as a table for people or JSON for scripts.
+enum ReportFormatter {
+    static func table(_ reports: [GroupReport], range: TimeRange) -> String {
+        let headers = ["GROUP", "INDEX", "READ", "CREATED", "ALREADY", "DEAD-LETTER", "STATUS"]
+        let rows = reports.map { report in
+            [report.group, report.index, String(report.eventsRead), String(report.outcome.created), String(report.outcome.duplicates),
+             String(report.outcome.deadLettered), report.error == nil ? "ok" : "failed: \(report.error!)"]
+        }
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (column, cell) in row.enumerated() where column < headers.count - 1 {
+                widths[column] = max(widths[column], cell.count)
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                column == cells.count - 1 ? cell : cell.padding(widths[column] + 2)
+            }.joined()
+        }
+        var out = "range \(range)\n" + line(headers) + "\n"
+        for row in rows { out += line(row) + "\n" }
+        return String(out.dropLast())
+    }
+
+    static func json(_ reports: [GroupReport], range: TimeRange) -> String {
+        let groups: [JSONValue] = reports.map { report in
+            var members: [JSONMember] = [
+                JSONMember("group", .string(report.group)),
+                JSONMember("index", .string(report.index)),
+                JSONMember("read", .int(report.eventsRead)),
+                JSONMember("created", .int(report.outcome.created)),
+                JSONMember("already_present", .int(report.outcome.duplicates)),
+                JSONMember("dead_lettered", .int(report.outcome.deadLettered)),
+                JSONMember("ok", .bool(report.error == nil)),
+            ]
+            if let error = report.error { members.append(JSONMember("error", .string(error))) }
+            return .object(members)
+        }
+        let document: JSONValue = [
+            "range": ["start": .string(Timestamp.format(range.start)), "end": .string(Timestamp.format(range.end))],
+            "groups": .array(groups),
+        ]
+        return document.serializedString
+    }
+}

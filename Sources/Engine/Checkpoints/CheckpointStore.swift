@@ -1,0 +1,27 @@
+/// The checkpoint file, shared by every task of the process. Every change is written
+/// through atomically before the call returns, so a crash never loses an acknowledged step.
+public actor CheckpointStore {
+    public let path: String
+    private(set) public var state: CheckpointState
+
+    public init(path: String) throws {
+        self.path = path
+        if let bytes = try FileIO.read(path: path) {
+            state = try CheckpointState.decode(bytes, path: path)
+        } else {
+            state = CheckpointState()
+        }
+    }
+
+    public func shipped(_ group: String) -> IntervalSet {
+        state.groups[group]?.shipped ?? IntervalSet()
+    }
+
+    /// Records that every event of `group` in `range` is acknowledged by Elasticsearch.
+    public func markShipped(_ group: String, _ range: TimeRange) throws {
+        var entry = state.groups[group] ?? CheckpointState.Group()
+        entry.shipped.insert(range)
+        state.groups[group] = entry
+        try FileIO.replaceAtomically(path: path, with: state.encoded())
+    }
+}

@@ -1,0 +1,96 @@
+/// Signed JSON 1.1 calls to the CloudWatch Logs API, with retries on throttling and
+/// transient failures, and one clear error for everything permanent.
+public final class CloudWatchLogsClient: Sendable {
+    let transport: HTTPTransport
+    let endpoint: String
+    let region: String
+    let credentials: CredentialsProvider
+    let timeoutSeconds: Double
+    let backoff: Backoff
+    let maxAttempts: Int
+
+    public init(
+        transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
+        timeoutSeconds: Double, backoff: Backoff, maxAttempts: Int = 10
+    ) {
+        self.transport = transport
+        self.endpoint = endpoint
+        self.region = region
+        self.credentials = credentials
+        self.timeoutSeconds = timeoutSeconds
+        self.backoff = backoff
+        self.maxAttempts = maxAttempts
+    }
+
+    /// Calls `operation` until it succeeds, fails permanently, or runs out of attempts.
+    public func call(_ operation: String, _ body: JSONValue, logGroup: String? = nil) async throws -> JSONValue {
+        var attempt = 0
+        while true {
+            do {
+                return try await callOnce(operation, body, logGroup: logGroup)
+            } catch let error as CloudWatchError where error.isRetryable && attempt + 1 < maxAttempts {
+                Log.warn("cloudwatch call failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("code", error.code), ("attempt", attempt + 1))
+            } catch let error as HTTPTransportError where attempt + 1 < maxAttempts {
+                Log.warn("cloudwatch request failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("error", error.message), ("attempt", attempt + 1))
+            }
+            try await backoff.sleep(attempt: attempt)
+            attempt += 1
+        }
+    }
+
+    func callOnce(_ operation: String, _ body: JSONValue, logGroup: String?) async throws -> JSONValue {
+        let signing = AWSSigning(region: region, service: "logs", credentials: try await credentials.credentials())
+        let request = HTTPRequest(
+            method: "POST", url: endpoint + "/",
+            headers: [
+                HTTPHeader("Content-Type", "application/x-amz-json-1.1"),
+                HTTPHeader("X-Amz-Target", "Logs_20140328.\(operation)"),
+            ],
+            body: body.serialized, auth: .awsSigV4(signing), timeoutSeconds: timeoutSeconds)
+        let response = try await transport.send(request)
+        guard response.status == 200 else {
+            throw CloudWatchError.from(response: response, operation: operation, logGroup: logGroup)
+        }
+        do {
+            return try JSONParser().parse(response.body)
+        } catch {
+            throw CloudWatchError(operation: operation, code: "MalformedResponse", message: "the response was not JSON: \(error)", status: 200, logGroup: logGroup)
+        }
+    }
+
+    /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in the API).
+    public func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis, nextToken: String?, limit: Int = 10_000) async throws -> LogEventPage {
+        var request: [JSONMember] = [
+            JSONMember("logGroupName", .string(group)),
+            JSONMember("startTime", .int(start)),
+            JSONMember("endTime", .int(endInclusive)),
+            JSONMember("limit", .int(limit)),
+            JSONMember("interleaved", .bool(true)),
+        ]
+        if let nextToken { request.append(JSONMember("nextToken", .string(nextToken))) }
+        let response = try await call("FilterLogEvents", .object(request), logGroup: group)
+        var events: [LogEvent] = []
+        for item in response["events"]?.array ?? [] {
+            guard let id = item["eventId"]?.string, let timestamp = item["timestamp"]?.int64 else { continue }
+            events.append(LogEvent(
+                eventId: id, timestamp: timestamp, ingestionTime: item["ingestionTime"]?.int64,
+                message: item["message"]?.string ?? "", logStream: item["logStreamName"]?.string ?? ""))
+        }
+        return LogEventPage(events: events, nextToken: response["nextToken"]?.string)
+    }
+
+    /// Names of the groups starting with `prefix` (all pages).
+    public func describeLogGroups(prefix: String?) async throws -> [String] {
+        var names: [String] = []
+        var token: String?
+        repeat {
+            var request: [JSONMember] = [JSONMember("limit", .int(50))]
+            if let prefix, !prefix.isEmpty { request.append(JSONMember("logGroupNamePrefix", .string(prefix))) }
+            if let token { request.append(JSONMember("nextToken", .string(token))) }
+            let response = try await call("DescribeLogGroups", .object(request))
+            names += (response["logGroups"]?.array ?? []).compactMap { $0["logGroupName"]?.string }
+            token = response["nextToken"]?.string
+        } while token != nil
+        return names
+    }
+}

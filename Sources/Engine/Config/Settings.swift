@@ -1,0 +1,161 @@
+import Foundation
+
+/// The validated configuration every command works from.
+public struct Settings: Sendable {
+    public var logGroups: [String]
+    public var region: String?
+    public var esHost: String
+    public var esUser: String
+    public var esPass: String
+    public var esAPIKey: String?
+    public var esCABundle: String?
+    public var esTLSVerify: Bool
+    public var indexPrefix: String
+    public var batchSize: Int
+    public var maxInFlight: Int
+    public var pollIntervalSecs: Int
+    public var httpTimeoutSecs: Int
+    public var backoffBaseMs: Int
+    public var backoffMaxMs: Int
+    public var reconcileIntervalSecs: Int
+    public var backfillDays: Int
+    public var checkpointPath: String
+    public var esHotRefreshInterval: String
+    public var esColdRefreshInterval: String
+    public var esColdAgeDays: Int
+    public var esRefreshTuneIntervalSecs: Int
+    public var awsEndpointURL: String?
+    public var cloudWatchLogsEndpointURL: String?
+
+    public init(resolved: [String: RawSetting]) throws {
+        let reader = SettingReader(resolved: resolved)
+        logGroups = try reader.list("LOG_GROUPS")
+        region = try reader.optionalText("AWS_REGION")
+        esHost = try reader.url("ES_HOST")
+        esUser = try reader.text("ES_USER")
+        esPass = try reader.text("ES_PASS")
+        esAPIKey = try reader.optionalText("ES_API_KEY")
+        esCABundle = try reader.optionalText("ES_CA_BUNDLE")
+        esTLSVerify = try reader.boolean("ES_TLS_VERIFY")
+        indexPrefix = try reader.indexPrefix("INDEX_PREFIX")
+        batchSize = try reader.integer("BATCH_SIZE")
+        maxInFlight = try reader.integer("MAX_IN_FLIGHT")
+        pollIntervalSecs = try reader.integer("POLL_INTERVAL_SECS")
+        httpTimeoutSecs = try reader.integer("HTTP_TIMEOUT_SECS")
+        backoffBaseMs = try reader.integer("BACKOFF_BASE_MS")
+        backoffMaxMs = try reader.integer("BACKOFF_MAX_MS")
+        reconcileIntervalSecs = try reader.integer("RECONCILE_INTERVAL_SECS")
+        backfillDays = try reader.integer("BACKFILL_DAYS")
+        checkpointPath = try reader.text("CHECKPOINT_PATH")
+        esHotRefreshInterval = try reader.timeValue("ES_HOT_REFRESH_INTERVAL")
+        esColdRefreshInterval = try reader.timeValue("ES_COLD_REFRESH_INTERVAL")
+        esColdAgeDays = try reader.integer("ES_COLD_AGE_DAYS")
+        esRefreshTuneIntervalSecs = try reader.integer("ES_REFRESH_TUNE_INTERVAL_SECS")
+        awsEndpointURL = try reader.optionalURL("AWS_ENDPOINT_URL")
+        cloudWatchLogsEndpointURL = try reader.optionalURL("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
+
+        if backoffBaseMs > backoffMaxMs {
+            throw ConfigError("BACKOFF_BASE_MS (\(backoffBaseMs)) must not exceed BACKOFF_MAX_MS (\(backoffMaxMs))")
+        }
+        if checkpointPath.isEmpty {
+            throw ConfigError("CHECKPOINT_PATH must not be empty")
+        }
+    }
+
+    /// Commands that read CloudWatch need groups and a region; say exactly what is missing.
+    public func requireCloudWatch() throws -> (groups: [String], region: String) {
+        guard !logGroups.isEmpty else {
+            throw ConfigError("LOG_GROUPS is not set: name the CloudWatch log groups to copy, e.g. LOG_GROUPS=/aws/lambda/api,/ecs/web (or --groups)")
+        }
+        guard let region, !region.isEmpty else {
+            throw ConfigError("AWS_REGION is not set: set it to the region of your log groups, e.g. AWS_REGION=us-east-1 (or --region)")
+        }
+        return (logGroups, region)
+    }
+
+    /// The CloudWatch Logs endpoint: the service-specific override, the general one, or AWS.
+    public func cloudWatchEndpoint(region: String) -> String {
+        cloudWatchLogsEndpointURL ?? awsEndpointURL ?? "https://logs.\(region).amazonaws.com"
+    }
+}
+
+/// Parses raw setting text into typed values, naming the variable and its source on error.
+struct SettingReader {
+    let resolved: [String: RawSetting]
+
+    private func raw(_ name: String) -> RawSetting? { resolved[name] }
+
+    private func invalid(_ name: String, _ raw: RawSetting, _ expectation: String) -> ConfigError {
+        let shown = SettingsCatalog.spec(named: name)?.kind == .secret ? "(hidden)" : "\"\(raw.value)\""
+        return ConfigError("invalid \(name) \(shown) from \(raw.source): \(expectation)")
+    }
+
+    func text(_ name: String) throws -> String { raw(name)?.value ?? "" }
+
+    func optionalText(_ name: String) throws -> String? {
+        guard let value = raw(name)?.value, !value.isEmpty else { return nil }
+        return value
+    }
+
+    func list(_ name: String) throws -> [String] {
+        guard let raw = raw(name) else { return [] }
+        let items = raw.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return items
+    }
+
+    func integer(_ name: String) throws -> Int {
+        guard let raw = raw(name), case .integer(let low, let high)? = SettingsCatalog.spec(named: name)?.kind else {
+            throw ConfigError("\(name) has no value")
+        }
+        let expectation = "expected a whole number from \(low) to \(high)"
+        guard let value = Int(raw.value.trimmingCharacters(in: .whitespaces)) else { throw invalid(name, raw, expectation) }
+        guard value >= low && value <= high else { throw invalid(name, raw, expectation) }
+        return value
+    }
+
+    func boolean(_ name: String) throws -> Bool {
+        guard let raw = raw(name) else { return false }
+        switch raw.value.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw invalid(name, raw, "expected true or false")
+        }
+    }
+
+    func url(_ name: String) throws -> String {
+        guard let value = try optionalURL(name) else { throw ConfigError("\(name) must be set to an http:// or https:// URL") }
+        return value
+    }
+
+    func optionalURL(_ name: String) throws -> String? {
+        guard let raw = raw(name), !raw.value.isEmpty else { return nil }
+        let value = raw.value.trimmingCharacters(in: .whitespaces)
+        let lower = value.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), value.count > 8 else {
+            throw invalid(name, raw, "expected an http:// or https:// URL")
+        }
+        return value.hasSuffix("/") ? String(value.dropLast()) : value
+    }
+
+    func timeValue(_ name: String) throws -> String {
+        guard let raw = raw(name) else { return "" }
+        let value = raw.value.trimmingCharacters(in: .whitespaces)
+        if value == "-1" { return value }
+        let units = ["nanos", "micros", "ms", "s", "m", "h", "d"]
+        for unit in units where value.hasSuffix(unit) {
+            let number = value.dropLast(unit.count)
+            if !number.isEmpty, number.allSatisfy(\.isNumber) { return value }
+        }
+        throw invalid(name, raw, "expected an Elasticsearch time value such as 1s, 30s, 5m or -1")
+    }
+
+    func indexPrefix(_ name: String) throws -> String {
+        guard let raw = raw(name) else { return "cloudwatch" }
+        let value = raw.value
+        let allowed = value.allSatisfy { ($0.isLetter && $0.isLowercase && $0.isASCII) || ($0.isNumber && $0.isASCII) || $0 == "-" || $0 == "_" }
+        guard !value.isEmpty, allowed, let first = value.first, first != "-", first != "_" else {
+            throw invalid(name, raw, "expected lower-case letters, digits, '-' or '_', not starting with '-' or '_' (Elasticsearch index naming rules)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,42 @@
+/// Every configuration variable logstream reads. Names and defaults follow the product
+/// description; the additions (endpoints, API key, CA bundle) are what AWS and
+/// Elasticsearch users expect to find.
+public enum SettingsCatalog {
+    public static let all: [SettingSpec] = [
+        SettingSpec("LOG_GROUPS", .list, default: nil,
+                    "CloudWatch log groups to copy, comma-separated; a trailing * matches a prefix", category: "Required"),
+        SettingSpec("AWS_REGION", .text, default: nil,
+                    "AWS region of the log groups (AWS_DEFAULT_REGION is used when unset)", category: "Required"),
+
+        SettingSpec("ES_HOST", .url, default: "http://localhost:9200", "Elasticsearch URL", category: "Elasticsearch"),
+        SettingSpec("ES_USER", .text, default: "elastic", "Elasticsearch user for basic authentication (empty: none)", category: "Elasticsearch"),
+        SettingSpec("ES_PASS", .secret, default: "changeme", "Elasticsearch password", category: "Elasticsearch"),
+        SettingSpec("ES_API_KEY", .secret, default: nil, "Elasticsearch API key (base64 id:key); used instead of user and password", category: "Elasticsearch"),
+        SettingSpec("ES_CA_BUNDLE", .path, default: nil, "PEM file of CA certificates to trust for Elasticsearch TLS", category: "Elasticsearch"),
+        SettingSpec("ES_TLS_VERIFY", .boolean, default: "true", "Verify Elasticsearch TLS certificates and host names", category: "Elasticsearch"),
+        SettingSpec("INDEX_PREFIX", .text, default: "cloudwatch", "Prefix of every index, alias and template logstream creates", category: "Elasticsearch"),
+
+        SettingSpec("BATCH_SIZE", .integer(min: 1, max: 100_000), default: "100", "Events per bulk request (starting point)", category: "Performance"),
+        SettingSpec("MAX_IN_FLIGHT", .integer(min: 1, max: 256), default: "2", "Concurrent bulk requests (starting point)", category: "Performance"),
+        SettingSpec("POLL_INTERVAL_SECS", .integer(min: 1, max: 86_400), default: "15", "Seconds between tail polls", category: "Performance"),
+        SettingSpec("HTTP_TIMEOUT_SECS", .integer(min: 1, max: 3_600), default: "30", "Timeout of one HTTP request, in seconds", category: "Performance"),
+        SettingSpec("BACKOFF_BASE_MS", .integer(min: 1, max: 3_600_000), default: "200", "First retry delay, in milliseconds", category: "Performance"),
+        SettingSpec("BACKOFF_MAX_MS", .integer(min: 1, max: 3_600_000), default: "10000", "Longest retry delay, in milliseconds", category: "Performance"),
+
+        SettingSpec("RECONCILE_INTERVAL_SECS", .integer(min: 1, max: 604_800), default: "900", "Seconds between reconciliation passes", category: "Reconciliation and backfill"),
+        SettingSpec("BACKFILL_DAYS", .integer(min: 0, max: 36_500), default: "30", "Days of history to copy when no range is given", category: "Reconciliation and backfill"),
+        SettingSpec("CHECKPOINT_PATH", .path, default: "/state/checkpoints.json", "Checkpoint file", category: "Reconciliation and backfill"),
+
+        SettingSpec("ES_HOT_REFRESH_INTERVAL", .timeValue, default: "1s", "refresh_interval of hot backing indices", category: "Refresh policy"),
+        SettingSpec("ES_COLD_REFRESH_INTERVAL", .timeValue, default: "30s", "refresh_interval of cold backing indices", category: "Refresh policy"),
+        SettingSpec("ES_COLD_AGE_DAYS", .integer(min: 0, max: 36_500), default: "7", "An index is cold when its newest @timestamp is older than this many days", category: "Refresh policy"),
+        SettingSpec("ES_REFRESH_TUNE_INTERVAL_SECS", .integer(min: 1, max: 604_800), default: "3600", "Seconds between refresh-interval re-evaluations", category: "Refresh policy"),
+
+        SettingSpec("AWS_ENDPOINT_URL", .url, default: nil, "Endpoint for every AWS service (for example a local emulator)", category: "AWS"),
+        SettingSpec("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", .url, default: nil, "Endpoint for CloudWatch Logs only; wins over AWS_ENDPOINT_URL", category: "AWS"),
+    ]
+
+    public static func spec(named name: String) -> SettingSpec? {
+        all.first { $0.name == name }
+    }
+}

@@ -1,0 +1,159 @@
+/// Counts of what happened to documents handed to the sink.
+public struct BulkOutcome: Sendable, Equatable {
+    public var created = 0
+    public var duplicates = 0
+    public var deadLettered = 0
+
+    public init(created: Int = 0, duplicates: Int = 0, deadLettered: Int = 0) {
+        self.created = created
+        self.duplicates = duplicates
+        self.deadLettered = deadLettered
+    }
+
+    public var acknowledged: Int { created + duplicates + deadLettered }
+
+    public static func + (lhs: BulkOutcome, rhs: BulkOutcome) -> BulkOutcome {
+        BulkOutcome(created: lhs.created + rhs.created, duplicates: lhs.duplicates + rhs.duplicates, deadLettered: lhs.deadLettered + rhs.deadLettered)
+    }
+}
+
+/// Writes documents with `_bulk` `create` actions: batches bounded by count and bytes,
+/// gzip bodies, at most MAX_IN_FLIGHT requests at once across all callers, and per-item
+/// results read one by one. `write` returns only when every document is stored, was
+/// already there, or is in the dead-letter file — so callers may advance checkpoints.
+public final class BulkSink: Sendable {
+    let client: ElasticsearchClient
+    let batchSize: Int
+    let maxBatchBytes: Int
+    let backoff: Backoff
+    let maxAttempts: Int
+    let permits: AsyncSemaphore
+    let deadLetters: DeadLetterFile
+
+    public init(client: ElasticsearchClient, batchSize: Int, maxInFlight: Int, backoff: Backoff, deadLetters: DeadLetterFile,
+                maxBatchBytes: Int = 8 * 1024 * 1024, maxAttempts: Int = 12) {
+        self.client = client
+        self.batchSize = batchSize
+        self.maxBatchBytes = maxBatchBytes
+        self.backoff = backoff
+        self.maxAttempts = maxAttempts
+        self.permits = AsyncSemaphore(permits: maxInFlight)
+        self.deadLetters = deadLetters
+    }
+
+    public func write(_ documents: [LogDocument]) async throws -> BulkOutcome {
+        let batches = split(documents)
+        return try await withThrowingTaskGroup(of: BulkOutcome.self) { group in
+            for batch in batches {
+                group.addTask { try await self.send(batch) }
+            }
+            var total = BulkOutcome()
+            for try await outcome in group { total = total + outcome }
+            return total
+        }
+    }
+
+    func split(_ documents: [LogDocument]) -> [ArraySlice<LogDocument>] {
+        var batches: [ArraySlice<LogDocument>] = []
+        var start = documents.startIndex
+        var bytes = 0
+        for index in documents.indices {
+            let size = documents[index].source.count + documents[index].id.utf8.count + documents[index].index.utf8.count + 40
+            if index > start && (index - start >= batchSize || bytes + size > maxBatchBytes) {
+                batches.append(documents[start..<index])
+                start = index
+                bytes = 0
+            }
+            bytes += size
+        }
+        if start < documents.endIndex { batches.append(documents[start...]) }
+        return batches
+    }
+
+    static func body(for documents: some Collection<LogDocument>) -> [UInt8] {
+        var writer = JSONWriter(capacity: documents.reduce(0) { $0 + $1.source.count + 96 })
+        for document in documents {
+            writer.raw("{\"create\":{\"_index\":")
+            writer.string(document.index)
+            writer.raw(",\"_id\":")
+            writer.string(document.id)
+            writer.raw("}}\n")
+            writer.bytes.append(contentsOf: document.source)
+            writer.byte(UInt8(ascii: "\n"))
+        }
+        return writer.bytes
+    }
+
+    private func send(_ batch: ArraySlice<LogDocument>) async throws -> BulkOutcome {
+        var pending = Array(batch)
+        var outcome = BulkOutcome()
+        var attempt = 0
+        while !pending.isEmpty {
+            let started = WallClock.monotonicSeconds()
+            let answer: HTTPResponse
+            let body = Self.body(for: pending)
+            do {
+                answer = try await permits.withPermit {
+                    try await client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson", gzip: true)
+                }
+            } catch let error as HTTPTransportError {
+                try await retryLater(&attempt, "bulk request failed: \(error.message)", documents: pending.count)
+                continue
+            }
+            let elapsed = Int((WallClock.monotonicSeconds() - started) * 1000)
+            switch answer.status {
+            case 200:
+                break
+            case 413 where pending.count > 1:
+                // Too large for the cluster's http.max_content_length: halve and go on.
+                let half = pending.count / 2
+                outcome = outcome + (try await send(pending[..<half])) + (try await send(pending[half...]))
+                return outcome
+            case 429, 502, 503, 504:
+                try await retryLater(&attempt, "Elasticsearch answered HTTP \(answer.status)", documents: pending.count)
+                continue
+            default:
+                throw ElasticsearchError.from(answer, method: "POST", path: "/_bulk")
+            }
+            let items = try BulkResponseParser.items(from: answer.body)
+            guard items.count == pending.count else {
+                throw ElasticsearchError(method: "POST", path: "/_bulk", status: 200, type: "protocol_error",
+                                         reason: "sent \(pending.count) documents but got \(items.count) results")
+            }
+            var again: [LogDocument] = []
+            var blocked: BulkItemResult?
+            for (document, item) in zip(pending, items) {
+                switch item.outcome {
+                case .created: outcome.created += 1
+                case .duplicate: outcome.duplicates += 1
+                case .retry: again.append(document)
+                case .blocked:
+                    again.append(document)
+                    blocked = item
+                case .rejected:
+                    try await deadLetters.record(document, status: item.status, errorType: item.errorType, reason: item.reason)
+                    outcome.deadLettered += 1
+                    Log.warn("document rejected, written to the dead-letter file", ("group", document.logGroup), ("id", document.id),
+                             ("error", item.errorType ?? "-"), ("reason", item.reason ?? "-"), ("file", deadLetters.path))
+                }
+            }
+            Log.debug("bulk", ("docs", pending.count), ("created", outcome.created), ("retry", again.count), ("ms", elapsed))
+            pending = again
+            if !pending.isEmpty {
+                let why = blocked.map { "\($0.errorType ?? "error") (HTTP \($0.status)): \($0.reason ?? "")" } ?? "items rejected as busy (HTTP 429)"
+                try await retryLater(&attempt, why, documents: pending.count)
+            }
+        }
+        return outcome
+    }
+
+    private func retryLater(_ attempt: inout Int, _ why: String, documents: Int) async throws {
+        attempt += 1
+        guard attempt < maxAttempts else {
+            throw ElasticsearchError(method: "POST", path: "/_bulk", status: 0, type: "retries_exhausted",
+                                     reason: "\(documents) documents still not stored after \(maxAttempts) attempts; last problem: \(why)")
+        }
+        Log.warn("bulk retry", ("docs", documents), ("attempt", attempt), ("reason", why))
+        try await backoff.sleep(attempt: attempt)
+    }
+}

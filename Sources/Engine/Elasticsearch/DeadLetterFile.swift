@@ -1,0 +1,43 @@
+import Glibc
+
+/// Documents Elasticsearch refused for good, one JSON object per line, with the reason.
+/// Operators find them next to the checkpoint file; nothing is dropped silently.
+public actor DeadLetterFile {
+    public let path: String
+    private(set) public var written = 0
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public func record(_ document: LogDocument, status: Int, errorType: String?, reason: String?) throws {
+        var writer = JSONWriter(capacity: document.source.count + 256)
+        writer.raw("{\"time\":")
+        writer.string(Timestamp.format(WallClock.nowMillis()))
+        writer.raw(",\"log_group\":")
+        writer.string(document.logGroup)
+        writer.raw(",\"index\":")
+        writer.string(document.index)
+        writer.raw(",\"_id\":")
+        writer.string(document.id)
+        writer.raw(",\"status\":")
+        writer.integer(status)
+        writer.raw(",\"error_type\":")
+        writer.string(errorType ?? "unknown")
+        writer.raw(",\"reason\":")
+        writer.string(reason ?? "")
+        writer.raw(",\"document\":")
+        writer.bytes.append(contentsOf: document.source)
+        writer.raw("}\n")
+        try append(writer.bytes)
+        written += 1
+    }
+
+    private func append(_ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileError(path: path, operation: "open the dead-letter file", code: errno) }
+        defer { close(fd) }
+        try FileIO.writeAll(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw FileError(path: path, operation: "sync the dead-letter file", code: errno) }
+    }
+}

@@ -1,0 +1,60 @@
+/// REST calls to Elasticsearch or OpenSearch with the configured authentication and TLS.
+public final class ElasticsearchClient: Sendable {
+    public let baseURL: String
+    let transport: HTTPTransport
+    let auth: HTTPAuth
+    let tls: TLSOptions
+    let timeoutSeconds: Double
+
+    public init(transport: HTTPTransport, baseURL: String, auth: HTTPAuth, tls: TLSOptions, timeoutSeconds: Double) {
+        self.transport = transport
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.auth = auth
+        self.tls = tls
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    public convenience init(settings: Settings, transport: HTTPTransport) {
+        let auth: HTTPAuth
+        if let key = settings.esAPIKey {
+            auth = .apiKey(key)
+        } else if !settings.esUser.isEmpty {
+            auth = .basic(user: settings.esUser, password: settings.esPass)
+        } else {
+            auth = .none
+        }
+        self.init(
+            transport: transport, baseURL: settings.esHost, auth: auth,
+            tls: TLSOptions(caBundlePath: settings.esCABundle, verify: settings.esTLSVerify),
+            timeoutSeconds: Double(settings.httpTimeoutSecs))
+    }
+
+    /// Sends a request and returns the response whatever its status.
+    public func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json", gzip: Bool = false) async throws -> HTTPResponse {
+        var headers = [HTTPHeader("Content-Type", contentType)]
+        var payload = body
+        if gzip && !body.isEmpty {
+            payload = try Gzip.compress(body)
+            headers.append(HTTPHeader("Content-Encoding", "gzip"))
+        }
+        let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: payload, auth: auth, tls: tls, timeoutSeconds: timeoutSeconds)
+        return try await transport.send(request)
+    }
+
+    /// Sends a request and parses the JSON answer; error statuses throw `ElasticsearchError`.
+    @discardableResult
+    public func json(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
+        let response = try await send(method, path, body: body?.serialized ?? [])
+        guard (200..<300).contains(response.status) else {
+            throw ElasticsearchError.from(response, method: method, path: path)
+        }
+        if response.body.isEmpty { return .null }
+        return try JSONParser().parse(response.body)
+    }
+
+    /// Number of documents matching `query` in `target`.
+    public func count(_ target: String, query: JSONValue) async throws -> Int {
+        let response = try await json("POST", "/\(target)/_count", ["query": query])
+        return response["count"]?.int ?? 0
+    }
+}

@@ -1,0 +1,47 @@
+/// Names of everything logstream creates in Elasticsearch for a log group:
+///
+///     {prefix}-{group-slug}        stable name (alias) that queries and writes use
+///     {prefix}-{group-slug}-v1     active versioned target
+///     {prefix}-{group-slug}-v2     standby target for repairs
+///
+/// and the one index template per prefix, so `{prefix}-*` covers every group.
+public struct IndexLayout: Sendable {
+    public var prefix: String
+
+    public init(prefix: String) {
+        self.prefix = prefix
+    }
+
+    public var templateName: String { "logstream-\(prefix)" }
+    public var pattern: String { "\(prefix)-*" }
+
+    public func stableName(for group: String) -> String { "\(prefix)-\(Self.slug(group))" }
+    public func versionedName(for group: String, version: Int) -> String { "\(stableName(for: group))-v\(version)" }
+
+    /// Lower-case letters and digits, every other run of characters one `-`:
+    /// `/aws/lambda/My_Fn` → `aws-lambda-my-fn`. Long names keep a hash suffix so they
+    /// stay unique within Elasticsearch's 255-byte limit.
+    public static func slug(_ group: String) -> String {
+        var out: [UInt8] = []
+        var pendingDash = false
+        for byte in group.utf8 {
+            let lowered: UInt8
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): lowered = byte
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): lowered = byte + 32
+            default:
+                pendingDash = true
+                continue
+            }
+            if pendingDash && !out.isEmpty { out.append(UInt8(ascii: "-")) }
+            pendingDash = false
+            out.append(lowered)
+        }
+        var slug = out.isEmpty ? "log-group" : String(decoding: out, as: UTF8.self)
+        if slug.utf8.count > 180 {
+            let (high, _) = MurmurHash3.hash128(Array(group.utf8))
+            slug = String(slug.prefix(160)) + "-" + String(high, radix: 16)
+        }
+        return slug
+    }
+}

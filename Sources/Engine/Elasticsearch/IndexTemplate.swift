@@ -1,0 +1,23 @@
+/// The index template installed for a prefix: explicit mappings for the fixed fields so
+/// they never depend on which document happened to arrive first.
+public enum IndexTemplate {
+    public static func body(layout: IndexLayout) -> JSONValue {
+        let keyword: JSONValue = ["type": "keyword"]
+        let date: JSONValue = ["type": "date"]
+        let mappings: JSONValue = [
+            "properties": [
+                "@timestamp": date,
+                "message": ["type": "text"],
+                "event": ["properties": ["id": keyword, "ingested": date]],
+                "cloud": ["properties": ["provider": keyword, "region": keyword]],
+                "aws": ["properties": ["cloudwatch": ["properties": ["log_group": keyword, "log_stream": keyword]]]],
+            ],
+        ]
+        return [
+            "index_patterns": [.string(layout.pattern)],
+            "priority": 200,
+            "template": ["mappings": mappings],
+            "_meta": ["managed_by": "logstream"],
+        ]
+    }
+}

@@ -1,0 +1,164 @@
+import CCurl
+import Foundation
+
+/// The state of one request while libcurl works on it. Owned by the transport's loop
+/// thread from submission to completion; the continuation is resumed exactly once.
+final class CurlTransfer: @unchecked Sendable {
+    let request: HTTPRequest
+    private let continuation: CheckedContinuation<HTTPResponse, Error>
+    private var body: [UInt8] = []
+    private var headers: [HTTPHeader] = []
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+
+    init(request: HTTPRequest, continuation: CheckedContinuation<HTTPResponse, Error>) {
+        self.request = request
+        self.continuation = continuation
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        errorBuffer.deallocate()
+        if let headerList { curl_slist_free_all(headerList) }
+    }
+
+    func configure(_ easy: UnsafeMutableRawPointer) {
+        setString(easy, CURLOPT_URL, request.url)
+        _ = ls_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = ls_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = ls_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(request.timeoutSeconds * 1000)))
+        _ = ls_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(min(request.timeoutSeconds, 10) * 1000)))
+        _ = ls_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        // Ask for compressed responses; libcurl decodes them transparently.
+        setString(easy, CURLOPT_ACCEPT_ENCODING, "")
+
+        switch request.method {
+        case "GET":
+            break
+        case "HEAD":
+            _ = ls_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+        default:
+            setString(easy, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
+            // The size must be set before the data, or libcurl measures the body with strlen.
+            _ = ls_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            request.body.withUnsafeBytes { bytes in
+                _ = ls_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
+            }
+        }
+
+        var lines = request.headers.map { "\($0.name): \($0.value)" }
+        configureAuth(easy, lines: &lines)
+        configureTLS(easy)
+        for line in lines {
+            headerList = curl_slist_append(headerList, line)
+        }
+        _ = ls_easy_setopt_ptr(easy, CURLOPT_HTTPHEADER, headerList)
+
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = ls_easy_setopt_cb(easy, CURLOPT_WRITEFUNCTION, curlWriteBody)
+        _ = ls_easy_setopt_ptr(easy, CURLOPT_WRITEDATA, me)
+        _ = ls_easy_setopt_cb(easy, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+        _ = ls_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, me)
+    }
+
+    private func configureAuth(_ easy: UnsafeMutableRawPointer, lines: inout [String]) {
+        switch request.auth {
+        case .none:
+            // Without this, libcurl waits for a 100-continue answer before large bodies.
+            lines.append("Expect:")
+        case .basic(let user, let password):
+            lines.append("Expect:")
+            _ = ls_easy_setopt_long(easy, CURLOPT_HTTPAUTH, 1 /* CURLAUTH_BASIC, a macro Swift cannot import */)
+            setString(easy, CURLOPT_USERNAME, user)
+            setString(easy, CURLOPT_PASSWORD, password)
+        case .apiKey(let key):
+            lines.append("Expect:")
+            lines.append("Authorization: ApiKey \(key)")
+        case .awsSigV4(let signing):
+            // No "Expect:" here: libcurl would sign that header and then not send it.
+            setString(easy, CURLOPT_AWS_SIGV4, "aws:amz:\(signing.region):\(signing.service)")
+            setString(easy, CURLOPT_USERNAME, signing.credentials.accessKeyId)
+            setString(easy, CURLOPT_PASSWORD, signing.credentials.secretAccessKey)
+            if let token = signing.credentials.sessionToken {
+                // libcurl 7.88 has no session-token option, but it signs every custom header.
+                lines.append("X-Amz-Security-Token: \(token)")
+            }
+        }
+    }
+
+    private func configureTLS(_ easy: UnsafeMutableRawPointer) {
+        if let bundle = request.tls.caBundlePath {
+            setString(easy, CURLOPT_CAINFO, bundle)
+        }
+        if !request.tls.verify {
+            _ = ls_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)
+            _ = ls_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+    }
+
+    private func setString(_ easy: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) {
+        // libcurl copies string options, so the temporary C string may go away afterwards.
+        _ = value.withCString { ls_easy_setopt_ptr(easy, option, $0) }
+    }
+
+    func appendBody(_ bytes: UnsafeRawBufferPointer) {
+        body.append(contentsOf: bytes)
+    }
+
+    func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            // A new status line (after 100-continue or a redirect) starts a new header block.
+            headers.removeAll()
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        headers.append(HTTPHeader(name, value))
+    }
+
+    func finish(_ easy: UnsafeMutableRawPointer, result: CURLcode) {
+        guard result == CURLE_OK else {
+            let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(result))
+            fail(HTTPTransportError(kind: Self.kind(of: result), message: detail, url: redactedURL(request.url)))
+            return
+        }
+        var status = 0
+        _ = ls_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        continuation.resume(returning: HTTPResponse(status: status, headers: headers, body: body))
+    }
+
+    func fail(_ error: HTTPTransportError) {
+        continuation.resume(throwing: error)
+    }
+
+    private static func kind(of code: CURLcode) -> HTTPTransportError.Kind {
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT: return .timeout
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .connect
+        case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE: return .connectionDropped
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+            return .tls
+        default: return .other
+        }
+    }
+}
+
+private let curlWriteBody: ls_data_cb = { pointer, size, count, context in
+    let length = size * count
+    guard let context, let pointer else { return length }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    transfer.appendBody(UnsafeRawBufferPointer(start: pointer, count: length))
+    return length
+}
+
+private let curlWriteHeader: ls_data_cb = { pointer, size, count, context in
+    let length = size * count
+    guard let context, let pointer else { return length }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    transfer.appendHeaderLine(UnsafeRawBufferPointer(start: pointer, count: length))
+    return length
+}

@@ -1,0 +1,79 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// HTTP over libcurl's multi interface: one background thread drives every transfer,
+/// so many requests are in flight at once while connections stay alive in the
+/// multi handle's pool and are reused across requests.
+public final class CurlTransport: HTTPTransport, @unchecked Sendable {
+    // The multi handle is touched only by the loop thread, except for
+    // curl_multi_wakeup, which libcurl documents as callable from any thread.
+    private let multi: UnsafeMutableRawPointer
+    private let queue = Mutex<[CurlTransfer]>([])
+
+    public init() {
+        CurlTransport.globalInit
+        guard let multi = curl_multi_init() else {
+            fatalError("curl_multi_init failed: libcurl is unusable")
+        }
+        self.multi = multi
+        _ = ls_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 32)
+        let thread = Thread { [self] in self.runLoop() }
+        thread.name = "logstream-http"
+        thread.start()
+    }
+
+    private static let globalInit: Void = {
+        curl_global_init(Int(CURL_GLOBAL_ALL))
+    }()
+
+    /// One transport for the process: its loop thread lives as long as the process.
+    public static let shared = CurlTransport()
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await withCheckedThrowingContinuation { continuation in
+            let transfer = CurlTransfer(request: request, continuation: continuation)
+            queue.withLock { $0.append(transfer) }
+            curl_multi_wakeup(multi)
+        }
+    }
+
+    private func runLoop() {
+        var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+        var idleHandles: [UnsafeMutableRawPointer] = []
+        while true {
+            let incoming = queue.withLock { pending -> [CurlTransfer] in
+                defer { pending.removeAll(keepingCapacity: true) }
+                return pending
+            }
+            for transfer in incoming {
+                guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
+                    transfer.fail(HTTPTransportError(kind: .other, message: "curl_easy_init failed", url: redactedURL(transfer.request.url)))
+                    continue
+                }
+                curl_easy_reset(easy)
+                transfer.configure(easy)
+                curl_multi_add_handle(multi, easy)
+                active[easy] = transfer
+            }
+
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                let result = message.pointee.data.result
+                curl_multi_remove_handle(multi, easy)
+                if let transfer = active.removeValue(forKey: easy) {
+                    transfer.finish(easy, result: result)
+                }
+                if idleHandles.count < 64 {
+                    idleHandles.append(easy)
+                } else {
+                    curl_easy_cleanup(easy)
+                }
+            }
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/// One HTTP header as sent or received.
+public struct HTTPHeader: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// AWS Signature Version 4 parameters; libcurl computes the signature itself.
+public struct AWSSigning: Sendable {
+    public var region: String
+    public var service: String
+    public var credentials: AWSCredentials
+
+    public init(region: String, service: String, credentials: AWSCredentials) {
+        self.region = region
+        self.service = service
+        self.credentials = credentials
+    }
+}
+
+/// How a request proves who sends it. Secrets live only here and are handed to libcurl,
+/// never formatted into logs or errors.
+public enum HTTPAuth: Sendable {
+    case none
+    case basic(user: String, password: String)
+    case apiKey(String)
+    case awsSigV4(AWSSigning)
+}
+
+/// TLS settings: verification is on unless the operator explicitly turns it off.
+public struct TLSOptions: Sendable {
+    public var caBundlePath: String?
+    public var verify: Bool
+
+    public init(caBundlePath: String? = nil, verify: Bool = true) {
+        self.caBundlePath = caBundlePath
+        self.verify = verify
+    }
+}
+
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]
+    public var auth: HTTPAuth
+    public var tls: TLSOptions
+    public var timeoutSeconds: Double
+
+    public init(
+        method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [],
+        auth: HTTPAuth = .none, tls: TLSOptions = TLSOptions(), timeoutSeconds: Double = 30
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.auth = auth
+        self.tls = tls
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.last { $0.name.lowercased() == wanted }?.value
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A request that got no HTTP answer at all.
+public struct HTTPTransportError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable {
+        case timeout
+        case connect
+        case connectionDropped
+        case tls
+        case other
+    }
+
+    public var kind: Kind
+    public var message: String
+    /// The request's URL with any credentials removed.
+    public var url: String
+
+    public var description: String { "\(message) (\(url))" }
+}
+
+/// The seam between the engine and the network. Production uses `CurlTransport`.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+}

@@ -1,0 +1,61 @@
+/// Copies history: for every group, the parts of the range not yet shipped, newest
+/// day first, so recent data is searchable soonest. Resumable: finished ranges are in
+/// the checkpoint and are skipped next time.
+public struct Backfill: Sendable {
+    let copier: WindowCopier
+    let checkpoints: CheckpointStore
+    let layout: IndexLayout
+    let groupConcurrency: Int
+
+    public init(copier: WindowCopier, checkpoints: CheckpointStore, layout: IndexLayout, groupConcurrency: Int = 4) {
+        self.copier = copier
+        self.checkpoints = checkpoints
+        self.layout = layout
+        self.groupConcurrency = groupConcurrency
+    }
+
+    public func run(groups: [String], range: TimeRange) async -> [GroupReport] {
+        await withTaskGroup(of: GroupReport.self) { tasks in
+            var reports: [GroupReport] = []
+            var next = 0
+            func startNext() {
+                guard next < groups.count else { return }
+                let group = groups[next]
+                next += 1
+                tasks.addTask { await self.backfill(group: group, range: range) }
+            }
+            for _ in 0..<min(groupConcurrency, groups.count) { startNext() }
+            for await report in tasks {
+                reports.append(report)
+                startNext()
+            }
+            return groups.compactMap { name in reports.first { $0.group == name } }
+        }
+    }
+
+    func backfill(group: String, range: TimeRange) async -> GroupReport {
+        var report = GroupReport(group: group, index: layout.stableName(for: group))
+        let started = WallClock.monotonicSeconds()
+        do {
+            let gaps = await checkpoints.shipped(group).gaps(in: range)
+            let windows = gaps.reversed().flatMap { $0.chunksNewestFirst(length: WallClock.millisPerDay) }
+            if windows.isEmpty {
+                Log.info("backfill: range already shipped", ("group", group), ("range", range))
+            }
+            for window in windows {
+                let before = report.eventsRead
+                let windowStarted = WallClock.monotonicSeconds()
+                try await copier.copy(group: group, range: window, into: &report)
+                Log.info("backfill window done", ("group", group), ("window", window), ("events", report.eventsRead - before),
+                         ("ms", Int((WallClock.monotonicSeconds() - windowStarted) * 1000)))
+            }
+        } catch {
+            report.error = "\(error)"
+            Log.error("backfill failed for group", ("group", group), ("error", error))
+        }
+        Log.info("backfill group done", ("group", group), ("events", report.eventsRead), ("created", report.outcome.created),
+                 ("duplicates", report.outcome.duplicates), ("dead_lettered", report.outcome.deadLettered),
+                 ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
+        return report
+    }
+}

@@ -1,0 +1,26 @@
+/// Turns LOG_GROUPS entries into group names: exact names as given, entries ending in
+/// `*` expanded to every group with that prefix.
+public struct GroupResolver: Sendable {
+    let source: CloudWatchLogsClient
+
+    public init(source: CloudWatchLogsClient) {
+        self.source = source
+    }
+
+    public func resolve(_ entries: [String]) async throws -> [String] {
+        var names: [String] = []
+        for entry in entries {
+            if entry.hasSuffix("*") {
+                let matches = try await source.describeLogGroups(prefix: String(entry.dropLast()))
+                if matches.isEmpty {
+                    Log.warn("no log group matches the prefix", ("pattern", entry))
+                }
+                names += matches
+            } else {
+                names.append(entry)
+            }
+        }
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+}

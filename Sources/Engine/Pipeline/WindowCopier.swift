@@ -1,0 +1,41 @@
+/// The pipeline for one group and one time range: CloudWatch pages → documents →
+/// Elasticsearch, advancing the checkpoint only over what Elasticsearch acknowledged.
+/// Backfill uses it today; tail and reconcile repair use the same path.
+public struct WindowCopier: Sendable {
+    let source: CloudWatchLogsClient
+    let sink: BulkSink
+    let checkpoints: CheckpointStore
+    let builder: DocumentBuilder
+    let layout: IndexLayout
+
+    public init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder, layout: IndexLayout) {
+        self.source = source
+        self.sink = sink
+        self.checkpoints = checkpoints
+        self.builder = builder
+        self.layout = layout
+    }
+
+    public func copy(group: String, range: TimeRange, into report: inout GroupReport) async throws {
+        let index = layout.stableName(for: group)
+        var page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: nil)
+        while true {
+            let token = page.nextToken
+            // Fetch the next page while this one is being indexed.
+            async let following: LogEventPage? = token == nil ? nil : source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token)
+            let documents = page.events.map { builder.document(for: $0, logGroup: group, index: index) }
+            let outcome = try await sink.write(documents)
+            report.eventsRead += page.events.count
+            report.outcome = report.outcome + outcome
+            // Pages are sorted by timestamp, so everything before this page's last
+            // timestamp is done; events sharing that timestamp may continue on the next page.
+            if let last = page.events.last?.timestamp, last > range.start {
+                try await checkpoints.markShipped(group, TimeRange(start: range.start, end: last))
+            }
+            guard let next = try await following else { break }
+            page = next
+        }
+        try await checkpoints.markShipped(group, range)
+        report.rangesCopied += 1
+    }
+}

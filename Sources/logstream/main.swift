@@ -1,0 +1,4 @@
+import Commands
+import Glibc
+
+exit(await CLI.run(arguments: CommandLine.arguments))
