@@ -131,7 +131,8 @@ struct SettingReader {
         guard let raw = raw(name), !raw.value.isEmpty else { return nil }
         let value = raw.value.trimmingCharacters(in: .whitespaces)
         let lower = value.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), value.count > 8 else {
+        let host = lower.drop { $0 != ":" }.dropFirst(3)
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), let first = host.first, first != "/", first != ":" else {
             throw invalid(name, raw, "expected an http:// or https:// URL")
         }
         return value.hasSuffix("/") ? String(value.dropLast()) : value

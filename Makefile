@@ -1,0 +1,42 @@
+# logstream — build, test and try it. `make demo` and `make test` set everything up themselves.
+SWIFT ?= swift
+DEBUG_BIN := .build/debug/logstream
+RELEASE_BIN := .build/release/logstream
+RIG_PYTHON := .rig/venv/bin/python
+
+.PHONY: all setup build release test demo demo-stop docs clean
+
+all: build
+
+# apt packages (libcurl, zlib headers) and the test rig's Python environment.
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release
+
+# Unit and integration tests; the integration tests start their own moto and osmem on
+# free loopback ports. One debug build serves the tests and the binary they drive.
+test: setup
+	$(SWIFT) build --build-tests
+	LOGSTREAM_BIN=$(CURDIR)/$(DEBUG_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) $(SWIFT) test --skip-build
+
+# Start the local rig with sample logs, backfill them into the local engine, show the result.
+demo: release
+	@bash scripts/demo.sh
+
+demo-stop:
+	@$(RIG_PYTHON) rig/rig.py down --dir .rig/demo && echo "demo rig stopped"
+
+# Regenerate the completions and man page from the command table (a test checks they match).
+docs: build
+	$(DEBUG_BIN) completions bash > completions/logstream.bash
+	$(DEBUG_BIN) completions zsh > completions/_logstream
+	$(DEBUG_BIN) completions fish > completions/logstream.fish
+	$(DEBUG_BIN) completions man > man/logstream.1
+
+clean:
+	rm -rf .build .rig

@@ -1,0 +1,82 @@
+import Testing
+@testable import Engine
+
+@Suite struct BulkResponseTests {
+    @Test func readsCreateItemsIncludingConflictsAndRejections() throws {
+        let body = """
+            {"took":3,"errors":true,"items":[
+              {"create":{"_index":"i","_id":"a","status":201,"result":"created"}},
+              {"create":{"_index":"i","_id":"b","status":409,"error":{"type":"version_conflict_engine_exception","reason":"[b]: version conflict, document already exists"}}},
+              {"create":{"_index":"i","_id":"c","status":429,"error":{"type":"cluster_block_exception","reason":"disk usage exceeded flood-stage watermark"}}},
+              {"create":{"_index":"i","_id":"d","status":400,"error":{"type":"mapper_parsing_exception","reason":"failed to parse field [x]"}}},
+              {"index":{"_index":"i","_id":"e","status":200}},
+              {"create":{"_index":"i","_id":"f","status":403,"error":{"type":"cluster_block_exception","reason":"index [i] blocked by: [FORBIDDEN/8/index write (api)]"}}},
+              {"create":{"_index":"i","_id":"g","status":503,"error":{"type":"unavailable_shards_exception","reason":"primary shard is not active"}}}
+            ]}
+            """
+        let items = try BulkResponseParser.items(from: Array(body.utf8))
+        #expect(items.map(\.outcome) == [.created, .duplicate, .retry, .rejected, .created, .blocked, .retry])
+        #expect(items[3].errorType == "mapper_parsing_exception")
+        #expect(items[3].reason == "failed to parse field [x]")
+    }
+
+    @Test func aResponseWithoutItemsIsAnError() {
+        #expect(throws: (any Error).self) { try BulkResponseParser.items(from: Array(#"{"error":"x"}"#.utf8)) }
+    }
+}
+
+@Suite struct BulkBatchingTests {
+    func documents(_ count: Int, size: Int) -> [LogDocument] {
+        (0..<count).map { LogDocument(id: "id\($0)", index: "i", logGroup: "g", timestamp: 0, source: Array(repeating: UInt8(ascii: "x"), count: size)) }
+    }
+
+    func sink(batchSize: Int, maxBytes: Int) -> BulkSink {
+        BulkSink(client: ElasticsearchClient(transport: CurlTransport.shared, baseURL: "http://127.0.0.1:1", auth: .none, tls: TLSOptions(), timeoutSeconds: 1),
+                 batchSize: batchSize, maxInFlight: 1, backoff: Backoff(baseMillis: 1, maxMillis: 1),
+                 deadLetters: DeadLetterFile(path: "/dev/null"), maxBatchBytes: maxBytes)
+    }
+
+    @Test func batchesAreBoundedByCount() {
+        let batches = sink(batchSize: 100, maxBytes: 1 << 30).split(documents(250, size: 10))
+        #expect(batches.map(\.count) == [100, 100, 50])
+    }
+
+    @Test func batchesAreBoundedByBytesButNeverEmpty() {
+        let batches = sink(batchSize: 1000, maxBytes: 10_000).split(documents(10, size: 4000))
+        #expect(batches.map(\.count) == [2, 2, 2, 2, 2])
+        let huge = sink(batchSize: 1000, maxBytes: 100).split(documents(3, size: 4000))
+        #expect(huge.map(\.count) == [1, 1, 1])
+    }
+
+    @Test func bodyIsNDJSONWithCreateActions() throws {
+        let document = LogDocument(id: "abc", index: "cloudwatch-x", logGroup: "g", timestamp: 0, source: Array(#"{"message":"hi"}"#.utf8))
+        let body = String(decoding: BulkSink.body(for: [document]), as: UTF8.self)
+        #expect(body == "{\"create\":{\"_index\":\"cloudwatch-x\",\"_id\":\"abc\"}}\n{\"message\":\"hi\"}\n")
+    }
+}
+
+@Suite struct GzipTests {
+    @Test func roundTripsAndShrinksLogText() throws {
+        let text = Array(String(repeating: "{\"message\":\"GET /health 200 1.2ms\"}\n", count: 2000).utf8)
+        let compressed = try Gzip.compress(text)
+        #expect(compressed.count < text.count / 10)
+        #expect(compressed.prefix(2) == [0x1f, 0x8b])
+        #expect(try Gzip.decompress(compressed) == text)
+        #expect(try Gzip.decompress(try Gzip.compress([])) == [])
+    }
+}
+
+@Suite struct BackoffTests {
+    @Test func ceilingDoublesUpToTheMaximum() {
+        let backoff = Backoff(baseMillis: 200, maxMillis: 10_000)
+        #expect((0..<8).map { backoff.ceiling(attempt: $0) } == [200, 400, 800, 1600, 3200, 6400, 10_000, 10_000])
+        #expect(backoff.ceiling(attempt: 500) == 10_000)
+    }
+
+    @Test func delaysAreJitteredWithinTheCeiling() {
+        let backoff = Backoff(baseMillis: 100, maxMillis: 1000)
+        let delays = (0..<200).map { _ in backoff.delay(attempt: 3) }
+        #expect(delays.allSatisfy { (0...800).contains($0) })
+        #expect(Set(delays).count > 20)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import Engine
+
+@Suite struct IntervalSetTests {
+    @Test func mergesOverlappingAndAdjacentRanges() {
+        var set = IntervalSet()
+        set.insert(TimeRange(start: 10, end: 20))
+        set.insert(TimeRange(start: 30, end: 40))
+        set.insert(TimeRange(start: 20, end: 25))
+        #expect(set.ranges == [TimeRange(start: 10, end: 25), TimeRange(start: 30, end: 40)])
+        set.insert(TimeRange(start: 5, end: 35))
+        #expect(set.ranges == [TimeRange(start: 5, end: 40)])
+    }
+
+    @Test func gapsAreWhatIsNotCoveredYet() {
+        let set = IntervalSet([TimeRange(start: 10, end: 20), TimeRange(start: 30, end: 40)])
+        #expect(set.gaps(in: TimeRange(start: 0, end: 50)) == [TimeRange(start: 0, end: 10), TimeRange(start: 20, end: 30), TimeRange(start: 40, end: 50)])
+        #expect(set.gaps(in: TimeRange(start: 12, end: 18)).isEmpty)
+        #expect(set.covers(TimeRange(start: 30, end: 40)))
+    }
+
+    @Test func chunksRunNewestFirstAndTileTheRange() {
+        let chunks = TimeRange(start: 0, end: 25).chunksNewestFirst(length: 10)
+        #expect(chunks == [TimeRange(start: 15, end: 25), TimeRange(start: 5, end: 15), TimeRange(start: 0, end: 5)])
+    }
+}
+
+@Suite struct CheckpointFileTests {
+    func temporaryPath() -> String {
+        NSTemporaryDirectory() + "logstream-\(UUID().uuidString)/state/checkpoints.json"
+    }
+
+    @Test func survivesAReopenAndIsPrivate() async throws {
+        let path = temporaryPath()
+        let store = try CheckpointStore(path: path)
+        try await store.markShipped("/aws/lambda/x", TimeRange(start: 100, end: 200))
+        try await store.markShipped("/aws/lambda/x", TimeRange(start: 200, end: 300))
+        let reopened = try CheckpointStore(path: path)
+        #expect(await reopened.shipped("/aws/lambda/x").ranges == [TimeRange(start: 100, end: 300)])
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileIO.parentDirectory(of: path)).filter { $0.contains(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test(arguments: ["", "{\"format\":\"logstream-checkpoints\",\"version\":1,\"groups\":{\"g\":{\"shipped\":[[5", "{\"some\":\"other tool\"}", "{\"format\":\"logstream-checkpoints\",\"version\":99}"])
+    func corruptOrForeignFilesAreRefusedWithAnExplanation(contents: String) throws {
+        let path = temporaryPath()
+        try FileIO.replaceAtomically(path: path, with: Array(contents.utf8))
+        do {
+            _ = try CheckpointStore(path: path)
+            Issue.record("accepted \(contents)")
+        } catch let error as CheckpointError {
+            #expect(error.description.contains(path))
+            #expect(error.description.contains("checkpoint reset"))
+        }
+        #expect(FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } == contents)
+    }
+
+    @Test func unwritableLocationGivesAClearError() async throws {
+        let store = try CheckpointStore(path: "/proc/logstream-cannot-write/checkpoints.json")
+        await #expect(throws: FileError.self) { try await store.markShipped("g", TimeRange(start: 1, end: 2)) }
+    }
+}

@@ -1,0 +1,30 @@
+import Testing
+@testable import Engine
+
+@Suite struct IndexLayoutTests {
+    @Test(arguments: [
+        ("/aws/lambda/My_Fn", "aws-lambda-my-fn"),
+        ("/ecs/app-prod/service", "ecs-app-prod-service"),
+        ("API-Gateway-Execution-Logs_abc123/prod", "api-gateway-execution-logs-abc123-prod"),
+        ("///", "log-group"),
+        ("grüße/été", "gr-e-t"),
+    ])
+    func slugIsLowerCaseWithSingleDashes(group: String, slug: String) {
+        #expect(IndexLayout.slug(group) == slug)
+    }
+
+    @Test func namesFollowTheStableAndVersionedLayout() {
+        let layout = IndexLayout(prefix: "cloudwatch")
+        #expect(layout.stableName(for: "/ecs/web") == "cloudwatch-ecs-web")
+        #expect(layout.versionedName(for: "/ecs/web", version: 1) == "cloudwatch-ecs-web-v1")
+        #expect(layout.versionedName(for: "/ecs/web", version: 2) == "cloudwatch-ecs-web-v2")
+        #expect(layout.pattern == "cloudwatch-*")
+    }
+
+    @Test func veryLongGroupNamesStayWithinIndexNameLimitsAndUnique() {
+        let a = "/aws/" + String(repeating: "x", count: 500) + "/a"
+        let b = "/aws/" + String(repeating: "x", count: 500) + "/b"
+        #expect(IndexLayout.slug(a).utf8.count < 200)
+        #expect(IndexLayout.slug(a) != IndexLayout.slug(b))
+    }
+}

@@ -1,0 +1,94 @@
+import Engine
+import Foundation
+
+/// The real test rig — moto for CloudWatch Logs, osmem-server for Elasticsearch, and an
+/// optional fault proxy — on free loopback ports, stopped by PID when the test is done.
+/// Started through rig/rig.py, the same script the demo uses.
+struct Rig: Sendable {
+    let directory: String
+    let cloudWatchURL: String
+    let elasticsearchURL: String
+    /// osmem itself, bypassing the fault proxy.
+    let osmemURL: String
+
+    static func start(esProxy: Bool = false) async throws -> Rig {
+        let directory = ProjectPaths.temporaryDirectory("rig")
+        var arguments = [ProjectPaths.rigScript, "up", "--dir", directory, "--parent-pid", String(getpid())]
+        if esProxy { arguments.append("--es-proxy") }
+        let result = try await ProcessRunner.run(ProjectPaths.python, arguments)
+        guard result.status == 0, let info = try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ProcessFailure(description: "rig did not start (\(result.status)): \(result.stdout)\(result.stderr)")
+        }
+        return Rig(directory: directory, cloudWatchURL: info["cloudwatch_url"]?.string ?? "",
+                   elasticsearchURL: info["es_url"]?.string ?? "", osmemURL: info["osmem"]?["url"]?.string ?? "")
+    }
+
+    func stop() async {
+        _ = try? await ProcessRunner.run(ProjectPaths.python, [ProjectPaths.rigScript, "down", "--dir", directory])
+    }
+
+    /// Writes sample events; returns how many each group received.
+    func seed(groups: [String], days: Double, eventsPerGroup: Int, seed: Int = 1) async throws -> [String: Int] {
+        let result = try await ProcessRunner.run(ProjectPaths.python, [
+            ProjectPaths.rigScript, "seed", "--endpoint", cloudWatchURL, "--groups", groups.joined(separator: ","),
+            "--days", String(days), "--events", String(eventsPerGroup), "--seed", String(seed),
+        ])
+        guard result.status == 0, let info = try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ProcessFailure(description: "seeding failed (\(result.status)): \(result.stderr)")
+        }
+        var counts: [String: Int] = [:]
+        for member in info["groups"]?.members ?? [] { counts[member.key] = member.value.int }
+        return counts
+    }
+
+    /// The environment a user would set to point logstream at this rig.
+    func environment(groups: [String], checkpointPath: String) -> [String: String] {
+        [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": directory,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": cloudWatchURL,
+            "ES_HOST": elasticsearchURL,
+            "LOG_GROUPS": groups.joined(separator: ","),
+            "CHECKPOINT_PATH": checkpointPath,
+        ]
+    }
+
+    func elasticsearch() -> ElasticsearchClient {
+        ElasticsearchClient(transport: CurlTransport.shared, baseURL: osmemURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 60)
+    }
+
+    /// Documents of `group` in Elasticsearch, counted through the index pattern users query.
+    func documentCount(group: String, prefix: String = "cloudwatch") async throws -> Int {
+        try await elasticsearch().count("\(prefix)-*", query: ["term": ["aws.cloudwatch.log_group": .string(group)]])
+    }
+
+    /// Asks the fault proxy to fail the next requests whose path contains `path`.
+    func injectElasticsearchFault(_ rule: JSONValue) async throws {
+        let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: elasticsearchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
+        try await client.json("POST", "/_rig/faults", rule)
+    }
+
+    /// Asks the CloudWatch emulator to fail the next calls of an operation.
+    func injectCloudWatchFault(_ rule: JSONValue) async throws {
+        let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: cloudWatchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
+        try await client.json("POST", "/_rig/faults", rule)
+    }
+}
+
+extension Rig {
+    /// Runs `body` with a fresh rig and stops the rig afterwards, whether `body` succeeded or not.
+    static func with<T>(esProxy: Bool = false, _ body: (Rig) async throws -> T) async throws -> T {
+        let rig = try await Rig.start(esProxy: esProxy)
+        do {
+            let value = try await body(rig)
+            await rig.stop()
+            return value
+        } catch {
+            await rig.stop()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,132 @@
+"""logstream's test rig: start, seed and stop a local CloudWatch Logs (moto) and a local
+Elasticsearch-compatible engine (osmem-server), optionally behind fault-injecting proxies.
+
+    rig.py up --dir DIR [--es-proxy] [--parent-pid PID]   start servers, write DIR/rig.json, print it
+    rig.py down --dir DIR                                 stop them by PID
+    rig.py seed --endpoint URL --groups a,b --days 5 --events 20000 [--region us-east-1]
+                                                          write sample logs, print counts per group
+
+Every server listens on 127.0.0.1 on a port it picked itself and reports it on its first
+line of output; `up` waits for those lines with a deadline, never a fixed sleep.
+"""
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def osmem_binary():
+    import osmem_server
+    return osmem_server.resolve_binary()
+
+
+def start(name, argv, directory, deadline_s=60):
+    log_path = directory / f"{name}.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"rig: {name} exited with {proc.returncode}; see {log_path}:\n{log_path.read_text()[-2000:]}")
+        for line in log_path.read_text().splitlines():
+            line = line.strip()
+            if line.startswith("{") and '"url"' in line:
+                info = json.loads(line)
+                return {"url": info["url"], "pid": proc.pid, "log": str(log_path)}
+        time.sleep(0.05)
+    proc.kill()
+    raise SystemExit(f"rig: {name} did not report ready within {deadline_s}s; see {log_path}")
+
+
+def up(args):
+    directory = Path(args.dir).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    parent = ["--parent-pid", str(args.parent_pid)] if args.parent_pid else []
+    rig = {}
+    env_note = {}
+    moto_env = dict(os.environ)
+    rig["moto"] = start("moto", [sys.executable, str(HERE / "rig_moto.py"), "-H", "127.0.0.1", "-p", "0"] + parent, directory)
+    osmem_argv = [osmem_binary(), "-addr", "127.0.0.1:0", "-no-stdin-watch"]
+    if args.parent_pid:
+        osmem_argv += ["-parent-pid", str(args.parent_pid)]
+    rig["osmem"] = start("osmem", osmem_argv, directory)
+    if args.es_proxy:
+        upstream = rig["osmem"]["url"].split("://", 1)[1]
+        rig["es_proxy"] = start("es_proxy", [sys.executable, str(HERE / "fault_proxy.py"), "--listen", "127.0.0.1:0",
+                                             "--upstream", upstream] + parent, directory)
+    rig["cloudwatch_url"] = rig["moto"]["url"]
+    rig["es_url"] = rig.get("es_proxy", rig["osmem"])["url"]
+    (directory / "rig.json").write_text(json.dumps(rig, indent=2))
+    print(json.dumps(rig))
+
+
+def alive(pid):
+    """True while the process runs; a zombie (exited, not yet reaped by init) counts as gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(") ", 1)[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+def down(args):
+    path = Path(args.dir) / "rig.json"
+    if not path.exists():
+        return
+    rig = json.loads(path.read_text())
+    for key in ("es_proxy", "osmem", "moto"):
+        pid = rig.get(key, {}).get("pid")
+        if not pid:
+            continue
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and alive(pid):
+            time.sleep(0.02)
+        else:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    path.unlink()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_up = sub.add_parser("up")
+    p_up.add_argument("--dir", required=True)
+    p_up.add_argument("--es-proxy", action="store_true")
+    p_up.add_argument("--parent-pid", type=int, default=0)
+    p_down = sub.add_parser("down")
+    p_down.add_argument("--dir", required=True)
+    p_seed = sub.add_parser("seed")
+    p_seed.add_argument("--endpoint", required=True)
+    p_seed.add_argument("--region", default="us-east-1")
+    p_seed.add_argument("--groups", required=True)
+    p_seed.add_argument("--days", type=float, default=5)
+    p_seed.add_argument("--events", type=int, default=20000, help="events per group")
+    p_seed.add_argument("--streams", type=int, default=3)
+    p_seed.add_argument("--seed", type=int, default=1)
+    p_seed.add_argument("--end-ms", type=int, default=0, help="newest event time (default: now - 1 minute)")
+    args = parser.parse_args()
+    if args.command == "up":
+        up(args)
+    elif args.command == "down":
+        down(args)
+    else:
+        import seed_logs
+        print(json.dumps(seed_logs.seed(args)))
+
+
+if __name__ == "__main__":
+    main()

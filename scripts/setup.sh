@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing logstream needs on a fresh Debian machine with the
+# Swift toolchain: libcurl and zlib headers (apt), and the test rig's Python packages in
+# a project-local virtualenv (.rig/venv). Quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+for pkg in libcurl4-openssl-dev zlib1g-dev; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: installing ${need_apt[*]} (apt)"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+VENV=.rig/venv
+PY_PACKAGES=("moto==5.2.1" "flask" "flask-cors" "osmem-server==0.1.6")
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import moto, flask_cors, osmem_server, boto3" 2>/dev/null; then
+    echo "setup: creating the test rig's Python environment in $VENV (pip)"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "${PY_PACKAGES[@]}"
+fi
