@@ -22,6 +22,7 @@ let package = Package(
         ),
         .target(name: "Commands", dependencies: ["Engine"]),
         .executableTarget(name: "logstream", dependencies: ["Commands"]),
+        .executableTarget(name: "logstream-bench", dependencies: ["Engine"], path: "Benchmarks/Bench"),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Engine"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Engine"]),

@@ -43,7 +43,7 @@ public struct Engine: Sendable {
         for group in groups { try await bootstrap.ensureGroup(group) }
         let sink = BulkSink(client: client, batchSize: settings.batchSize, maxInFlight: settings.maxInFlight,
                             backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath))
-        let copier = WindowCopier(source: source, sink: sink, checkpoints: checkpoints, builder: DocumentBuilder(region: region), layout: layout)
+        let copier = WindowCopier(source: source, sink: sink, checkpoints: checkpoints, builder: DocumentBuilder(region: region, options: settings.documents), layout: layout)
         Log.info("backfill starting", ("groups", groups.count), ("range", range), ("es", redactedURL(settings.esHost)))
         return await Backfill(copier: copier, checkpoints: checkpoints, layout: layout).run(groups: groups, range: range)
     }

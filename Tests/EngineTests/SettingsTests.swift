@@ -50,7 +50,7 @@ import Testing
     @Test(arguments: [
         ("BATCH_SIZE", "abc"), ("BATCH_SIZE", "0"), ("MAX_IN_FLIGHT", "-2"), ("HTTP_TIMEOUT_SECS", "1.5"),
         ("ES_HOST", "localhost:9200"), ("ES_TLS_VERIFY", "maybe"), ("INDEX_PREFIX", "Upper"), ("INDEX_PREFIX", "_x"),
-        ("ES_HOT_REFRESH_INTERVAL", "fast"), ("RECONCILE_INTERVAL_SECS", "0"), ("AWS_ENDPOINT_URL", "ftp://x"),
+        ("ES_HOT_REFRESH_INTERVAL", "fast"), ("JSON_FIELD", "message"), ("JSON_FIELD", "_x"), ("MAX_MESSAGE_BYTES", "10"), ("RECONCILE_INTERVAL_SECS", "0"), ("AWS_ENDPOINT_URL", "ftp://x"),
     ])
     func invalidValuesNameTheVariable(name: String, value: String) {
         do {

@@ -68,7 +68,11 @@ public final class CloudWatchLogsClient: Sendable {
             JSONMember("interleaved", .bool(true)),
         ]
         if let nextToken { request.append(JSONMember("nextToken", .string(nextToken))) }
-        let response = try await call("FilterLogEvents", .object(request), logGroup: group)
+        return try Self.decodeFilterLogEventsPage(try await call("FilterLogEvents", .object(request), logGroup: group))
+    }
+
+    /// Reads a FilterLogEvents response; `nextToken` may be absent or null on the last page.
+    public static func decodeFilterLogEventsPage(_ response: JSONValue) throws -> LogEventPage {
         var events: [LogEvent] = []
         for item in response["events"]?.array ?? [] {
             guard let id = item["eventId"]?.string, let timestamp = item["timestamp"]?.int64 else { continue }

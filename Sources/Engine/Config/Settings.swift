@@ -24,6 +24,7 @@ public struct Settings: Sendable {
     public var esColdRefreshInterval: String
     public var esColdAgeDays: Int
     public var esRefreshTuneIntervalSecs: Int
+    public var documents: DocumentOptions
     public var awsEndpointURL: String?
     public var cloudWatchLogsEndpointURL: String?
 
@@ -51,6 +52,9 @@ public struct Settings: Sendable {
         esColdRefreshInterval = try reader.timeValue("ES_COLD_REFRESH_INTERVAL")
         esColdAgeDays = try reader.integer("ES_COLD_AGE_DAYS")
         esRefreshTuneIntervalSecs = try reader.integer("ES_REFRESH_TUNE_INTERVAL_SECS")
+        documents = DocumentOptions(
+            jsonField: try reader.jsonField("JSON_FIELD"), maxDepth: try reader.integer("JSON_MAX_DEPTH"),
+            maxFields: try reader.integer("JSON_MAX_FIELDS"), maxMessageBytes: try reader.integer("MAX_MESSAGE_BYTES"))
         awsEndpointURL = try reader.optionalURL("AWS_ENDPOINT_URL")
         cloudWatchLogsEndpointURL = try reader.optionalURL("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
 
@@ -148,6 +152,19 @@ struct SettingReader {
             if !number.isEmpty, number.allSatisfy(\.isNumber) { return value }
         }
         throw invalid(name, raw, "expected an Elasticsearch time value such as 1s, 30s, 5m or -1")
+    }
+
+    /// A field name of its own: not empty of meaning, not one of the fixed document fields.
+    func jsonField(_ name: String) throws -> String? {
+        guard let raw = raw(name) else { return nil }
+        let value = raw.value.trimmingCharacters(in: .whitespaces)
+        if value.isEmpty { return nil }
+        let reserved: Set<String> = ["@timestamp", "message", "event", "cloud", "aws", "log", "logstream"]
+        let root = String(value.split(separator: ".").first ?? "")
+        guard FieldName.sanitize(value) == value, !reserved.contains(root) else {
+            throw invalid(name, raw, "expected a field name that does not start with '_' or '.' and is not one of \(reserved.sorted().joined(separator: ", "))")
+        }
+        return value
     }
 
     func indexPrefix(_ name: String) throws -> String {

@@ -32,6 +32,11 @@ public enum SettingsCatalog {
         SettingSpec("ES_COLD_AGE_DAYS", .integer(min: 0, max: 36_500), default: "7", "An index is cold when its newest @timestamp is older than this many days", category: "Refresh policy"),
         SettingSpec("ES_REFRESH_TUNE_INTERVAL_SECS", .integer(min: 1, max: 604_800), default: "3600", "Seconds between refresh-interval re-evaluations", category: "Refresh policy"),
 
+        SettingSpec("JSON_FIELD", .text, default: "json", "Field that receives the parsed JSON object of a message (empty: do not parse)", category: "Documents"),
+        SettingSpec("JSON_MAX_DEPTH", .integer(min: 1, max: 20), default: "6", "Object nesting kept under JSON_FIELD; deeper objects are stored as JSON text", category: "Documents"),
+        SettingSpec("JSON_MAX_FIELDS", .integer(min: 1, max: 10_000), default: "500", "Fields kept from one message's JSON; the rest stay in message only", category: "Documents"),
+        SettingSpec("MAX_MESSAGE_BYTES", .integer(min: 1024, max: 104_857_600), default: "1048576", "Longer messages are cut at this size and flagged with logstream.truncated", category: "Documents"),
+
         SettingSpec("AWS_ENDPOINT_URL", .url, default: nil, "Endpoint for every AWS service (for example a local emulator)", category: "AWS"),
         SettingSpec("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", .url, default: nil, "Endpoint for CloudWatch Logs only; wins over AWS_ENDPOINT_URL", category: "AWS"),
     ]

@@ -2,23 +2,33 @@
 /// field names, so Kibana and existing dashboards understand them:
 ///
 ///     @timestamp, message, event.id, event.ingested, cloud.provider, cloud.region,
-///     aws.cloudwatch.log_group, aws.cloudwatch.log_stream
+///     aws.cloudwatch.log_group, aws.cloudwatch.log_stream, log.level
 ///
-/// The message is always kept exactly as CloudWatch returned it, empty ones included,
-/// so nothing CloudWatch counts is missing from Elasticsearch.
+/// The message is always kept as CloudWatch returned it (empty ones included, cut only
+/// beyond `maxMessageBytes` and then flagged), so nothing CloudWatch counts is missing.
+/// A JSON object in the message is also written as fields under `jsonField`.
 public struct DocumentBuilder: Sendable {
     public var region: String
+    public var options: DocumentOptions
 
-    public init(region: String) {
+    public init(region: String, options: DocumentOptions = DocumentOptions()) {
         self.region = region
+        self.options = options
     }
 
     public func document(for event: LogEvent, logGroup: String, index: String) -> LogDocument {
-        var writer = JSONWriter(capacity: event.message.utf8.count + 256)
+        let parsed = options.jsonField == nil ? nil : MessageJSON.extract(event.message)
+        var writer = JSONWriter(capacity: event.message.utf8.count * (parsed == nil ? 1 : 2) + 320)
         writer.raw("{\"@timestamp\":\"")
         Timestamp.append(event.timestamp, to: &writer.bytes)
         writer.raw("\",\"message\":")
-        writer.string(event.message)
+        let originalBytes = event.message.utf8.count
+        let truncated = originalBytes > options.maxMessageBytes
+        if truncated {
+            writer.string(Self.prefix(of: event.message, bytes: options.maxMessageBytes))
+        } else {
+            writer.string(event.message)
+        }
         writer.raw(",\"event\":{\"id\":")
         writer.string(event.eventId)
         if let ingested = event.ingestionTime {
@@ -32,9 +42,48 @@ public struct DocumentBuilder: Sendable {
         writer.string(logGroup)
         writer.raw(",\"log_stream\":")
         writer.string(event.logStream)
-        writer.raw("}}}")
+        writer.raw("}}")
+
+        let level = parsed.flatMap { MessageLevel.fromJSON($0.object) } ?? MessageLevel.fromLambdaPrefix(event.message)
+        if let level {
+            writer.raw(",\"log\":{\"level\":")
+            writer.string(level)
+            writer.byte(UInt8(ascii: "}"))
+        }
+        var dropped = 0
+        if let parsed, let field = options.jsonField {
+            writer.byte(UInt8(ascii: ","))
+            writer.string(field)
+            writer.byte(UInt8(ascii: ":"))
+            var fields = JSONFieldWriter(maxDepth: options.maxDepth, maxFields: options.maxFields)
+            fields.writeObject(parsed.object, depth: 0, into: &writer)
+            dropped = fields.dropped
+        }
+        if truncated || dropped > 0 {
+            writer.raw(",\"logstream\":{")
+            if truncated {
+                writer.raw("\"truncated\":true,\"original_bytes\":")
+                writer.integer(originalBytes)
+            }
+            if dropped > 0 {
+                if truncated { writer.byte(UInt8(ascii: ",")) }
+                writer.raw("\"json_fields_dropped\":")
+                writer.integer(dropped)
+            }
+            writer.byte(UInt8(ascii: "}"))
+        }
+        writer.byte(UInt8(ascii: "}"))
         return LogDocument(
             id: DocumentID.make(logGroup: logGroup, eventId: event.eventId),
             index: index, logGroup: logGroup, timestamp: event.timestamp, source: writer.bytes)
+    }
+
+    /// The longest prefix of `text` within `bytes` that ends on a character boundary.
+    static func prefix(of text: String, bytes limit: Int) -> String {
+        let utf8 = Array(text.utf8)
+        guard utf8.count > limit else { return text }
+        var cut = max(0, limit)
+        while cut > 0 && utf8[cut] & 0xC0 == 0x80 { cut -= 1 }
+        return String(decoding: utf8[..<cut], as: UTF8.self)
     }
 }

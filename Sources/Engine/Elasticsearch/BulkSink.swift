@@ -70,7 +70,7 @@ public final class BulkSink: Sendable {
         return batches
     }
 
-    static func body(for documents: some Collection<LogDocument>) -> [UInt8] {
+    public static func body(for documents: some Collection<LogDocument>) -> [UInt8] {
         var writer = JSONWriter(capacity: documents.reduce(0) { $0 + $1.source.count + 96 })
         for document in documents {
             writer.raw("{\"create\":{\"_index\":")

@@ -11,6 +11,10 @@ public enum IndexTemplate {
                 "event": ["properties": ["id": keyword, "ingested": date]],
                 "cloud": ["properties": ["provider": keyword, "region": keyword]],
                 "aws": ["properties": ["cloudwatch": ["properties": ["log_group": keyword, "log_stream": keyword]]]],
+                "log": ["properties": ["level": keyword]],
+                "logstream": ["properties": [
+                    "truncated": ["type": "boolean"], "original_bytes": ["type": "long"], "json_fields_dropped": ["type": "long"],
+                ]],
             ],
         ]
         return [
