@@ -5,6 +5,8 @@ Elasticsearch-compatible engine (osmem-server), optionally behind fault-injectin
     rig.py down --dir DIR                                 stop them by PID
     rig.py seed --endpoint URL --groups a,b --days 5 --events 20000 [--region us-east-1]
                                                           write sample logs, print counts per group
+    rig.py put --endpoint URL --group G --file EVENTS.json  write exactly these events
+                                                          ([{"timestamp": ms, "message": "...", "stream": "s"}])
 
 Every server listens on 127.0.0.1 on a port it picked itself and reports it on its first
 line of output; `up` waits for those lines with a deadline, never a fixed sleep.
@@ -118,8 +120,16 @@ def main():
     p_seed.add_argument("--streams", type=int, default=3)
     p_seed.add_argument("--seed", type=int, default=1)
     p_seed.add_argument("--end-ms", type=int, default=0, help="newest event time (default: now - 1 minute)")
+    p_put = sub.add_parser("put")
+    p_put.add_argument("--endpoint", required=True)
+    p_put.add_argument("--region", default="us-east-1")
+    p_put.add_argument("--group", required=True)
+    p_put.add_argument("--file", required=True)
     args = parser.parse_args()
-    if args.command == "up":
+    if args.command == "put":
+        import seed_logs
+        print(json.dumps(seed_logs.put(args)))
+    elif args.command == "up":
         up(args)
     elif args.command == "down":
         down(args)

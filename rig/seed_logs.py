@@ -58,9 +58,40 @@ def message_for(group, rng, ts):
     return ecs_line(rng, ts)
 
 
+def client_for(args):
+    return boto3.client("logs", endpoint_url=args.endpoint, region_name=args.region,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def put(args):
+    """Writes the given events (any age, any order) and returns how many were stored."""
+    client = client_for(args)
+    events = json.load(open(args.file))
+    try:
+        client.create_log_group(logGroupName=args.group)
+    except client.exceptions.ResourceAlreadyExistsException:
+        pass
+    by_stream = {}
+    for event in events:
+        by_stream.setdefault(event.get("stream", "main"), []).append({"timestamp": event["timestamp"], "message": event["message"]})
+    stored = 0
+    for stream, batch in by_stream.items():
+        try:
+            client.create_log_stream(logGroupName=args.group, logStreamName=stream)
+        except client.exceptions.ResourceAlreadyExistsException:
+            pass
+        batch.sort(key=lambda e: e["timestamp"])
+        for start in range(0, len(batch), 1000):
+            chunk = batch[start:start + 1000]
+            answer = client.put_log_events(logGroupName=args.group, logStreamName=stream, logEvents=chunk)
+            if answer.get("rejectedLogEventsInfo"):
+                raise SystemExit(f"put: rejected {answer['rejectedLogEventsInfo']}")
+            stored += len(chunk)
+    return {"stored": stored}
+
+
 def seed(args):
-    client = boto3.client("logs", endpoint_url=args.endpoint, region_name=args.region,
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    client = client_for(args)
     end_ms = args.end_ms or int(time.time() * 1000) - 60_000
     span_ms = int(args.days * 86_400_000)
     counts = {}

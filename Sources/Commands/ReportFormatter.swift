@@ -3,10 +3,10 @@ import Engine
 /// Per-group results as a table for people or JSON for scripts.
 enum ReportFormatter {
     static func table(_ reports: [GroupReport], range: TimeRange) -> String {
-        let headers = ["GROUP", "INDEX", "READ", "CREATED", "ALREADY", "DEAD-LETTER", "STATUS"]
+        let headers = ["GROUP", "INDEX", "READ", "CREATED", "ALREADY", "REWRITTEN", "DEAD-LETTER", "STATUS"]
         let rows = reports.map { report in
             [report.group, report.index, String(report.eventsRead), String(report.outcome.created), String(report.outcome.duplicates),
-             String(report.outcome.deadLettered), report.error == nil ? "ok" : "failed: \(report.error!)"]
+             String(report.outcome.rewritten), String(report.outcome.deadLettered), report.error == nil ? "ok" : "failed: \(report.error!)"]
         }
         var widths = headers.map(\.count)
         for row in rows {
@@ -32,6 +32,7 @@ enum ReportFormatter {
                 JSONMember("read", .int(report.eventsRead)),
                 JSONMember("created", .int(report.outcome.created)),
                 JSONMember("already_present", .int(report.outcome.duplicates)),
+                JSONMember("rewritten", .int(report.outcome.rewritten)),
                 JSONMember("dead_lettered", .int(report.outcome.deadLettered)),
                 JSONMember("ok", .bool(report.error == nil)),
             ]

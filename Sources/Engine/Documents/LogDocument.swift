@@ -6,6 +6,8 @@ public struct LogDocument: Sendable {
     public var logGroup: String
     public var timestamp: EpochMillis
     public var source: [UInt8]
+    /// How often `SafeForm` has rewritten this document after mapping refusals.
+    public var safeFormRounds = 0
 
     public init(id: String, index: String, logGroup: String, timestamp: EpochMillis, source: [UInt8]) {
         self.id = id

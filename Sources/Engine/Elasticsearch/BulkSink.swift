@@ -3,17 +3,21 @@ public struct BulkOutcome: Sendable, Equatable {
     public var created = 0
     public var duplicates = 0
     public var deadLettered = 0
+    /// Documents resent in the safe form after a mapping refusal (also counted as created when stored).
+    public var rewritten = 0
 
-    public init(created: Int = 0, duplicates: Int = 0, deadLettered: Int = 0) {
+    public init(created: Int = 0, duplicates: Int = 0, deadLettered: Int = 0, rewritten: Int = 0) {
         self.created = created
         self.duplicates = duplicates
         self.deadLettered = deadLettered
+        self.rewritten = rewritten
     }
 
     public var acknowledged: Int { created + duplicates + deadLettered }
 
     public static func + (lhs: BulkOutcome, rhs: BulkOutcome) -> BulkOutcome {
-        BulkOutcome(created: lhs.created + rhs.created, duplicates: lhs.duplicates + rhs.duplicates, deadLettered: lhs.deadLettered + rhs.deadLettered)
+        BulkOutcome(created: lhs.created + rhs.created, duplicates: lhs.duplicates + rhs.duplicates,
+                    deadLettered: lhs.deadLettered + rhs.deadLettered, rewritten: lhs.rewritten + rhs.rewritten)
     }
 }
 
@@ -121,6 +125,7 @@ public final class BulkSink: Sendable {
                                          reason: "sent \(pending.count) documents but got \(items.count) results")
             }
             var again: [LogDocument] = []
+            var rewritten = 0
             var blocked: BulkItemResult?
             for (document, item) in zip(pending, items) {
                 switch item.outcome {
@@ -131,6 +136,15 @@ public final class BulkSink: Sendable {
                     again.append(document)
                     blocked = item
                 case .rejected:
+                    let reason = "\(item.errorType ?? "error"): \(item.reason ?? "")"
+                    if let safe = SafeForm.rewrite(document, reason: reason) {
+                        Log.debug("document refused by the mapping, resending with the conflicting field as text", ("group", document.logGroup),
+                                  ("id", document.id), ("reason", item.reason ?? "-"))
+                        again.append(safe)
+                        rewritten += 1
+                        if document.safeFormRounds == 0 { outcome.rewritten += 1 }
+                        continue
+                    }
                     try await deadLetters.record(document, status: item.status, errorType: item.errorType, reason: item.reason)
                     outcome.deadLettered += 1
                     Log.warn("document rejected, written to the dead-letter file", ("group", document.logGroup), ("id", document.id),
@@ -139,7 +153,8 @@ public final class BulkSink: Sendable {
             }
             Log.debug("bulk", ("docs", pending.count), ("created", outcome.created), ("retry", again.count), ("ms", elapsed))
             pending = again
-            if !pending.isEmpty {
+            // Rewritten documents alone go back at once: they were refused, not throttled.
+            if pending.count > rewritten {
                 let why = blocked.map { "\($0.errorType ?? "error") (HTTP \($0.status)): \($0.reason ?? "")" } ?? "items rejected as busy (HTTP 429)"
                 try await retryLater(&attempt, why, documents: pending.count)
             }

@@ -14,6 +14,9 @@ public enum IndexTemplate {
                 "log": ["properties": ["level": keyword]],
                 "logstream": ["properties": [
                     "truncated": ["type": "boolean"], "original_bytes": ["type": "long"], "json_fields_dropped": ["type": "long"],
+                    "conflicts": ["properties": [
+                        "field": keyword, "value": ["type": "keyword", "ignore_above": 8191], "reason": ["type": "keyword", "ignore_above": 1024],
+                    ]],
                 ]],
             ],
         ]

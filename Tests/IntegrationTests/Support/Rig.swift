@@ -92,3 +92,22 @@ extension Rig {
         }
     }
 }
+
+extension Rig {
+    /// Writes exactly these events to `group` (creating group and streams as needed).
+    func put(group: String, events: [(timestamp: EpochMillis, message: String, stream: String)]) async throws {
+        let file = directory + "/put-\(UUID().uuidString.prefix(8)).json"
+        let payload: JSONValue = .array(events.map { ["timestamp": .int($0.timestamp), "message": .string($0.message), "stream": .string($0.stream)] })
+        try Data(payload.serialized).write(to: URL(fileURLWithPath: file))
+        let result = try await ProcessRunner.run(ProjectPaths.python, [ProjectPaths.rigScript, "put", "--endpoint", cloudWatchURL, "--group", group, "--file", file])
+        guard result.status == 0 else { throw ProcessFailure(description: "put failed: \(result.stderr)") }
+    }
+
+    /// The `_source` of every document of `group`.
+    func documents(group: String, prefix: String = "cloudwatch") async throws -> [JSONValue] {
+        let response = try await elasticsearch().json("POST", "/\(prefix)-*/_search", [
+            "size": 10_000, "query": ["term": ["aws.cloudwatch.log_group": .string(group)]], "sort": [["@timestamp": "asc"]],
+        ])
+        return (response["hits"]?["hits"]?.array ?? []).compactMap { $0["_source"] }
+    }
+}
