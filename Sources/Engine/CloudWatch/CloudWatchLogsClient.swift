@@ -24,10 +24,20 @@ public final class CloudWatchLogsClient: Sendable {
 
     /// Calls `operation` until it succeeds, fails permanently, or runs out of attempts.
     public func call(_ operation: String, _ body: JSONValue, logGroup: String? = nil) async throws -> JSONValue {
+        let bytes = try await callRaw(operation, body, logGroup: logGroup)
+        do {
+            return try JSONParser().parse(bytes)
+        } catch {
+            throw CloudWatchError(operation: operation, code: "MalformedResponse", message: "the response was not JSON: \(error)", status: 200, logGroup: logGroup)
+        }
+    }
+
+    /// Calls `operation` with retries and returns the response body unparsed.
+    public func callRaw(_ operation: String, _ body: JSONValue, logGroup: String? = nil) async throws -> [UInt8] {
         var attempt = 0
         while true {
             do {
-                return try await callOnce(operation, body, logGroup: logGroup)
+                return try await callOnceRaw(operation, body, logGroup: logGroup)
             } catch let error as CloudWatchError where error.isRetryable && attempt + 1 < maxAttempts {
                 Log.warn("cloudwatch call failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("code", error.code), ("attempt", attempt + 1))
             } catch let error as HTTPTransportError where attempt + 1 < maxAttempts {
@@ -38,7 +48,7 @@ public final class CloudWatchLogsClient: Sendable {
         }
     }
 
-    func callOnce(_ operation: String, _ body: JSONValue, logGroup: String?) async throws -> JSONValue {
+    func callOnceRaw(_ operation: String, _ body: JSONValue, logGroup: String?) async throws -> [UInt8] {
         let signing = AWSSigning(region: region, service: "logs", credentials: try await credentials.credentials())
         let request = HTTPRequest(
             method: "POST", url: endpoint + "/",
@@ -51,11 +61,7 @@ public final class CloudWatchLogsClient: Sendable {
         guard response.status == 200 else {
             throw CloudWatchError.from(response: response, operation: operation, logGroup: logGroup)
         }
-        do {
-            return try JSONParser().parse(response.body)
-        } catch {
-            throw CloudWatchError(operation: operation, code: "MalformedResponse", message: "the response was not JSON: \(error)", status: 200, logGroup: logGroup)
-        }
+        return response.body
     }
 
     /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in the API).
@@ -68,19 +74,17 @@ public final class CloudWatchLogsClient: Sendable {
             JSONMember("interleaved", .bool(true)),
         ]
         if let nextToken { request.append(JSONMember("nextToken", .string(nextToken))) }
-        return try Self.decodeFilterLogEventsPage(try await call("FilterLogEvents", .object(request), logGroup: group))
+        let body = try await callRaw("FilterLogEvents", .object(request), logGroup: group)
+        do {
+            return try FilterLogEventsDecoder.decode(body)
+        } catch {
+            throw CloudWatchError(operation: "FilterLogEvents", code: "MalformedResponse", message: "\(error)", status: 200, logGroup: group)
+        }
     }
 
-    /// Reads a FilterLogEvents response; `nextToken` may be absent or null on the last page.
-    public static func decodeFilterLogEventsPage(_ response: JSONValue) throws -> LogEventPage {
-        var events: [LogEvent] = []
-        for item in response["events"]?.array ?? [] {
-            guard let id = item["eventId"]?.string, let timestamp = item["timestamp"]?.int64 else { continue }
-            events.append(LogEvent(
-                eventId: id, timestamp: timestamp, ingestionTime: item["ingestionTime"]?.int64,
-                message: item["message"]?.string ?? "", logStream: item["logStreamName"]?.string ?? ""))
-        }
-        return LogEventPage(events: events, nextToken: response["nextToken"]?.string)
+    /// Reads a FilterLogEvents response body; `nextToken` may be absent or null on the last page.
+    public static func decodeFilterLogEventsPage(_ body: [UInt8]) throws -> LogEventPage {
+        try FilterLogEventsDecoder.decode(body)
     }
 
     /// Names of the groups starting with `prefix` (all pages).

@@ -17,18 +17,19 @@ public struct DocumentBuilder: Sendable {
     }
 
     public func document(for event: LogEvent, logGroup: String, index: String) -> LogDocument {
-        let parsed = options.jsonField == nil ? nil : MessageJSON.extract(event.message)
-        var writer = JSONWriter(capacity: event.message.utf8.count * (parsed == nil ? 1 : 2) + 320)
+        var message = event.message
+        return message.withUTF8 { document(for: event, message: $0, logGroup: logGroup, index: index) }
+    }
+
+    private func document(for event: LogEvent, message: UnsafeBufferPointer<UInt8>, logGroup: String, index: String) -> LogDocument {
+        let jsonStart = options.jsonField == nil ? nil : MessageJSON.locate(message)
+        var writer = JSONWriter(capacity: message.count * (jsonStart == nil ? 1 : 2) + 320)
         writer.raw("{\"@timestamp\":\"")
         Timestamp.append(event.timestamp, to: &writer.bytes)
         writer.raw("\",\"message\":")
-        let originalBytes = event.message.utf8.count
+        let originalBytes = message.count
         let truncated = originalBytes > options.maxMessageBytes
-        if truncated {
-            writer.string(Self.prefix(of: event.message, bytes: options.maxMessageBytes))
-        } else {
-            writer.string(event.message)
-        }
+        writer.string(truncated ? Self.prefix(of: message, bytes: options.maxMessageBytes) : message)
         writer.raw(",\"event\":{\"id\":")
         writer.string(event.eventId)
         if let ingested = event.ingestionTime {
@@ -44,20 +45,22 @@ public struct DocumentBuilder: Sendable {
         writer.string(event.logStream)
         writer.raw("}}")
 
-        let level = parsed.flatMap { MessageLevel.fromJSON($0.object) } ?? MessageLevel.fromLambdaPrefix(event.message)
-        if let level {
-            writer.raw(",\"log\":{\"level\":")
-            writer.string(level)
-            writer.byte(UInt8(ascii: "}"))
-        }
         var dropped = 0
-        if let parsed, let field = options.jsonField {
+        var level: String?
+        if let jsonStart, let field = options.jsonField {
             writer.byte(UInt8(ascii: ","))
             writer.string(field)
             writer.byte(UInt8(ascii: ":"))
-            var fields = JSONFieldWriter(maxDepth: options.maxDepth, maxFields: options.maxFields)
-            fields.writeObject(parsed.object, depth: 0, into: &writer)
+            var fields = JSONFieldTranscoder(maxDepth: options.maxDepth, maxFields: options.maxFields)
+            var scanner = JSONScanner(message, position: jsonStart)
+            fields.writeObject(&scanner, depth: 0, into: &writer)
             dropped = fields.dropped
+            level = fields.level
+        }
+        if let level = level ?? MessageLevel.fromLambdaPrefix(message) {
+            writer.raw(",\"log\":{\"level\":")
+            writer.string(level)
+            writer.byte(UInt8(ascii: "}"))
         }
         if truncated || dropped > 0 {
             writer.raw(",\"logstream\":{")
@@ -78,12 +81,11 @@ public struct DocumentBuilder: Sendable {
             index: index, logGroup: logGroup, timestamp: event.timestamp, source: writer.bytes)
     }
 
-    /// The longest prefix of `text` within `bytes` that ends on a character boundary.
-    static func prefix(of text: String, bytes limit: Int) -> String {
-        let utf8 = Array(text.utf8)
-        guard utf8.count > limit else { return text }
+    /// The longest prefix of `utf8` within `limit` bytes that ends on a character boundary.
+    static func prefix(of utf8: UnsafeBufferPointer<UInt8>, bytes limit: Int) -> UnsafeBufferPointer<UInt8> {
+        guard utf8.count > limit else { return utf8 }
         var cut = max(0, limit)
         while cut > 0 && utf8[cut] & 0xC0 == 0x80 { cut -= 1 }
-        return String(decoding: utf8[..<cut], as: UTF8.self)
+        return UnsafeBufferPointer(rebasing: utf8[..<cut])
     }
 }

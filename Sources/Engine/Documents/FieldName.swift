@@ -5,6 +5,21 @@
 public enum FieldName {
     public static let maxBytes = 256
 
+    /// True when `sanitize` would return the name unchanged; the common case, checked cheaply.
+    static func isClean(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= maxBytes,
+              first != UInt8(ascii: "_"), first != UInt8(ascii: "."), last != UInt8(ascii: ".") else { return false }
+        var previous: UInt8 = 0
+        var meaningful = false
+        for byte in bytes {
+            if byte < 0x20 || byte == 0x7F { return false }
+            if byte == UInt8(ascii: ".") && previous == UInt8(ascii: ".") { return false }
+            if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "_") && byte != UInt8(ascii: ".") { meaningful = true }
+            previous = byte
+        }
+        return meaningful
+    }
+
     public static func sanitize(_ raw: String) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(raw.utf8.count)

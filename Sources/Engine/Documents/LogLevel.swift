@@ -2,21 +2,17 @@
 enum MessageLevel {
     static let jsonKeys: Set<String> = ["level", "severity", "loglevel", "log_level", "levelname", "log.level", "lvl"]
 
-    static func fromJSON(_ members: [JSONMember]) -> String? {
-        for member in members where jsonKeys.contains(member.key.lowercased()) {
-            if let text = member.value.string, !text.isEmpty, text.utf8.count <= 32 { return text.lowercased() }
-        }
-        return nil
-    }
-
     static let lambdaLevels: Set<String> = ["TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL"]
 
     /// Lambda runtimes write `<time>\t<request id>\t<LEVEL>\t<text>`.
-    static func fromLambdaPrefix(_ message: String) -> String? {
-        guard message.utf8.count > 40 else { return nil }
-        let parts = message.utf8.split(separator: 9, maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0].count >= 20, parts[1].count == 36 else { return nil }
-        let level = String(decoding: parts[2], as: UTF8.self)
+    static func fromLambdaPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.count > 60 else { return nil }
+        // The time is 24 bytes (2024-05-01T00:00:00.000Z) and the request id 36.
+        guard bytes[24] == 9, bytes[61] == 9 else { return nil }
+        var end = 62
+        while end < min(bytes.count, 72), bytes[end] != 9 { end += 1 }
+        guard end < bytes.count, bytes[end] == 9 else { return nil }
+        let level = String(decoding: UnsafeBufferPointer(rebasing: bytes[62..<end]), as: UTF8.self)
         return lambdaLevels.contains(level) ? level.lowercased() : nil
     }
 }

@@ -30,31 +30,58 @@ public struct JSONWriter {
     }
 
     public mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.reserveCapacity(bytes.count + utf8.count + utf8.count / 8 + 2)
         bytes.append(UInt8(ascii: "\""))
+        guard let base = utf8.baseAddress else {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        let count = utf8.count
         var runStart = 0
-        for index in 0..<utf8.count {
-            let byte = utf8[index]
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-            if runStart < index {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+        var index = 0
+        while index < count {
+            // Most bytes need no escaping: one table lookup each.
+            let escape = Self.escapes[Int(base[index])]
+            if escape == 0 {
+                index += 1
+                continue
             }
-            switch byte {
-            case 0x22: raw("\\\"")
-            case 0x5C: raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            default:
-                raw("\\u00")
+            if runStart < index {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - runStart))
+            }
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(escape)
+            if escape == UInt8(ascii: "u") {
+                let byte = base[index]
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(UInt8(ascii: "0"))
                 bytes.append(Self.hexDigits[Int(byte >> 4)])
                 bytes.append(Self.hexDigits[Int(byte & 0xF)])
             }
-            runStart = index + 1
+            index += 1
+            runStart = index
         }
-        if runStart < utf8.count {
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+        if runStart < count {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func string(_ utf8: [UInt8]) {
+        utf8.withUnsafeBufferPointer { string($0) }
+    }
+
+    /// For each byte: 0 when it is written as is, else the letter after the backslash.
+    private static let escapes: [UInt8] = (0..<256).map { (byte: Int) -> UInt8 in
+        switch byte {
+        case 0x22: return UInt8(ascii: "\"")
+        case 0x5C: return UInt8(ascii: "\\")
+        case 0x0A: return UInt8(ascii: "n")
+        case 0x0D: return UInt8(ascii: "r")
+        case 0x09: return UInt8(ascii: "t")
+        case 0..<0x20: return UInt8(ascii: "u")
+        default: return 0
+        }
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

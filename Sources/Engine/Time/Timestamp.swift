@@ -33,15 +33,15 @@ public enum Timestamp {
     }
 
     private static func appendDigits(_ value: Int64, _ width: Int, _ out: inout [UInt8]) {
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
         var rest = value < 0 ? 0 : value
-        var index = width - 1
-        while index >= 0 {
-            digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+        let start = out.count
+        for _ in 0..<width { out.append(UInt8(ascii: "0")) }
+        var index = start + width - 1
+        while index >= start && rest > 0 {
+            out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
             index -= 1
         }
-        out.append(contentsOf: digits)
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

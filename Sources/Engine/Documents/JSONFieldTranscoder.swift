@@ -1,0 +1,167 @@
+/// Writes a message's JSON object as document fields that map cleanly, straight from
+/// the message bytes to the output without building a tree:
+/// sanitised and de-duplicated names, objects deeper than the cap and arrays that hold
+/// objects or arrays as JSON text (they would otherwise explode or conflict in the
+/// mapping), mixed-type arrays as strings, numbers exactly as written, NaN and Infinity
+/// as null, and at most `maxFields` leaves. The input must have been validated by
+/// `MessageJSON.locate`.
+struct JSONFieldTranscoder {
+    let maxDepth: Int
+    let maxFields: Int
+    private(set) var fields = 0
+    private(set) var dropped = 0
+    /// The top-level `level`-like string value, for ECS `log.level`.
+    private(set) var level: String?
+    private var key: [UInt8] = []
+
+    init(maxDepth: Int, maxFields: Int) {
+        self.maxDepth = maxDepth
+        self.maxFields = maxFields
+    }
+
+    mutating func writeObject(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) {
+        _ = scanner.expect(UInt8(ascii: "{"))
+        writer.byte(UInt8(ascii: "{"))
+        var used: [[UInt8]] = []
+        var first = true
+        if !scanner.expect(UInt8(ascii: "}")) {
+            repeat {
+                scanner.skipWhitespace()
+                _ = scanner.readString(into: &key)
+                _ = scanner.expect(UInt8(ascii: ":"))
+                scanner.skipWhitespace()
+                if fields >= maxFields {
+                    var counter = JSONScanner(scanner.bytes, position: scanner.position, maxDepth: scanner.maxDepth)
+                    dropped += Self.leafCount(&counter)
+                    scanner.position = counter.position
+                    continue
+                }
+                if depth == 0, level == nil, scanner.peek() == UInt8(ascii: "\""), MessageLevel.jsonKeys.contains(String(decoding: key, as: UTF8.self).lowercased()) {
+                    var probe = scanner
+                    var value: [UInt8] = []
+                    if probe.readString(into: &value), !value.isEmpty, value.count <= 32 {
+                        level = String(decoding: value, as: UTF8.self).lowercased()
+                    }
+                }
+                var name = FieldName.isClean(key) ? key : Array(FieldName.sanitize(String(decoding: key, as: UTF8.self)).utf8)
+                if used.contains(name) {
+                    var suffix = 2
+                    while used.contains(name + Array("_\(suffix)".utf8)) { suffix += 1 }
+                    name += Array("_\(suffix)".utf8)
+                }
+                used.append(name)
+                if !first { writer.byte(UInt8(ascii: ",")) }
+                first = false
+                writer.string(name)
+                writer.byte(UInt8(ascii: ":"))
+                writeValue(&scanner, depth: depth, into: &writer)
+            } while scanner.expect(UInt8(ascii: ","))
+            _ = scanner.expect(UInt8(ascii: "}"))
+        }
+        writer.byte(UInt8(ascii: "}"))
+    }
+
+    private mutating func writeValue(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) {
+        scanner.skipWhitespace()
+        let start = scanner.position
+        switch scanner.peek() {
+        case UInt8(ascii: "{"):
+            var probe = scanner
+            _ = probe.expect(UInt8(ascii: "{"))
+            let empty = probe.expect(UInt8(ascii: "}"))
+            if empty {
+                fields += 1
+                writer.raw("{}")
+                scanner.position = probe.position
+            } else if depth + 1 >= maxDepth {
+                fields += 1
+                _ = scanner.skipValue()
+                writer.string(UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position]))
+            } else {
+                writeObject(&scanner, depth: depth + 1, into: &writer)
+            }
+        case UInt8(ascii: "["):
+            fields += 1
+            writeArray(&scanner, into: &writer)
+        default:
+            fields += 1
+            let kind = scanner.skipValue()
+            if kind == .nonFinite {
+                writer.raw("null")
+            } else {
+                // Strings, numbers, booleans and null are already valid JSON: copy them.
+                writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position]))
+            }
+        }
+    }
+
+    private func writeArray(_ scanner: inout JSONScanner, into writer: inout JSONWriter) {
+        let start = scanner.position
+        var probe = scanner
+        _ = probe.expect(UInt8(ascii: "["))
+        var kinds: Set<UInt8> = []
+        var nested = false
+        var nonFinite = false
+        if !probe.expect(UInt8(ascii: "]")) {
+            repeat {
+                switch probe.skipValue() {
+                case .object?, .array?: nested = true
+                case .nonFinite?: nonFinite = true
+                case .null?, nil: break
+                case let kind?: kinds.insert(kind.rawValue)
+                }
+            } while probe.expect(UInt8(ascii: ","))
+            _ = probe.expect(UInt8(ascii: "]"))
+        }
+        let end = probe.position
+        scanner.position = end
+        let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<end])
+        if nested {
+            // Objects inside arrays get merged mappings that conflict easily: keep them as text.
+            writer.string(raw)
+            return
+        }
+        if kinds.count <= 1 && !nonFinite {
+            writer.bytes.append(contentsOf: raw)
+            return
+        }
+        // Mixed scalar types cannot share one mapping: every element becomes a string.
+        var elements = JSONScanner(scanner.bytes, position: start, maxDepth: scanner.maxDepth)
+        _ = elements.expect(UInt8(ascii: "["))
+        writer.byte(UInt8(ascii: "["))
+        var first = true
+        repeat {
+            elements.skipWhitespace()
+            let from = elements.position
+            let kind = elements.skipValue()
+            let text = UnsafeBufferPointer(rebasing: scanner.bytes[from..<elements.position])
+            if !first { writer.byte(UInt8(ascii: ",")) }
+            first = false
+            switch kind {
+            case .string?, .null?: writer.bytes.append(contentsOf: text)
+            case .nonFinite?: writer.raw("null")
+            default: writer.string(text)
+            }
+        } while elements.expect(UInt8(ascii: ","))
+        writer.byte(UInt8(ascii: "]"))
+    }
+
+    private static func leafCount(_ scanner: inout JSONScanner) -> Int {
+        scanner.skipWhitespace()
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            _ = scanner.skipValue()
+            return 1
+        }
+        _ = scanner.expect(UInt8(ascii: "{"))
+        if scanner.expect(UInt8(ascii: "}")) { return 1 }
+        var count = 0
+        repeat {
+            scanner.skipWhitespace()
+            _ = scanner.skipString()
+            _ = scanner.expect(UInt8(ascii: ":"))
+            count += leafCount(&scanner)
+        } while scanner.expect(UInt8(ascii: ","))
+        _ = scanner.expect(UInt8(ascii: "}"))
+        return count
+    }
+}

@@ -1,0 +1,241 @@
+/// Allocation-free validation and navigation of JSON bytes: finds where values end and
+/// what kind they are, without building them. The fast paths of the pipeline use it to
+/// copy already-valid JSON straight from input to output.
+struct JSONScanner {
+    enum Kind: UInt8 {
+        case object, array, string, number, bool, null
+        /// NaN, Infinity or -Infinity: accepted, written as null.
+        case nonFinite
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    let maxDepth: Int
+    var position: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, position: Int = 0, maxDepth: Int = 256) {
+        self.bytes = bytes
+        self.position = position
+        self.maxDepth = maxDepth
+    }
+
+    var atEnd: Bool { position >= bytes.count }
+
+    func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    mutating func skipWhitespace() {
+        while position < bytes.count {
+            let byte = bytes[position]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            position += 1
+        }
+    }
+
+    mutating func expect(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == byte else { return false }
+        position += 1
+        return true
+    }
+
+    /// Skips one value starting at the current position (after whitespace); returns its kind,
+    /// or nil when the bytes are not valid JSON.
+    mutating func skipValue(depth: Int = 0) -> Kind? {
+        skipWhitespace()
+        guard position < bytes.count else { return nil }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            guard depth < maxDepth else { return nil }
+            position += 1
+            if expect(UInt8(ascii: "}")) { return .object }
+            repeat {
+                skipWhitespace()
+                guard peek() == UInt8(ascii: "\""), skipString(), expect(UInt8(ascii: ":")), skipValue(depth: depth + 1) != nil else { return nil }
+            } while expect(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "}")) ? .object : nil
+        case UInt8(ascii: "["):
+            guard depth < maxDepth else { return nil }
+            position += 1
+            if expect(UInt8(ascii: "]")) { return .array }
+            repeat {
+                guard skipValue(depth: depth + 1) != nil else { return nil }
+            } while expect(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "]")) ? .array : nil
+        case UInt8(ascii: "\""):
+            return skipString() ? .string : nil
+        case UInt8(ascii: "t"): return skipLiteral("true") ? .bool : nil
+        case UInt8(ascii: "f"): return skipLiteral("false") ? .bool : nil
+        case UInt8(ascii: "n"): return skipLiteral("null") ? .null : nil
+        case UInt8(ascii: "N"): return skipLiteral("NaN") ? .nonFinite : nil
+        case UInt8(ascii: "I"): return skipLiteral("Infinity") ? .nonFinite : nil
+        case UInt8(ascii: "-") where position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
+            position += 1
+            return skipLiteral("Infinity") ? .nonFinite : nil
+        default:
+            return skipNumber() ? .number : nil
+        }
+    }
+
+    /// Skips a string whose opening quote is at the current position.
+    mutating func skipString() -> Bool {
+        position += 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return true
+            }
+            if byte < 0x20 { return false }
+            if byte == UInt8(ascii: "\\") {
+                guard position + 1 < bytes.count else { return false }
+                let escape = bytes[position + 1]
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 2
+                case UInt8(ascii: "u"):
+                    guard position + 6 <= bytes.count else { return false }
+                    for offset in 2..<6 where !isHex(bytes[position + offset]) { return false }
+                    position += 6
+                default:
+                    return false
+                }
+                continue
+            }
+            position += 1
+        }
+        return false
+    }
+
+    private func isHex(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 70) || (byte >= 97 && byte <= 102)
+    }
+
+    private mutating func skipLiteral(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { return false }
+        for index in 0..<count where bytes[position + index] != word.utf8Start[index] { return false }
+        position += count
+        return true
+    }
+
+    private mutating func skipNumber() -> Bool {
+        func digits() -> Int {
+            let start = position
+            while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 { position += 1 }
+            return position - start
+        }
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < bytes.count else { return false }
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+        } else if digits() == 0 {
+            return false
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            guard digits() > 0 else { return false }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return true
+    }
+
+    /// The unescaped bytes of the string whose opening quote is at the current position.
+    mutating func readString(into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        let start = position + 1
+        guard skipString() else { return false }
+        let end = position - 1
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            if byte != UInt8(ascii: "\\") {
+                // Copy the run up to the next escape in one go.
+                var runEnd = index + 1
+                while runEnd < end, bytes[runEnd] != UInt8(ascii: "\\") { runEnd += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<runEnd]))
+                index = runEnd
+                continue
+            }
+            let escape = bytes[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = hex4(at: index)
+                index += 4
+                if (0xD800...0xDBFF).contains(scalar), index + 6 <= end, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                    let low = hex4(at: index + 2)
+                    if (0xDC00...0xDFFF).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        index += 6
+                    }
+                }
+                appendUTF8(scalar, to: &out)
+            default: out.append(escape)
+            }
+        }
+        return true
+    }
+
+    private func hex4(at offset: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for index in offset..<offset + 4 {
+            let byte = bytes[index]
+            let digit: UInt8 = byte <= 57 ? byte - 48 : (byte | 0x20) - 87
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        let value = (0xD800...0xDFFF).contains(scalar) ? 0xFFFD : scalar
+        switch value {
+        case 0..<0x80:
+            out.append(UInt8(value))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | value >> 6))
+            out.append(UInt8(0x80 | value & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | value >> 12))
+            out.append(UInt8(0x80 | value >> 6 & 0x3F))
+            out.append(UInt8(0x80 | value & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | value >> 18))
+            out.append(UInt8(0x80 | value >> 12 & 0x3F))
+            out.append(UInt8(0x80 | value >> 6 & 0x3F))
+            out.append(UInt8(0x80 | value & 0x3F))
+        }
+    }
+
+    /// Reads an integer number (as CloudWatch sends timestamps).
+    mutating func readInt64() -> Int64? {
+        skipWhitespace()
+        let start = position
+        guard skipValue() == .number else { return nil }
+        var value: Int64 = 0
+        var index = start
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        while index < position, bytes[index] >= 48, bytes[index] <= 57 {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(bytes[index] - 48))
+            guard !overflow1 && !overflow2 else { return nil }
+            value = sum
+            index += 1
+        }
+        // A fraction or exponent is not an integer.
+        guard index == position else { return nil }
+        return negative ? -value : value
+    }
+}
