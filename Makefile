@@ -4,7 +4,7 @@ DEBUG_BIN := .build/debug/logstream
 RELEASE_BIN := .build/release/logstream
 RIG_PYTHON := .rig/venv/bin/python
 
-.PHONY: all setup build release test demo demo-stop docs clean
+.PHONY: all setup build release test demo demo-stop docs bench clean
 
 all: build
 
@@ -40,3 +40,8 @@ docs: build
 
 clean:
 	rm -rf .build .rig
+
+# Performance figures, each next to a baseline measured in the same run (not part of `make test`).
+bench: setup
+	$(SWIFT) build -c release --product logstream-bench
+	.build/release/logstream-bench

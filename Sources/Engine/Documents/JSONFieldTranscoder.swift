@@ -13,6 +13,9 @@ struct JSONFieldTranscoder {
     /// The top-level `level`-like string value, for ECS `log.level`.
     private(set) var level: String?
     private var key: [UInt8] = []
+    /// Names already written, per open object: bytes in one buffer, ranges on a stack.
+    private var usedBytes: [UInt8] = []
+    private var usedRanges: [Range<Int>] = []
 
     init(maxDepth: Int, maxFields: Int) {
         self.maxDepth = maxDepth
@@ -22,7 +25,12 @@ struct JSONFieldTranscoder {
     mutating func writeObject(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) {
         _ = scanner.expect(UInt8(ascii: "{"))
         writer.byte(UInt8(ascii: "{"))
-        var used: [[UInt8]] = []
+        let usedFrom = usedRanges.count
+        let bytesFrom = usedBytes.count
+        defer {
+            usedRanges.removeSubrange(usedFrom...)
+            usedBytes.removeSubrange(bytesFrom...)
+        }
         var first = true
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
@@ -43,22 +51,32 @@ struct JSONFieldTranscoder {
                         level = String(decoding: value, as: UTF8.self).lowercased()
                     }
                 }
-                var name = FieldName.isClean(key) ? key : Array(FieldName.sanitize(String(decoding: key, as: UTF8.self)).utf8)
-                if used.contains(name) {
-                    var suffix = 2
-                    while used.contains(name + Array("_\(suffix)".utf8)) { suffix += 1 }
-                    name += Array("_\(suffix)".utf8)
+                if !FieldName.isClean(key) {
+                    key = Array(FieldName.sanitize(String(decoding: key, as: UTF8.self)).utf8)
                 }
-                used.append(name)
+                if isUsed(key, since: usedFrom) {
+                    var suffix = 2
+                    while isUsed(key + Array("_\(suffix)".utf8), since: usedFrom) { suffix += 1 }
+                    key += Array("_\(suffix)".utf8)
+                }
+                usedRanges.append(usedBytes.count..<usedBytes.count + key.count)
+                usedBytes.append(contentsOf: key)
                 if !first { writer.byte(UInt8(ascii: ",")) }
                 first = false
-                writer.string(name)
+                writer.string(key)
                 writer.byte(UInt8(ascii: ":"))
                 writeValue(&scanner, depth: depth, into: &writer)
             } while scanner.expect(UInt8(ascii: ","))
             _ = scanner.expect(UInt8(ascii: "}"))
         }
         writer.byte(UInt8(ascii: "}"))
+    }
+
+    private func isUsed(_ name: [UInt8], since first: Int) -> Bool {
+        for range in usedRanges[first...] where range.count == name.count && usedBytes[range].elementsEqual(name) {
+            return true
+        }
+        return false
     }
 
     private mutating func writeValue(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) {

@@ -143,46 +143,54 @@ struct JSONScanner {
         return true
     }
 
-    /// The unescaped bytes of the string whose opening quote is at the current position.
+    /// The unescaped bytes of the string whose opening quote is at the current position,
+    /// validated and copied in one pass.
     mutating func readString(into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
-        let start = position + 1
-        guard skipString() else { return false }
-        let end = position - 1
-        var index = start
-        while index < end {
-            let byte = bytes[index]
+        position += 1
+        var runStart = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+                position += 1
+                return true
+            }
+            if byte < 0x20 { return false }
             if byte != UInt8(ascii: "\\") {
-                // Copy the run up to the next escape in one go.
-                var runEnd = index + 1
-                while runEnd < end, bytes[runEnd] != UInt8(ascii: "\\") { runEnd += 1 }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<runEnd]))
-                index = runEnd
+                position += 1
                 continue
             }
-            let escape = bytes[index + 1]
-            index += 2
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+            guard position + 1 < bytes.count else { return false }
+            let escape = bytes[position + 1]
+            position += 2
             switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
             case UInt8(ascii: "b"): out.append(0x08)
             case UInt8(ascii: "f"): out.append(0x0C)
             case UInt8(ascii: "n"): out.append(0x0A)
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
-                var scalar = hex4(at: index)
-                index += 4
-                if (0xD800...0xDBFF).contains(scalar), index + 6 <= end, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                    let low = hex4(at: index + 2)
+                guard position + 4 <= bytes.count, (position..<position + 4).allSatisfy({ isHex(bytes[$0]) }) else { return false }
+                var scalar = hex4(at: position)
+                position += 4
+                if (0xD800...0xDBFF).contains(scalar), position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                   bytes[position + 1] == UInt8(ascii: "u"), (position + 2..<position + 6).allSatisfy({ isHex(bytes[$0]) }) {
+                    let low = hex4(at: position + 2)
                     if (0xDC00...0xDFFF).contains(low) {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        index += 6
+                        position += 6
                     }
                 }
                 appendUTF8(scalar, to: &out)
-            default: out.append(escape)
+            default:
+                return false
             }
+            runStart = position
         }
-        return true
+        return false
     }
 
     private func hex4(at offset: Int) -> UInt32 {

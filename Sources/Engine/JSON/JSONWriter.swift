@@ -37,39 +37,71 @@ public struct JSONWriter {
             return
         }
         let count = utf8.count
-        var runStart = 0
+        let table = Self.escapeTable
+        // Find the first byte that needs escaping; most messages have few or none.
         var index = 0
-        while index < count {
-            // Most bytes need no escaping: one table lookup each.
-            let escape = Self.escapes[Int(base[index])]
-            if escape == 0 {
-                index += 1
-                continue
-            }
-            if runStart < index {
-                bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - runStart))
-            }
-            bytes.append(UInt8(ascii: "\\"))
-            bytes.append(escape)
-            if escape == UInt8(ascii: "u") {
-                let byte = base[index]
-                bytes.append(UInt8(ascii: "0"))
-                bytes.append(UInt8(ascii: "0"))
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0xF)])
-            }
-            index += 1
-            runStart = index
-        }
-        if runStart < count {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart))
+        while index < count && table[Int(base[index])] == 0 { index += 1 }
+        bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: index))
+        if index < count {
+            appendEscaped(base + index, count - index)
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The escaping slow path: output is staged in a small buffer and appended in chunks,
+    /// since text such as JSON inside JSON breaks into very short runs.
+    private mutating func appendEscaped(_ base: UnsafePointer<UInt8>, _ count: Int) {
+        let chunk = 16 * 1024
+        let table = Self.escapeTable
+        let hex = Self.hexTable
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk + 8) { staging in
+            let out = staging.baseAddress!
+            var used = 0
+            for index in 0..<count {
+                if used >= chunk {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: used))
+                    used = 0
+                }
+                let byte = base[index]
+                let escape = table[Int(byte)]
+                if escape == 0 {
+                    out[used] = byte
+                    used += 1
+                } else if escape != UInt8(ascii: "u") {
+                    out[used] = UInt8(ascii: "\\")
+                    out[used + 1] = escape
+                    used += 2
+                } else {
+                    out[used] = UInt8(ascii: "\\")
+                    out[used + 1] = UInt8(ascii: "u")
+                    out[used + 2] = UInt8(ascii: "0")
+                    out[used + 3] = UInt8(ascii: "0")
+                    out[used + 4] = hex[Int(byte >> 4)]
+                    out[used + 5] = hex[Int(byte & 0xF)]
+                    used += 6
+                }
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: used))
+        }
     }
 
     public mutating func string(_ utf8: [UInt8]) {
         utf8.withUnsafeBufferPointer { string($0) }
     }
+
+    /// The escape table as a plain pointer: array accesses in the hot loop cost a bounds
+    /// check and an initialisation check each. Immutable after creation, never freed.
+    nonisolated(unsafe) private static let escapeTable: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for (index, value) in escapes.enumerated() { table[index] = value }
+        return UnsafePointer(table)
+    }()
+
+    nonisolated(unsafe) private static let hexTable: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+        for (index, value) in hexDigits.enumerated() { table[index] = value }
+        return UnsafePointer(table)
+    }()
 
     /// For each byte: 0 when it is written as is, else the letter after the backslash.
     private static let escapes: [UInt8] = (0..<256).map { (byte: Int) -> UInt8 in
