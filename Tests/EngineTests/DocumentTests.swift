@@ -15,6 +15,14 @@ import Testing
         #expect(id.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
     }
 
+    @Test func idIsTheBase64URLOfTheBigEndianHashOfGroupNulEventId() {
+        let (high, low) = MurmurHash3.hash128(Array("/aws/lambda/x".utf8) + [0] + Array("12345".utf8))
+        let bytes = (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (56 - 8 * UInt64($0 % 8))) }
+        #expect(DocumentID.make(logGroup: "/aws/lambda/x", eventId: "12345") == DocumentID.base64URL(bytes))
+        #expect(high == 0x3640_0229_86ec_0ffe && low == 0x0408_121f_afdd_aba5)
+        #expect(DocumentID.make(logGroup: "", eventId: "").count == 22)
+    }
+
     @Test func sameEventIdInAnotherGroupIsAnotherDocument() {
         #expect(DocumentID.make(logGroup: "a/b", eventId: "1") != DocumentID.make(logGroup: "a.b", eventId: "1"))
         #expect(DocumentID.make(logGroup: "g", eventId: "12") != DocumentID.make(logGroup: "g1", eventId: "2"))

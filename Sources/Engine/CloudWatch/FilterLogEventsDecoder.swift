@@ -55,6 +55,7 @@ enum FilterLogEventsDecoder {
         var timestamp: Int64?
         var ingestion: Int64?
         var message = ""
+        var encodedMessage: [UInt8]?
         var stream = ""
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
@@ -64,8 +65,14 @@ enum FilterLogEventsDecoder {
                 let isString = scanner.peek() == UInt8(ascii: "\"")
                 switch scratch.count {
                 case 7 where scratch.elementsEqual("message".utf8) && isString:
+                    let start = scanner.position + 1
                     guard scanner.readString(into: &scratch) else { return nil }
-                    message = String(decoding: scratch, as: UTF8.self)
+                    if let valid = String(validating: scratch, as: UTF8.self) {
+                        message = valid
+                        encodedMessage = Array(UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1]))
+                    } else {
+                        message = String(decoding: scratch, as: UTF8.self)
+                    }
                 case 7 where scratch.elementsEqual("eventId".utf8) && isString:
                     guard scanner.readString(into: &scratch) else { return nil }
                     id = String(decoding: scratch, as: UTF8.self)
@@ -89,6 +96,6 @@ enum FilterLogEventsDecoder {
             guard scanner.expect(UInt8(ascii: "}")) else { return nil }
         }
         guard let id, let timestamp else { return .some(nil) }
-        return .some(LogEvent(eventId: id, timestamp: timestamp, ingestionTime: ingestion, message: message, logStream: stream))
+        return .some(LogEvent(eventId: id, timestamp: timestamp, ingestionTime: ingestion, message: message, logStream: stream, encodedMessage: encodedMessage))
     }
 }

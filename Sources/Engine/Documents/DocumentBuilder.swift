@@ -29,7 +29,13 @@ public struct DocumentBuilder: Sendable {
         writer.raw("\",\"message\":")
         let originalBytes = message.count
         let truncated = originalBytes > options.maxMessageBytes
-        writer.string(truncated ? Self.prefix(of: message, bytes: options.maxMessageBytes) : message)
+        if let encoded = event.encodedMessage, !truncated {
+            writer.byte(UInt8(ascii: "\""))
+            writer.bytes.append(contentsOf: encoded)
+            writer.byte(UInt8(ascii: "\""))
+        } else {
+            writer.string(truncated ? Self.prefix(of: message, bytes: options.maxMessageBytes) : message)
+        }
         writer.raw(",\"event\":{\"id\":")
         writer.string(event.eventId)
         if let ingested = event.ingestionTime {

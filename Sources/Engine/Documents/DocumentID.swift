@@ -7,16 +7,45 @@
 /// share an index when their names sanitise to the same slug.
 public enum DocumentID {
     public static func make(logGroup: String, eventId: String) -> String {
-        var input = Array(logGroup.utf8)
-        input.append(0)
-        input.append(contentsOf: eventId.utf8)
-        let (high, low) = MurmurHash3.hash128(input)
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<8 {
-            bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(index)))
-            bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(index)))
+        var group = logGroup
+        var event = eventId
+        return group.withUTF8 { groupBytes in
+            event.withUTF8 { eventBytes in
+                let length = groupBytes.count + 1 + eventBytes.count
+                let (high, low) = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer -> (UInt64, UInt64) in
+                    let base = buffer.baseAddress!
+                    if let source = groupBytes.baseAddress { base.update(from: source, count: groupBytes.count) }
+                    base[groupBytes.count] = 0
+                    if let source = eventBytes.baseAddress { (base + groupBytes.count + 1).update(from: source, count: eventBytes.count) }
+                    return MurmurHash3.hash128(UnsafeRawBufferPointer(buffer))
+                }
+                return encode(high, low)
+            }
         }
-        return base64URL(bytes)
+    }
+
+    /// 16 bytes, big-endian, as 22 characters of unpadded base64url.
+    private static func encode(_ high: UInt64, _ low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 22) { out in
+            var written = 0
+            var bits: UInt32 = 0
+            var bitCount = 0
+            for index in 0..<16 {
+                let byte = UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (56 - 8 * UInt64(index % 8)))
+                bits = bits << 8 | UInt32(byte)
+                bitCount += 8
+                while bitCount >= 6 {
+                    bitCount -= 6
+                    out[written] = alphabet[Int(bits >> UInt32(bitCount) & 63)]
+                    written += 1
+                }
+            }
+            if bitCount > 0 {
+                out[written] = alphabet[Int(bits << UInt32(6 - bitCount) & 63)]
+                written += 1
+            }
+            return written
+        }
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)

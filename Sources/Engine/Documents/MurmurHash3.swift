@@ -2,7 +2,10 @@
 /// stable across platforms and releases, which document ids require.
 public enum MurmurHash3 {
     public static func hash128<Bytes: Collection>(_ bytes: Bytes, seed: UInt64 = 0) -> (UInt64, UInt64) where Bytes.Element == UInt8 {
-        let data = Array(bytes)
+        Array(bytes).withUnsafeBytes { hash128($0, seed: seed) }
+    }
+
+    public static func hash128(_ data: UnsafeRawBufferPointer, seed: UInt64 = 0) -> (UInt64, UInt64) {
         let length = data.count
         let c1: UInt64 = 0x87c3_7b91_1142_53d5
         let c2: UInt64 = 0x4cf5_ad43_2745_937f
@@ -11,9 +14,7 @@ public enum MurmurHash3 {
         let blocks = length / 16
 
         func load64(_ offset: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for index in 0..<8 { value |= UInt64(data[offset + index]) << (8 * UInt64(index)) }
-            return value
+            UInt64(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
 
         for block in 0..<blocks {

@@ -29,15 +29,12 @@ public final class ElasticsearchClient: Sendable {
             timeoutSeconds: Double(settings.httpTimeoutSecs))
     }
 
-    /// Sends a request and returns the response whatever its status.
-    public func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json", gzip: Bool = false) async throws -> HTTPResponse {
+    /// Sends a request and returns the response whatever its status. `contentEncoding`
+    /// names how `body` is already encoded (`gzip`).
+    public func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json", contentEncoding: String? = nil) async throws -> HTTPResponse {
         var headers = [HTTPHeader("Content-Type", contentType)]
-        var payload = body
-        if gzip && !body.isEmpty {
-            payload = try Gzip.compress(body)
-            headers.append(HTTPHeader("Content-Encoding", "gzip"))
-        }
-        let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: payload, auth: auth, tls: tls, timeoutSeconds: timeoutSeconds)
+        if let contentEncoding { headers.append(HTTPHeader("Content-Encoding", contentEncoding)) }
+        let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body, auth: auth, tls: tls, timeoutSeconds: timeoutSeconds)
         return try await transport.send(request)
     }
 
