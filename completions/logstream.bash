@@ -30,13 +30,14 @@ _logstream() {
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --log-level) COMPREPLY=($(compgen -W "debug info warn error" -- "$cur")); return ;;
         --max-in-flight) return ;;
+        --poll-interval) return ;;
         --region) return ;;
         --since) return ;;
         --until) return ;;
     esac
     case "$path" in
         "") COMPREPLY=($(compgen -W "tail backfill reconcile heal refresh-tune checkpoint completions --version -V --config --log-level --log-format --help -h" -- "$cur")) ;;
-        " tail") COMPREPLY=($(compgen -W "--follow -f --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
+        " tail") COMPREPLY=($(compgen -W "--follow -f --json --poll-interval --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " backfill") COMPREPLY=($(compgen -W "--days --since --until --json --quiet -q --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " reconcile") COMPREPLY=($(compgen -W "--days --since --until --dry-run --json --delete-extras --groups --region --es-host --index-prefix --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " heal") COMPREPLY=($(compgen -W "--dry-run --json --groups --region --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;

@@ -48,9 +48,11 @@ public enum CommandTable {
         subcommands: [
             CommandSpec(
                 "tail", summary: "ship everything newer than the checkpoints, then exit (or keep going with --follow)",
-                options: [OptionSpec("follow", short: "f", "Run as a daemon: tail continuously with backfill, reconciliation, healing and refresh tuning in the background")]
+                details: "Each pass re-reads a window behind the newest event (TAIL_MIN_OVERLAP_SECS to TAIL_MAX_OVERLAP_SECS, sized from the ingestion lag measured per stream) so late-arriving events are not skipped; events already shipped are not sent again. A first run without checkpoints starts TAIL_MAX_OVERLAP_SECS back; use backfill for older history. With --follow, SIGINT or SIGTERM finishes the current page, saves the checkpoints and exits 0; a second signal exits at once.",
+                options: [OptionSpec("follow", short: "f", "Keep tailing every POLL_INTERVAL_SECS until SIGINT/SIGTERM; new groups matching LOG_GROUPS patterns are picked up"), json,
+                          .setting("poll-interval", "POLL_INTERVAL_SECS")]
                     + cloudWatchOptions + elasticsearchOptions + throughputOptions + [checkpointOption],
-                examples: ["logstream tail --follow"]),
+                examples: ["logstream tail", "logstream tail --follow --log-format json"]),
             CommandSpec(
                 "backfill", summary: "copy history from CloudWatch into Elasticsearch",
                 details: "Copies every event of the range for each group, newest day first. Ranges already shipped (see the checkpoint file) are skipped, so an interrupted backfill resumes where it stopped; re-copying is harmless because documents are created by id.",

@@ -2,7 +2,7 @@ import Engine
 
 /// Per-group results as a table for people or JSON for scripts.
 enum ReportFormatter {
-    static func table(_ reports: [GroupReport], range: TimeRange) -> String {
+    static func table(_ reports: [GroupReport], range: TimeRange?) -> String {
         let headers = ["GROUP", "INDEX", "READ", "CREATED", "ALREADY", "REWRITTEN", "DEAD-LETTER", "STATUS"]
         let rows = reports.map { report in
             [report.group, report.index, String(report.eventsRead), String(report.outcome.created), String(report.outcome.duplicates),
@@ -19,12 +19,12 @@ enum ReportFormatter {
                 column == cells.count - 1 ? cell : cell.padding(widths[column] + 2)
             }.joined()
         }
-        var out = "range \(range)\n" + line(headers) + "\n"
+        var out = (range.map { "range \($0)\n" } ?? "") + line(headers) + "\n"
         for row in rows { out += line(row) + "\n" }
         return String(out.dropLast())
     }
 
-    static func json(_ reports: [GroupReport], range: TimeRange) -> String {
+    static func json(_ reports: [GroupReport], range: TimeRange?) -> String {
         let groups: [JSONValue] = reports.map { report in
             var members: [JSONMember] = [
                 JSONMember("group", .string(report.group)),
@@ -39,10 +39,11 @@ enum ReportFormatter {
             if let error = report.error { members.append(JSONMember("error", .string(error))) }
             return .object(members)
         }
-        let document: JSONValue = [
-            "range": ["start": .string(Timestamp.format(range.start)), "end": .string(Timestamp.format(range.end))],
-            "groups": .array(groups),
-        ]
+        var members = [JSONMember("groups", .array(groups))]
+        if let range {
+            members.insert(JSONMember("range", ["start": .string(Timestamp.format(range.start)), "end": .string(Timestamp.format(range.end))]), at: 0)
+        }
+        let document = JSONValue.object(members)
         return document.serializedString
     }
 }

@@ -30,22 +30,115 @@ public struct Engine: Sendable {
         FileIO.parentDirectory(of: settings.checkpointPath) + "/dead-letter.ndjson"
     }
 
-    /// Copies `range` of every configured group; returns one report per group.
-    public func backfill(range: TimeRange) async throws -> [GroupReport] {
+    /// Everything a copy job needs, connected and bootstrapped.
+    struct Pipeline {
+        var groups: [String]
+        var source: CloudWatchLogsClient
+        var sink: BulkSink
+        var checkpoints: CheckpointStore
+        var builder: DocumentBuilder
+        var bootstrap: Bootstrap
+    }
+
+    func pipeline() async throws -> Pipeline {
         let (entries, region) = try settings.requireCloudWatch()
         let source = try cloudWatch()
-        let groups = try await GroupResolver(source: source).resolve(entries)
         let checkpoints = try CheckpointStore(path: settings.checkpointPath)
         let client = elasticsearch()
         try await ensureReachable(client)
+        let groups = try await GroupResolver(source: source).resolve(entries)
         let bootstrap = Bootstrap(client: client, layout: layout)
         try await bootstrap.ensureTemplate()
         for group in groups { try await bootstrap.ensureGroup(group) }
         let sink = BulkSink(client: client, batchSize: settings.batchSize, maxInFlight: settings.maxInFlight,
                             backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath))
-        let copier = WindowCopier(source: source, sink: sink, checkpoints: checkpoints, builder: DocumentBuilder(region: region, options: settings.documents), layout: layout)
-        Log.info("backfill starting", ("groups", groups.count), ("range", range), ("es", redactedURL(settings.esHost)))
-        return await Backfill(copier: copier, checkpoints: checkpoints, layout: layout).run(groups: groups, range: range)
+        return Pipeline(groups: groups, source: source, sink: sink, checkpoints: checkpoints,
+                        builder: DocumentBuilder(region: region, options: settings.documents), bootstrap: bootstrap)
+    }
+
+    /// Copies `range` of every configured group; returns one report per group.
+    public func backfill(range: TimeRange) async throws -> [GroupReport] {
+        let parts = try await pipeline()
+        let copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder, layout: layout)
+        Log.info("backfill starting", ("groups", parts.groups.count), ("range", range), ("es", redactedURL(settings.esHost)))
+        return await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout).run(groups: parts.groups, range: range)
+    }
+
+    /// Ships everything newer than the checkpoints; with `follow`, keeps doing so every
+    /// POLL_INTERVAL_SECS (picking up new groups that match LOG_GROUPS patterns) until
+    /// `shutdown` is requested. Returns the totals per group.
+    public func tail(follow: Bool, shutdown: ShutdownSignal) async throws -> [GroupReport] {
+        let parts = try await pipeline()
+        let window = TailWindow(minOverlap: EpochMillis(settings.tailMinOverlapSecs) * 1000, maxOverlap: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
+        let tail = Tail(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder,
+                        layout: layout, window: window, shutdown: shutdown)
+        var groups = parts.groups
+        var totals: [String: GroupReport] = [:]
+        var lastDiscovery = WallClock.monotonicSeconds()
+        let hasPatterns = settings.logGroups.contains { $0.hasSuffix("*") }
+        Log.info("tail starting", ("groups", groups.count), ("follow", follow), ("poll_secs", settings.pollIntervalSecs))
+        while true {
+            let reports = await passAll(groups, tail: tail)
+            for report in reports {
+                var total = totals[report.group] ?? GroupReport(group: report.group, index: report.index)
+                total.eventsRead += report.eventsRead
+                total.outcome = total.outcome + report.outcome
+                total.rangesCopied += report.rangesCopied
+                total.error = report.error
+                totals[report.group] = total
+            }
+            if !follow || shutdown.isRequested { break }
+            await shutdown.wait(seconds: Double(settings.pollIntervalSecs))
+            if shutdown.isRequested { break }
+            if hasPatterns && WallClock.monotonicSeconds() - lastDiscovery >= Double(settings.groupDiscoveryIntervalSecs) {
+                lastDiscovery = WallClock.monotonicSeconds()
+                groups = await discover(current: groups, parts: parts)
+            }
+        }
+        Log.info("tail stopped; checkpoints are saved", ("groups", totals.count))
+        return groups.compactMap { totals[$0] }
+    }
+
+    private func passAll(_ groups: [String], tail: Tail) async -> [GroupReport] {
+        await withTaskGroup(of: GroupReport.self) { tasks in
+            for group in groups {
+                tasks.addTask {
+                    let started = WallClock.monotonicSeconds()
+                    do {
+                        let report = try await tail.pass(group: group)
+                        if report.eventsRead > 0 || Log.isEnabled(.debug) {
+                            Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
+                                     ("already", report.outcome.duplicates), ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
+                        }
+                        return report
+                    } catch {
+                        var report = GroupReport(group: group, index: layout.stableName(for: group))
+                        report.error = "\(error)"
+                        Log.error("tail pass failed", ("group", group), ("error", error))
+                        return report
+                    }
+                }
+            }
+            var reports: [GroupReport] = []
+            for await report in tasks { reports.append(report) }
+            return reports
+        }
+    }
+
+    /// Re-expands LOG_GROUPS patterns; new groups are bootstrapped and tailed from now on.
+    private func discover(current: [String], parts: Pipeline) async -> [String] {
+        do {
+            let found = try await GroupResolver(source: parts.source).resolve(settings.logGroups)
+            let added = found.filter { !current.contains($0) }
+            for group in added {
+                try await parts.bootstrap.ensureGroup(group)
+                Log.info("new log group discovered", ("group", group))
+            }
+            return current + added
+        } catch {
+            Log.warn("log group discovery failed; keeping the known groups", ("error", error))
+            return current
+        }
     }
 
     /// Fails early, with the setting to check, when Elasticsearch cannot be reached.

@@ -58,6 +58,26 @@ import Testing
         #expect(FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } == contents)
     }
 
+    @Test func streamCursorsRoundTripAndOnlyMoveForward() async throws {
+        let path = temporaryPath()
+        let store = try CheckpointStore(path: path)
+        try await store.advanceStreams("g", ["s1": StreamCursor(lastTimestamp: 500, lastIngestion: 600, lagMillis: 100)])
+        try await store.advanceStreams("g", ["s1": StreamCursor(lastTimestamp: 400, lastIngestion: 450, lagMillis: 50), "s2": StreamCursor(lastTimestamp: 10, lastIngestion: 20, lagMillis: 10)])
+        let reopened = try CheckpointStore(path: path)
+        let group = await reopened.group("g")
+        #expect(group.streams["s1"]?.lastTimestamp == 500)
+        #expect(group.streams["s2"] == StreamCursor(lastTimestamp: 10, lastIngestion: 20, lagMillis: 10))
+    }
+
+    @Test func aFileEditedInPlaceFailsItsChecksum() async throws {
+        let path = temporaryPath()
+        let store = try CheckpointStore(path: path)
+        try await store.markShipped("g", TimeRange(start: 1000, end: 2000))
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "2000", with: "9000")
+        try FileIO.replaceAtomically(path: path, with: Array(text.utf8))
+        #expect(throws: CheckpointError.self) { try CheckpointStore(path: path) }
+    }
+
     @Test func unwritableLocationGivesAClearError() async throws {
         let store = try CheckpointStore(path: "/proc/logstream-cannot-write/checkpoints.json")
         await #expect(throws: FileError.self) { try await store.markShipped("g", TimeRange(start: 1, end: 2)) }

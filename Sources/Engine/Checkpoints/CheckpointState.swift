@@ -1,12 +1,20 @@
+import CCurl
+
 /// Everything logstream remembers between runs, per log group.
 public struct CheckpointState: Sendable, Equatable {
     public struct Group: Sendable, Equatable {
         /// Time ranges whose events Elasticsearch has acknowledged.
         public var shipped = IntervalSet()
+        /// Per-stream tail positions.
+        public var streams: [String: StreamCursor] = [:]
 
-        public init(shipped: IntervalSet = IntervalSet()) {
+        public init(shipped: IntervalSet = IntervalSet(), streams: [String: StreamCursor] = [:]) {
             self.shipped = shipped
+            self.streams = streams
         }
+
+        /// The newest acknowledged event timestamp over all streams.
+        public var tailPosition: EpochMillis? { streams.values.map(\.lastTimestamp).max() }
     }
 
     public var groups: [String: Group] = [:]
@@ -21,16 +29,31 @@ public struct CheckpointState: Sendable, Equatable {
     public func encoded() -> [UInt8] {
         var groupMembers: [JSONMember] = []
         for name in groups.keys.sorted() {
-            let ranges: [JSONValue] = groups[name]!.shipped.ranges.map { [.int($0.start), .int($0.end)] }
-            groupMembers.append(JSONMember(name, ["shipped": .array(ranges)]))
+            let group = groups[name]!
+            let ranges: [JSONValue] = group.shipped.ranges.map { [.int($0.start), .int($0.end)] }
+            let streams: [JSONMember] = group.streams.keys.sorted().map { stream in
+                let cursor = group.streams[stream]!
+                return JSONMember(stream, ["ts": .int(cursor.lastTimestamp), "ingested": .int(cursor.lastIngestion), "lag_ms": .int(cursor.lagMillis)])
+            }
+            groupMembers.append(JSONMember(name, ["shipped": .array(ranges), "streams": .object(streams)]))
         }
+        let groupsValue = JSONValue.object(groupMembers)
         let document: JSONValue = [
             "format": .string(Self.format),
             "version": .int(Self.version),
             "written_at": .string(Timestamp.format(WallClock.nowMillis())),
-            "groups": .object(groupMembers),
+            "groups": groupsValue,
+            "checksum": .string(Self.checksum(of: groupsValue)),
         ]
         return document.serialized + [UInt8(ascii: "\n")]
+    }
+
+    /// CRC-32 of the groups' canonical JSON: catches a file edited or damaged in place.
+    static func checksum(of groups: JSONValue) -> String {
+        let bytes = groups.serialized
+        let crc = bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, UInt32($0.count))) }
+        let hex = String(crc, radix: 16)
+        return "crc32:" + String(repeating: "0", count: 8 - hex.count) + hex
     }
 
     public static func decode(_ bytes: [UInt8], path: String) throws -> CheckpointState {
@@ -45,8 +68,12 @@ public struct CheckpointState: Sendable, Equatable {
         guard json["version"]?.int == version else {
             throw corrupt("version \(json["version"]?.int.map(String.init) ?? "?") is not supported by this logstream (expects \(version))")
         }
+        guard let groups = json["groups"], groups.members != nil else { throw corrupt("it has no groups") }
+        if let recorded = json["checksum"]?.string, recorded != checksum(of: groups) {
+            throw corrupt("its checksum does not match its contents (edited or damaged)")
+        }
         var state = CheckpointState()
-        for member in json["groups"]?.members ?? [] {
+        for member in groups.members ?? [] {
             var shipped = IntervalSet()
             for pair in member.value["shipped"]?.array ?? [] {
                 guard let start = pair[0]?.int64, let end = pair[1]?.int64, start <= end else {
@@ -54,7 +81,14 @@ public struct CheckpointState: Sendable, Equatable {
                 }
                 shipped.insert(TimeRange(start: start, end: end))
             }
-            state.groups[member.key] = Group(shipped: shipped)
+            var streams: [String: StreamCursor] = [:]
+            for stream in member.value["streams"]?.members ?? [] {
+                guard let ts = stream.value["ts"]?.int64, let ingested = stream.value["ingested"]?.int64 else {
+                    throw corrupt("stream \(stream.key) of group \(member.key) is malformed")
+                }
+                streams[stream.key] = StreamCursor(lastTimestamp: ts, lastIngestion: ingested, lagMillis: stream.value["lag_ms"]?.int64 ?? 0)
+            }
+            state.groups[member.key] = Group(shipped: shipped, streams: streams)
         }
         return state
     }

@@ -64,15 +64,17 @@ public final class CloudWatchLogsClient: Sendable {
         return response.body
     }
 
-    /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in the API).
-    public func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis, nextToken: String?, limit: Int = 10_000) async throws -> LogEventPage {
+    /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in
+    /// the API); no end means everything from `start` on.
+    public func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?, limit: Int = 10_000) async throws -> LogEventPage {
         var request: [JSONMember] = [
             JSONMember("logGroupName", .string(group)),
-            JSONMember("startTime", .int(start)),
-            JSONMember("endTime", .int(endInclusive)),
+            // startTime 0 means "unset" to the API; 1 ms keeps the meaning "from the epoch".
+            JSONMember("startTime", .int(max(1, start))),
             JSONMember("limit", .int(limit)),
             JSONMember("interleaved", .bool(true)),
         ]
+        if let endInclusive { request.append(JSONMember("endTime", .int(endInclusive))) }
         if let nextToken { request.append(JSONMember("nextToken", .string(nextToken))) }
         let body = try await callRaw("FilterLogEvents", .object(request), logGroup: group)
         do {

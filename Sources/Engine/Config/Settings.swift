@@ -17,6 +17,9 @@ public struct Settings: Sendable {
     public var httpTimeoutSecs: Int
     public var backoffBaseMs: Int
     public var backoffMaxMs: Int
+    public var groupDiscoveryIntervalSecs: Int
+    public var tailMinOverlapSecs: Int
+    public var tailMaxOverlapSecs: Int
     public var reconcileIntervalSecs: Int
     public var backfillDays: Int
     public var checkpointPath: String
@@ -45,6 +48,9 @@ public struct Settings: Sendable {
         httpTimeoutSecs = try reader.integer("HTTP_TIMEOUT_SECS")
         backoffBaseMs = try reader.integer("BACKOFF_BASE_MS")
         backoffMaxMs = try reader.integer("BACKOFF_MAX_MS")
+        groupDiscoveryIntervalSecs = try reader.integer("GROUP_DISCOVERY_INTERVAL_SECS")
+        tailMinOverlapSecs = try reader.integer("TAIL_MIN_OVERLAP_SECS")
+        tailMaxOverlapSecs = try reader.integer("TAIL_MAX_OVERLAP_SECS")
         reconcileIntervalSecs = try reader.integer("RECONCILE_INTERVAL_SECS")
         backfillDays = try reader.integer("BACKFILL_DAYS")
         checkpointPath = try reader.text("CHECKPOINT_PATH")

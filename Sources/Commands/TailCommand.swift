@@ -1,0 +1,21 @@
+import Engine
+
+/// `logstream tail [--follow]`: ship what is new, once or until SIGINT/SIGTERM.
+enum TailCommand {
+    static func run(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
+        let settings = try CLI.settings(invocation, environment: environment)
+        let follow = invocation.has("follow")
+        let shutdown = ShutdownSignal()
+        shutdown.installHandlers()
+        let engine = Engine(settings: settings, environment: environment)
+        let reports = try await engine.tail(follow: follow, shutdown: shutdown)
+        if invocation.has("json") {
+            Output.print(ReportFormatter.json(reports, range: nil))
+        } else {
+            Output.print(ReportFormatter.table(reports, range: nil))
+        }
+        // A daemon that stopped on request did its job, whatever the last pass met.
+        if follow { return 0 }
+        return reports.contains { $0.error != nil } ? 1 : 0
+    }
+}

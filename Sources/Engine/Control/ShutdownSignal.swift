@@ -1,0 +1,75 @@
+import Dispatch
+import Glibc
+import Synchronization
+
+/// SIGINT/SIGTERM handling for long runs: the first signal asks every loop to stop at
+/// its next safe point (after the current page is acknowledged and checkpointed); a
+/// second signal exits at once.
+public final class ShutdownSignal: Sendable {
+    private struct State {
+        var requested = false
+        var nextToken = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+    /// Kept only so the sources stay alive; written once, by `installHandlers`.
+    nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
+
+    public init() {}
+
+    public var isRequested: Bool { state.withLock { $0.requested } }
+
+    public func request() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.requested = true
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Routes SIGINT and SIGTERM here instead of killing the process.
+    public func installHandlers() {
+        var installed: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                if isRequested {
+                    Log.warn("second signal: exiting now without finishing", ("signal", number))
+                    _exit(128 + number)
+                }
+                Log.info("signal received: finishing the current step, writing checkpoints, then exiting (send it again to exit at once)", ("signal", number))
+                request()
+            }
+            source.resume()
+            installed.append(source)
+        }
+        sources = installed
+    }
+
+    /// Sleeps up to `seconds`, returning early when shutdown is requested.
+    public func wait(seconds: Double) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let token = state.withLock { state -> Int? in
+                if state.requested { return nil }
+                state.nextToken += 1
+                state.waiters[state.nextToken] = continuation
+                return state.nextToken
+            }
+            guard let token else {
+                continuation.resume()
+                return
+            }
+            Task {
+                try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+                self.wake(token)
+            }
+        }
+    }
+
+    private func wake(_ token: Int) {
+        state.withLock { $0.waiters.removeValue(forKey: token) }?.resume()
+    }
+}

@@ -1,0 +1,60 @@
+/// The tail: for each group, read everything from the checkpoint (less the overlap
+/// window) to now, ship what was not shipped already, and move the per-stream cursors —
+/// only over what Elasticsearch acknowledged.
+public actor Tail {
+    let source: CloudWatchLogsClient
+    let sink: BulkSink
+    let checkpoints: CheckpointStore
+    let builder: DocumentBuilder
+    let layout: IndexLayout
+    let window: TailWindow
+    let shutdown: ShutdownSignal
+    private var recent: [String: RecentEventIDs] = [:]
+
+    public init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder,
+                layout: IndexLayout, window: TailWindow, shutdown: ShutdownSignal) {
+        self.source = source
+        self.sink = sink
+        self.checkpoints = checkpoints
+        self.builder = builder
+        self.layout = layout
+        self.window = window
+        self.shutdown = shutdown
+    }
+
+    /// One pass over `group`.
+    public func pass(group: String, now: EpochMillis = WallClock.nowMillis()) async throws -> GroupReport {
+        var report = GroupReport(group: group, index: layout.stableName(for: group))
+        let state = await checkpoints.group(group)
+        let start = window.start(for: state) ?? (now - window.maxOverlap)
+        var progress = StreamProgress(previous: state.streams)
+        var seen = recent[group] ?? RecentEventIDs()
+        seen.forget(before: start - 60_000)
+        let index = layout.stableName(for: group)
+        var token: String?
+        var readUpTo = start
+        repeat {
+            let page = try await source.filterLogEvents(group: group, start: start, endInclusive: nil, nextToken: token)
+            token = page.nextToken
+            let fresh = page.events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
+            let outcome = try await sink.write(fresh.map { builder.document(for: $0, logGroup: group, index: index) })
+            report.eventsRead += page.events.count
+            report.outcome = report.outcome + outcome
+            for event in page.events {
+                seen.insert(event.eventId, timestamp: event.timestamp)
+                progress.record(event)
+            }
+            if let last = page.events.last?.timestamp { readUpTo = max(readUpTo, last) }
+            try await checkpoints.advanceStreams(group, progress.cursors, pruneBefore: (progress.cursors.values.map(\.lastTimestamp).max() ?? now) - WallClock.millisPerDay)
+            if readUpTo > start { try await checkpoints.markShipped(group, TimeRange(start: start, end: readUpTo)) }
+            // Stop between pages on shutdown: what was read so far is acknowledged and saved.
+            if shutdown.isRequested { break }
+        } while token != nil
+        if token == nil {
+            try await checkpoints.markShipped(group, TimeRange(start: start, end: max(readUpTo, now)))
+        }
+        recent[group] = seen
+        report.rangesCopied = 1
+        return report
+    }
+}
