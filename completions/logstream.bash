@@ -33,6 +33,7 @@ _logstream() {
         --poll-interval) return ;;
         --region) return ;;
         --since) return ;;
+        --stream) return ;;
         --until) return ;;
     esac
     case "$path" in
@@ -44,7 +45,7 @@ _logstream() {
         " refresh-tune") COMPREPLY=($(compgen -W "--dry-run --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint") COMPREPLY=($(compgen -W "show set reset verify --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint show") COMPREPLY=($(compgen -W "--json --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
-        " checkpoint set") COMPREPLY=($(compgen -W "--checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
+        " checkpoint set") COMPREPLY=($(compgen -W "--stream --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint reset") COMPREPLY=($(compgen -W "--yes -y --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint verify") COMPREPLY=($(compgen -W "--checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " completions") COMPREPLY=($(compgen -W "--config --log-level --log-format --help -h" -- "$cur")) ;;

@@ -35,6 +35,8 @@ public enum CLI {
                 return try await BackfillCommand.run(invocation, environment: environment)
             case ["tail"]:
                 return try await TailCommand.run(invocation, environment: environment)
+            case ["checkpoint", "show"], ["checkpoint", "set"], ["checkpoint", "reset"], ["checkpoint", "verify"]:
+                return try await CheckpointCommand.run(invocation, environment: environment)
             case ["completions"]:
                 return try CompletionsCommand.run(invocation)
             default:

@@ -6,6 +6,11 @@ enum Output {
         write(1, text + terminator)
     }
 
+    /// A question on stderr, without a newline, so stdout stays clean for results.
+    static func prompt(_ text: String) {
+        write(2, text)
+    }
+
     static func error(_ text: String) {
         write(2, text + "\n")
     }

@@ -8,20 +8,8 @@ enum ReportFormatter {
             [report.group, report.index, String(report.eventsRead), String(report.outcome.created), String(report.outcome.duplicates),
              String(report.outcome.rewritten), String(report.outcome.deadLettered), report.error == nil ? "ok" : "failed: \(report.error!)"]
         }
-        var widths = headers.map(\.count)
-        for row in rows {
-            for (column, cell) in row.enumerated() where column < headers.count - 1 {
-                widths[column] = max(widths[column], cell.count)
-            }
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, cell in
-                column == cells.count - 1 ? cell : cell.padding(widths[column] + 2)
-            }.joined()
-        }
-        var out = (range.map { "range \($0)\n" } ?? "") + line(headers) + "\n"
-        for row in rows { out += line(row) + "\n" }
-        return String(out.dropLast())
+        let table = TextTable.render(headers: headers, rows: rows)
+        return (range.map { "range \($0)\n" } ?? "") + table
     }
 
     static func json(_ reports: [GroupReport], range: TimeRange?) -> String {

@@ -97,6 +97,13 @@ public struct CheckpointState: Sendable, Equatable {
 public enum CheckpointError: Error, CustomStringConvertible, Sendable {
     case corrupt(path: String, reason: String)
 
+    /// What is wrong with the file, without the advice.
+    public var reasonText: String {
+        switch self {
+        case .corrupt(_, let reason): return "damaged checkpoint file: \(reason)"
+        }
+    }
+
     public var description: String {
         switch self {
         case .corrupt(let path, let reason):

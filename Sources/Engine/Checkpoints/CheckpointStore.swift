@@ -1,3 +1,5 @@
+import Glibc
+
 /// The checkpoint file, shared by every task of the process. Every change is written
 /// through atomically before the call returns, so a crash never loses an acknowledged step.
 public actor CheckpointStore {
@@ -45,5 +47,48 @@ public actor CheckpointStore {
         entry.shipped.insert(range)
         state.groups[group] = entry
         try FileIO.replaceAtomically(path: path, with: state.encoded())
+    }
+
+    /// Moves `group` (or one of its streams) back or forward to `time`: the tail resumes
+    /// from there, and backfill treats everything after it as not shipped yet.
+    public func set(_ group: String, stream: String?, to time: EpochMillis) throws {
+        var entry = state.groups[group] ?? CheckpointState.Group()
+        let cursor = StreamCursor(lastTimestamp: time, lastIngestion: time, lagMillis: 0)
+        if let stream {
+            entry.streams[stream] = cursor
+        } else {
+            entry.streams = entry.streams.isEmpty ? [Self.manualStream: cursor] : entry.streams.mapValues { _ in cursor }
+            var kept = IntervalSet()
+            for range in entry.shipped.ranges where range.start < time {
+                kept.insert(TimeRange(start: range.start, end: min(range.end, time)))
+            }
+            entry.shipped = kept
+        }
+        state.groups[group] = entry
+        try FileIO.replaceAtomically(path: path, with: state.encoded())
+    }
+
+    /// The stream name `set` uses for a group that has no stream cursors yet.
+    public static let manualStream = "(set by checkpoint set)"
+
+    /// Forgets `group`, or every group; returns how many were removed.
+    @discardableResult
+    public func reset(_ group: String?) throws -> Int {
+        let removed: Int
+        if let group {
+            removed = state.groups.removeValue(forKey: group) == nil ? 0 : 1
+        } else {
+            removed = state.groups.count
+            state.groups.removeAll()
+        }
+        try FileIO.replaceAtomically(path: path, with: state.encoded())
+        return removed
+    }
+
+    /// Moves an unreadable checkpoint file aside (never deletes it); returns the new name.
+    public static func quarantine(path: String, now: EpochMillis = WallClock.nowMillis()) throws -> String {
+        let aside = "\(path).corrupt-\(Timestamp.format(now).replacingOccurrences(of: ":", with: ""))"
+        guard rename(path, aside) == 0 else { throw FileError(path: path, operation: "move aside", code: errno) }
+        return aside
     }
 }

@@ -1,0 +1,93 @@
+import Engine
+import Glibc
+
+/// `logstream checkpoint show|set|reset|verify`.
+enum CheckpointCommand {
+    static func run(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
+        let settings = try CLI.settings(invocation, environment: environment)
+        let path = settings.checkpointPath
+        switch invocation.path.last {
+        case "show": return try await show(path: path, json: invocation.has("json"))
+        case "set": return try await set(invocation, path: path)
+        case "reset": return try await reset(invocation, path: path)
+        default: return verify(path: path)
+        }
+    }
+
+    static func show(path: String, json: Bool) async throws -> Int32 {
+        let snapshot = await (try CheckpointStore(path: path)).state
+        if json {
+            Output.print(JSONValue.checkpointReport(snapshot, path: path).serializedString)
+            return 0
+        }
+        if snapshot.groups.isEmpty {
+            Output.print("no checkpoints in \(path)")
+            return 0
+        }
+        let headers = ["GROUP", "TAIL POSITION", "STREAMS", "MAX LAG", "SHIPPED"]
+        var rows: [[String]] = []
+        for name in snapshot.groups.keys.sorted() {
+            let group = snapshot.groups[name]!
+            let position = group.tailPosition.map(Timestamp.format) ?? "-"
+            let lag = group.streams.values.map(\.lagMillis).max().map { "\($0 / 1000)s" } ?? "-"
+            let shipped = group.shipped.ranges.map { "\(Timestamp.format($0.start))..\(Timestamp.format($0.end))" }.joined(separator: ", ")
+            rows.append([name, position, String(group.streams.count), lag, shipped.isEmpty ? "-" : shipped])
+        }
+        Output.print(TextTable.render(headers: headers, rows: rows))
+        return 0
+    }
+
+    static func set(_ invocation: Invocation, path: String) async throws -> Int32 {
+        let group = invocation.arguments[0]
+        guard let time = TimeExpression.parse(invocation.arguments[1], now: WallClock.nowMillis()) else {
+            throw UsageError(message: "invalid TIME '\(invocation.arguments[1])': use RFC 3339 (2024-05-01T00:00:00Z) or an age such as 2h or 3d", commandPath: invocation.path)
+        }
+        let store = try CheckpointStore(path: path)
+        try await store.set(group, stream: invocation.value("stream"), to: time)
+        let target = invocation.value("stream").map { "stream \($0) of \(group)" } ?? group
+        Output.print("\(target) set to \(Timestamp.format(time)) in \(path)")
+        return 0
+    }
+
+    static func reset(_ invocation: Invocation, path: String) async throws -> Int32 {
+        let group = invocation.arguments.first
+        let what = group.map { "the checkpoints of \($0)" } ?? "all checkpoints"
+        if !invocation.has("yes") {
+            guard isatty(0) == 1 else {
+                throw UsageError(message: "refusing to reset \(what) without confirmation; add --yes", commandPath: invocation.path)
+            }
+            Output.prompt("Reset \(what) in \(path)? Shipped events stay in Elasticsearch; the next run re-reads and skips them. [y/N] ")
+            guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
+                Output.print("nothing changed")
+                return 1
+            }
+        }
+        let store = try CheckpointStore(path: path)
+        let removed = try await store.reset(group)
+        Output.print("reset \(removed) group\(removed == 1 ? "" : "s") in \(path)")
+        return 0
+    }
+
+    static func verify(path: String) -> Int32 {
+        do {
+            guard let bytes = try FileIO.read(path: path) else {
+                Output.print("\(path): no checkpoint file yet (a first run creates it)")
+                return 0
+            }
+            let state = try CheckpointState.decode(bytes, path: path)
+            let streams = state.groups.values.reduce(0) { $0 + $1.streams.count }
+            Output.print("\(path): ok — \(state.groups.count) groups, \(streams) stream cursors, \(bytes.count) bytes, checksum valid")
+            return 0
+        } catch let error as CheckpointError {
+            var message = "\(path): \(error.reasonText)"
+            if let aside = try? CheckpointStore.quarantine(path: path) {
+                message += "\nThe damaged file was moved to \(aside) (kept for inspection). The next run starts without checkpoints: the tail starts TAIL_MAX_OVERLAP_SECS back, and a backfill re-reads its range — events already in Elasticsearch are recognised by their id and not duplicated. To resume precisely instead, restore a good copy or use 'logstream checkpoint set GROUP TIME'."
+            }
+            Output.error(message)
+            return 1
+        } catch {
+            Output.error("\(path): \(error)")
+            return 1
+        }
+    }
+}
