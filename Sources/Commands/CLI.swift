@@ -33,6 +33,8 @@ public enum CLI {
             switch invocation.path {
             case ["backfill"]:
                 return try await BackfillCommand.run(invocation, environment: environment)
+            case ["reconcile"]:
+                return try await ReconcileCommand.run(invocation, environment: environment)
             case ["tail"]:
                 return try await TailCommand.run(invocation, environment: environment)
             case ["checkpoint", "show"], ["checkpoint", "set"], ["checkpoint", "reset"], ["checkpoint", "verify"]:

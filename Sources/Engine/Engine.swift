@@ -141,6 +141,32 @@ public struct Engine: Sendable {
         }
     }
 
+    /// Compares CloudWatch and Elasticsearch over `range` for every group and repairs what
+    /// differs (or only reports, with `dryRun`).
+    public func reconcile(range: TimeRange, options: ReconcileOptions) async throws -> [ReconcileReport] {
+        let parts = try await pipeline()
+        let queries = QueryCounter()
+        let reconciler = Reconciler(
+            source: parts.source, elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries),
+            sink: parts.sink, builder: parts.builder, layout: layout, queries: queries, options: options)
+        Log.info("reconcile starting", ("groups", parts.groups.count), ("range", range), ("dry_run", options.dryRun))
+        var reports: [ReconcileReport] = []
+        for group in parts.groups {
+            let retention: Int?
+            do {
+                retention = try await parts.source.retentionDays(group: group)
+            } catch {
+                var report = ReconcileReport(group: group, range: range)
+                report.error = "\(error)"
+                Log.error("reconcile failed", ("group", group), ("error", error))
+                reports.append(report)
+                continue
+            }
+            reports.append(await reconciler.reconcile(group: group, range: range, retentionDays: retention))
+        }
+        return reports
+    }
+
     /// Fails early, with the setting to check, when Elasticsearch cannot be reached.
     func ensureReachable(_ client: ElasticsearchClient) async throws {
         do {

@@ -89,6 +89,21 @@ public final class CloudWatchLogsClient: Sendable {
         try FilterLogEventsDecoder.decode(body)
     }
 
+    /// The retention of `group` in days; nil when its events never expire.
+    public func retentionDays(group: String) async throws -> Int? {
+        var token: String?
+        repeat {
+            var request: [JSONMember] = [JSONMember("limit", .int(50)), JSONMember("logGroupNamePrefix", .string(group))]
+            if let token { request.append(JSONMember("nextToken", .string(token))) }
+            let response = try await call("DescribeLogGroups", .object(request), logGroup: group)
+            for entry in response["logGroups"]?.array ?? [] where entry["logGroupName"]?.string == group {
+                return entry["retentionInDays"]?.int
+            }
+            token = response["nextToken"]?.string
+        } while token != nil
+        return nil
+    }
+
     /// Names of the groups starting with `prefix` (all pages).
     public func describeLogGroups(prefix: String?) async throws -> [String] {
         var names: [String] = []

@@ -68,22 +68,20 @@ public struct DocumentBuilder: Sendable {
             writer.string(level)
             writer.byte(UInt8(ascii: "}"))
         }
-        if truncated || dropped > 0 {
-            writer.raw(",\"logstream\":{")
-            if truncated {
-                writer.raw("\"truncated\":true,\"original_bytes\":")
-                writer.integer(originalBytes)
-            }
-            if dropped > 0 {
-                if truncated { writer.byte(UInt8(ascii: ",")) }
-                writer.raw("\"json_fields_dropped\":")
-                writer.integer(dropped)
-            }
-            writer.byte(UInt8(ascii: "}"))
+        let (high, low) = DocumentID.hash(logGroup: logGroup, eventId: event.eventId)
+        writer.raw(",\"logstream\":{\"id_hash\":")
+        writer.integer(high >> 33)
+        if truncated {
+            writer.raw(",\"truncated\":true,\"original_bytes\":")
+            writer.integer(originalBytes)
         }
-        writer.byte(UInt8(ascii: "}"))
+        if dropped > 0 {
+            writer.raw(",\"json_fields_dropped\":")
+            writer.integer(dropped)
+        }
+        writer.raw("}}")
         return LogDocument(
-            id: DocumentID.make(logGroup: logGroup, eventId: event.eventId),
+            id: DocumentID.encode(high, low),
             index: index, logGroup: logGroup, timestamp: event.timestamp, source: writer.bytes)
     }
 

@@ -7,6 +7,19 @@
 /// share an index when their names sanitise to the same slug.
 public enum DocumentID {
     public static func make(logGroup: String, eventId: String) -> String {
+        let (high, low) = hash(logGroup: logGroup, eventId: eventId)
+        return encode(high, low)
+    }
+
+    /// A 31-bit number derived from the same hash, stored in each document as
+    /// `logstream.id_hash`: summed per time window on both sides, it tells whether two
+    /// windows with equal counts hold the same events. 31 bits keep sums of millions of
+    /// documents exact in Elasticsearch's double-precision aggregations.
+    public static func checksum(logGroup: String, eventId: String) -> Int64 {
+        Int64(hash(logGroup: logGroup, eventId: eventId).0 >> 33)
+    }
+
+    static func hash(logGroup: String, eventId: String) -> (UInt64, UInt64) {
         var group = logGroup
         var event = eventId
         return group.withUTF8 { groupBytes in
@@ -19,13 +32,13 @@ public enum DocumentID {
                     if let source = eventBytes.baseAddress { (base + groupBytes.count + 1).update(from: source, count: eventBytes.count) }
                     return MurmurHash3.hash128(UnsafeRawBufferPointer(buffer))
                 }
-                return encode(high, low)
+                return (high, low)
             }
         }
     }
 
     /// 16 bytes, big-endian, as 22 characters of unpadded base64url.
-    private static func encode(_ high: UInt64, _ low: UInt64) -> String {
+    static func encode(_ high: UInt64, _ low: UInt64) -> String {
         String(unsafeUninitializedCapacity: 22) { out in
             var written = 0
             var bits: UInt32 = 0

@@ -13,6 +13,7 @@ public enum IndexTemplate {
                 "aws": ["properties": ["cloudwatch": ["properties": ["log_group": keyword, "log_stream": keyword]]]],
                 "log": ["properties": ["level": keyword]],
                 "logstream": ["properties": [
+                    "id_hash": ["type": "long"],
                     "truncated": ["type": "boolean"], "original_bytes": ["type": "long"], "json_fields_dropped": ["type": "long"],
                     "conflicts": ["properties": [
                         "field": keyword, "value": ["type": "keyword", "ignore_above": 8191], "reason": ["type": "keyword", "ignore_above": 1024],

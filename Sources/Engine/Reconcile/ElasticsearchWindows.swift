@@ -1,0 +1,86 @@
+/// Elasticsearch's side of reconciliation: per-window counts and checksums for one group
+/// across every index of the prefix (so copies in sibling indices are seen too), the
+/// documents of a window, and removal of surplus copies.
+public struct ElasticsearchWindows: Sendable {
+    let client: ElasticsearchClient
+    let layout: IndexLayout
+    let queries: QueryCounter
+
+    public init(client: ElasticsearchClient, layout: IndexLayout, queries: QueryCounter) {
+        self.client = client
+        self.layout = layout
+        self.queries = queries
+    }
+
+    func filter(group: String, range: TimeRange) -> JSONValue {
+        ["bool": ["filter": [
+            ["term": ["aws.cloudwatch.log_group": .string(group)]],
+            ["range": ["@timestamp": ["gte": .int(range.start), "lt": .int(range.end), "format": "epoch_millis"]]],
+        ]]]
+    }
+
+    public func summary(group: String, range: TimeRange) async throws -> WindowSummary {
+        await queries.countElasticsearch()
+        let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
+            "size": 0, "track_total_hits": true, "query": filter(group: group, range: range),
+            "aggs": ["hash": ["sum": ["field": "logstream.id_hash"]]],
+        ])
+        let count = response["hits"]?["total"]?["value"]?.int ?? 0
+        let sum = response["aggregations"]?["hash"]?["value"]?.double ?? 0
+        return WindowSummary(count: count, hashSum: Int64(sum.rounded()))
+    }
+
+    /// Every copy of every document of `group` in `range`: (index, id).
+    public func documents(group: String, range: TimeRange) async throws -> [(index: String, id: String)] {
+        var found: [(index: String, id: String)] = []
+        var after: JSONValue?
+        while true {
+            var body: [JSONMember] = [
+                JSONMember("size", .int(5000)), JSONMember("_source", .bool(false)),
+                JSONMember("query", filter(group: group, range: range)),
+                JSONMember("sort", [["@timestamp": "asc"], ["event.id": "asc"], ["_index": "asc"]]),
+            ]
+            if let after { body.append(JSONMember("search_after", after)) }
+            await queries.countElasticsearch()
+            let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", .object(body))
+            let hits = response["hits"]?["hits"]?.array ?? []
+            for hit in hits {
+                if let index = hit["_index"]?.string, let id = hit["_id"]?.string { found.append((index, id)) }
+            }
+            guard hits.count == 5000, let last = hits.last?["sort"] else { return found }
+            after = last
+        }
+    }
+
+    /// Deletes the given copies in one bulk request; returns how many went.
+    public func delete(_ copies: [(index: String, id: String)]) async throws -> Int {
+        guard !copies.isEmpty else { return 0 }
+        var writer = JSONWriter()
+        for copy in copies {
+            writer.raw("{\"delete\":{\"_index\":")
+            writer.string(copy.index)
+            writer.raw(",\"_id\":")
+            writer.string(copy.id)
+            writer.raw("}}\n")
+        }
+        await queries.countElasticsearch()
+        let response = try await client.send("POST", "/_bulk?refresh=true", body: writer.bytes, contentType: "application/x-ndjson")
+        guard response.status == 200 else { throw ElasticsearchError.from(response, method: "POST", path: "/_bulk") }
+        return try BulkResponseParser.items(from: response.body).filter { $0.status == 200 }.count
+    }
+
+    public func refresh() async throws {
+        _ = try await client.send("POST", "/\(layout.pattern)/_refresh?ignore_unavailable=true&allow_no_indices=true")
+    }
+}
+
+/// How many requests reconciliation made to each side, for the report.
+public actor QueryCounter {
+    public private(set) var cloudWatch = 0
+    public private(set) var elasticsearch = 0
+
+    public init() {}
+
+    public func countCloudWatch() { cloudWatch += 1 }
+    public func countElasticsearch() { elasticsearch += 1 }
+}

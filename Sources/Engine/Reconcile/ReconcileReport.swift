@@ -1,0 +1,49 @@
+/// One minimum window where the two sides differed, and what was done about it.
+public struct WindowDiscrepancy: Sendable {
+    public var range: TimeRange
+    public var cloudWatch: WindowSummary
+    public var elasticsearch: WindowSummary
+    public var missing = 0
+    public var duplicates = 0
+    public var extras = 0
+    public var resolved = false
+}
+
+/// What `reconcile` found and did for one group.
+public struct ReconcileReport: Sendable {
+    public var group: String
+    public var range: TimeRange
+    public var windowsChecked = 0
+    public var discrepancies: [WindowDiscrepancy] = []
+    public var reshipped = 0
+    public var duplicatesRemoved = 0
+    public var extrasFound = 0
+    public var extrasDeleted = 0
+    public var cloudWatchQueries = 0
+    public var elasticsearchQueries = 0
+    public var error: String?
+
+    public init(group: String, range: TimeRange) {
+        self.group = group
+        self.range = range
+    }
+
+    /// True when every window matches now (after repairs, if any were made).
+    public var consistent: Bool { error == nil && discrepancies.allSatisfy(\.resolved) }
+}
+
+public struct ReconcileOptions: Sendable {
+    public var dryRun: Bool
+    public var deleteExtras: Bool
+    /// Windows are bisected down to this length before they are repaired.
+    public var minWindow: EpochMillis
+    /// The length of the windows read from CloudWatch in one go.
+    public var topWindow: EpochMillis
+
+    public init(dryRun: Bool = false, deleteExtras: Bool = false, minWindow: EpochMillis = 60_000, topWindow: EpochMillis = 86_400_000) {
+        self.dryRun = dryRun
+        self.deleteExtras = deleteExtras
+        self.minWindow = max(60_000, minWindow / 60_000 * 60_000)
+        self.topWindow = max(self.minWindow, topWindow)
+    }
+}

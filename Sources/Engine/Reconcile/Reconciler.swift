@@ -1,0 +1,150 @@
+/// Proves, window by window, that Elasticsearch holds exactly the events CloudWatch has,
+/// and repairs what differs:
+///
+/// 1. CloudWatch's events of a day are read once and summarised per minute (count and
+///    id checksum).
+/// 2. Elasticsearch is asked for the same summary of the whole window; a window that
+///    differs is halved, and only the halves that differ are asked again, down to the
+///    minimum window — k bad minutes in a day cost O(k log n) queries.
+/// 3. In a bad minimum window the ids are compared: missing events are shipped, surplus
+///    copies of one event (e.g. in a sibling index) are removed, and documents CloudWatch
+///    does not have are reported (deleted only with `deleteExtras`, and only while
+///    CloudWatch's retention still covers the window).
+public struct Reconciler: Sendable {
+    let source: CloudWatchLogsClient
+    let elasticsearch: ElasticsearchWindows
+    let sink: BulkSink
+    let builder: DocumentBuilder
+    let layout: IndexLayout
+    let queries: QueryCounter
+    let options: ReconcileOptions
+
+    public init(source: CloudWatchLogsClient, elasticsearch: ElasticsearchWindows, sink: BulkSink, builder: DocumentBuilder,
+                layout: IndexLayout, queries: QueryCounter, options: ReconcileOptions) {
+        self.source = source
+        self.elasticsearch = elasticsearch
+        self.sink = sink
+        self.builder = builder
+        self.layout = layout
+        self.queries = queries
+        self.options = options
+    }
+
+    public func reconcile(group: String, range requested: TimeRange, retentionDays: Int?, now: EpochMillis = WallClock.nowMillis()) async -> ReconcileReport {
+        let range = TimeRange(start: MinuteSummaries.minute(of: requested.start), end: MinuteSummaries.minute(of: requested.end))
+        var report = ReconcileReport(group: group, range: range)
+        let cloudWatchBefore = await queries.cloudWatch
+        let elasticsearchBefore = await queries.elasticsearch
+        do {
+            for window in range.chunksNewestFirst(length: options.topWindow) {
+                report.windowsChecked += 1
+                let cloudWatch = try await minuteSummaries(group: group, range: window)
+                var bad: [(TimeRange, WindowSummary)] = []
+                try await bisect(group: group, window: window, cloudWatch: cloudWatch, into: &bad)
+                for (badWindow, esSummary) in bad {
+                    var discrepancy = WindowDiscrepancy(range: badWindow, cloudWatch: cloudWatch.summary(of: badWindow), elasticsearch: esSummary)
+                    try await repair(group: group, &discrepancy, report: &report, retentionDays: retentionDays, now: now)
+                    report.discrepancies.append(discrepancy)
+                }
+            }
+            if !options.dryRun && !report.discrepancies.isEmpty {
+                try await elasticsearch.refresh()
+                for index in report.discrepancies.indices {
+                    let after = try await elasticsearch.summary(group: group, range: report.discrepancies[index].range)
+                    report.discrepancies[index].resolved = after == report.discrepancies[index].cloudWatch
+                }
+            }
+        } catch {
+            report.error = "\(error)"
+            Log.error("reconcile failed", ("group", group), ("error", error))
+        }
+        report.cloudWatchQueries = await queries.cloudWatch - cloudWatchBefore
+        report.elasticsearchQueries = await queries.elasticsearch - elasticsearchBefore
+        Log.info("reconcile group done", ("group", group), ("windows", report.windowsChecked), ("bad_windows", report.discrepancies.count),
+                 ("reshipped", report.reshipped), ("duplicates_removed", report.duplicatesRemoved), ("extras", report.extrasFound),
+                 ("cw_queries", report.cloudWatchQueries), ("es_queries", report.elasticsearchQueries), ("consistent", report.consistent))
+        return report
+    }
+
+    private func minuteSummaries(group: String, range: TimeRange) async throws -> MinuteSummaries {
+        var summaries = MinuteSummaries()
+        for event in try await events(group: group, range: range) {
+            summaries.add(timestamp: event.timestamp, checksum: DocumentID.checksum(logGroup: group, eventId: event.eventId))
+        }
+        return summaries
+    }
+
+    private func events(group: String, range: TimeRange) async throws -> [LogEvent] {
+        var events: [LogEvent] = []
+        var token: String?
+        repeat {
+            await queries.countCloudWatch()
+            let page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token)
+            events += page.events
+            token = page.nextToken
+        } while token != nil
+        return events
+    }
+
+    private func bisect(group: String, window: TimeRange, cloudWatch: MinuteSummaries, into bad: inout [(TimeRange, WindowSummary)]) async throws {
+        let esSummary = try await elasticsearch.summary(group: group, range: window)
+        guard esSummary != cloudWatch.summary(of: window) else { return }
+        if window.duration <= options.minWindow {
+            bad.append((window, esSummary))
+            return
+        }
+        let middle = window.start + (window.duration / 2 / 60_000) * 60_000
+        let split = middle > window.start ? middle : window.start + 60_000
+        try await bisect(group: group, window: TimeRange(start: window.start, end: split), cloudWatch: cloudWatch, into: &bad)
+        try await bisect(group: group, window: TimeRange(start: split, end: window.end), cloudWatch: cloudWatch, into: &bad)
+    }
+
+    private func repair(group: String, _ discrepancy: inout WindowDiscrepancy, report: inout ReconcileReport, retentionDays: Int?, now: EpochMillis) async throws {
+        let window = discrepancy.range
+        let cloudWatchEvents = try await events(group: group, range: window)
+        var expected: [String: LogEvent] = [:]
+        for event in cloudWatchEvents { expected[DocumentID.make(logGroup: group, eventId: event.eventId)] = event }
+        let copies = try await elasticsearch.documents(group: group, range: window)
+        var copiesByID: [String: [String]] = [:]
+        for copy in copies { copiesByID[copy.id, default: []].append(copy.index) }
+
+        let stable = layout.stableName(for: group)
+        var surplus: [(index: String, id: String)] = []
+        for (id, indices) in copiesByID where indices.count > 1 {
+            // Keep the copy in the group's own indices; remove the rest.
+            let keep = indices.first { $0.hasPrefix(stable + "-v") } ?? indices[0]
+            var kept = false
+            for index in indices {
+                if index == keep && !kept {
+                    kept = true
+                } else {
+                    surplus.append((index, id))
+                }
+            }
+        }
+        let missing = expected.filter { copiesByID[$0.key] == nil }.map(\.value).sorted { $0.timestamp < $1.timestamp }
+        let extras = copiesByID.filter { expected[$0.key] == nil }.flatMap { id, indices in indices.map { (index: $0, id: id) } }
+        discrepancy.missing = missing.count
+        discrepancy.duplicates = surplus.count
+        discrepancy.extras = extras.count
+        report.extrasFound += extras.count
+        Log.info("reconcile window differs", ("group", group), ("window", window), ("cw", discrepancy.cloudWatch.count),
+                 ("es", discrepancy.elasticsearch.count), ("missing", missing.count), ("duplicates", surplus.count), ("extras", extras.count))
+        guard !options.dryRun else { return }
+
+        if !missing.isEmpty {
+            let documents = missing.map { builder.document(for: $0, logGroup: group, index: stable) }
+            let outcome = try await sink.write(documents)
+            report.reshipped += outcome.created
+        }
+        report.duplicatesRemoved += try await elasticsearch.delete(surplus.filter { expected[$0.id] != nil })
+        if !extras.isEmpty {
+            let retained = retentionDays.map { window.start >= now - EpochMillis($0) * WallClock.millisPerDay } ?? true
+            if options.deleteExtras && retained {
+                report.extrasDeleted += try await elasticsearch.delete(extras)
+            } else if options.deleteExtras {
+                Log.warn("extras kept: CloudWatch no longer retains this window, so their absence there proves nothing", ("group", group), ("window", window))
+            }
+        }
+    }
+}
