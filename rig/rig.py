@@ -5,6 +5,10 @@ Elasticsearch-compatible engine (osmem-server), optionally behind fault-injectin
     rig.py down --dir DIR                                 stop them by PID
     rig.py seed --endpoint URL --groups a,b --days 5 --events 20000 [--region us-east-1]
                                                           write sample logs, print counts per group
+    rig.py iam --endpoint URL                             create an IAM user allowed logs:*, print its keys
+    rig.py assume-role --endpoint URL                     temporary credentials (key, secret, session token)
+    rig.py auth --endpoint URL on|off                     turn moto's SigV4 checking on or off
+    rig.py metadata --dir DIR --key K --secret S [...]    start fake_metadata.py (container and instance credentials)
     rig.py put --endpoint URL --group G --file EVENTS.json  write exactly these events
                                                           ([{"timestamp": ms, "message": "...", "stream": "s"}])
 
@@ -125,8 +129,28 @@ def main():
     p_put.add_argument("--region", default="us-east-1")
     p_put.add_argument("--group", required=True)
     p_put.add_argument("--file", required=True)
+    p_iam = sub.add_parser("iam")
+    p_iam.add_argument("--endpoint", required=True)
+    p_role = sub.add_parser("assume-role")
+    p_role.add_argument("--endpoint", required=True)
+    p_auth = sub.add_parser("auth")
+    p_auth.add_argument("--endpoint", required=True)
+    p_auth.add_argument("state", choices=["on", "off"])
+    p_meta = sub.add_parser("metadata")
+    p_meta.add_argument("--dir", required=True)
+    p_meta.add_argument("--parent-pid", type=int, default=0)
+    p_meta.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args()
-    if args.command == "put":
+    if args.command in ("iam", "assume-role", "auth"):
+        import aws_auth
+        print(json.dumps(getattr(aws_auth, args.command.replace("-", "_"))(args)))
+    elif args.command == "metadata":
+        directory = Path(args.dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        parent = ["--parent-pid", str(args.parent_pid)] if args.parent_pid else []
+        rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
+        print(json.dumps(start("metadata", [sys.executable, str(HERE / "fake_metadata.py")] + rest + parent, directory)))
+    elif args.command == "put":
         import seed_logs
         print(json.dumps(seed_logs.put(args)))
     elif args.command == "up":

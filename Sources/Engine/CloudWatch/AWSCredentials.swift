@@ -3,14 +3,28 @@ public struct AWSCredentials: Sendable, CustomStringConvertible {
     public var accessKeyId: String
     public var secretAccessKey: String
     public var sessionToken: String?
-    /// Where they came from, for messages ("environment", "profile default").
+    /// Where they came from, for messages ("the environment", "profile default").
     public var origin: String
+    /// When temporary credentials stop working; nil for long-lived keys.
+    public var expiration: EpochMillis?
 
-    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, origin: String) {
+    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, origin: String, expiration: EpochMillis? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
         self.origin = origin
+        self.expiration = expiration
+    }
+
+    /// Reads the JSON shape shared by the container and instance metadata endpoints:
+    /// `AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`.
+    static func fromMetadataJSON(_ json: JSONValue, origin: String) throws -> AWSCredentials {
+        guard let key = json["AccessKeyId"]?.string, let secret = json["SecretAccessKey"]?.string else {
+            let code = json["Code"]?.string.map { " (\($0))" } ?? ""
+            throw CredentialsError(message: "\(origin) returned no credentials\(code)")
+        }
+        return AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: json["Token"]?.string,
+                              origin: origin, expiration: json["Expiration"]?.string.flatMap(Timestamp.parse))
     }
 
     public var description: String { "AWS credentials \(accessKeyId) from \(origin)" }

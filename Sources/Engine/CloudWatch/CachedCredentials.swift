@@ -1,15 +1,22 @@
-/// Resolves credentials once and reuses them, so every request does not re-read files.
+/// Resolves credentials once and reuses them until five minutes before they expire, so
+/// temporary credentials are renewed before any request is signed with stale ones.
 public actor CachedCredentials: CredentialsProvider {
     private let provider: CredentialsProvider
     private var cached: AWSCredentials?
+    public static let refreshMargin: EpochMillis = 5 * 60_000
 
     public init(_ provider: CredentialsProvider) {
         self.provider = provider
     }
 
     public func credentials() async throws -> AWSCredentials {
-        if let cached { return cached }
+        if let cached, cached.expiration.map({ $0 - WallClock.nowMillis() > Self.refreshMargin }) ?? true {
+            return cached
+        }
         let fresh = try await provider.credentials()
+        if cached != nil {
+            Log.info("AWS credentials refreshed", ("origin", fresh.origin), ("expires", fresh.expiration.map(Timestamp.format) ?? "never"))
+        }
         cached = fresh
         return fresh
     }

@@ -1,22 +1,37 @@
-import Foundation
-
-/// The standard AWS lookup order, as far as this build implements it: environment keys
-/// (with an optional session token), then a named or default profile in the shared
-/// credentials and config files.
+/// The standard AWS lookup order: environment keys (with an optional session token), a
+/// named or default profile in the shared credentials and config files, the ECS/EKS
+/// container credentials endpoint, then EC2 instance metadata (IMDSv2).
 public struct CredentialChain: CredentialsProvider {
     public var environment: [String: String]
+    let transport: HTTPTransport
 
-    public init(environment: [String: String]) {
+    public init(environment: [String: String], transport: HTTPTransport = CurlTransport.shared) {
         self.environment = environment
+        self.transport = transport
     }
 
     public func credentials() async throws -> AWSCredentials {
-        if let fromEnvironment = try environmentCredentials() { return fromEnvironment }
-        if let fromProfile = try profileCredentials() { return fromProfile }
-        throw CredentialsError(message: "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or AWS_PROFILE with a profile in ~/.aws/credentials")
+        if let found = try EnvironmentCredentials(environment: environment).credentials() { return found }
+        if let found = try ProfileCredentials(environment: environment).credentials() { return found }
+        if let container = ContainerCredentials(environment: environment, transport: transport) {
+            return try await container.credentials()
+        }
+        if let instance = InstanceMetadataCredentials(environment: environment, transport: transport) {
+            do {
+                return try await instance.credentials()
+            } catch {
+                Log.debug("no instance metadata credentials", ("error", error))
+            }
+        }
+        throw CredentialsError(message: "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or AWS_PROFILE with a profile in ~/.aws/credentials, or run where container or instance credentials are available")
     }
+}
 
-    func environmentCredentials() throws -> AWSCredentials? {
+/// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the optional AWS_SESSION_TOKEN.
+struct EnvironmentCredentials {
+    let environment: [String: String]
+
+    func credentials() throws -> AWSCredentials? {
         let key = environment["AWS_ACCESS_KEY_ID"] ?? ""
         let secret = environment["AWS_SECRET_ACCESS_KEY"] ?? ""
         if key.isEmpty && secret.isEmpty { return nil }
@@ -26,48 +41,5 @@ public struct CredentialChain: CredentialsProvider {
         }
         let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         return AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: token, origin: "the environment")
-    }
-
-    func profileCredentials() throws -> AWSCredentials? {
-        let explicitProfile = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
-        let profile = explicitProfile ?? "default"
-        let home = environment["HOME"] ?? ""
-        let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials"
-        let configPath = environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config"
-        let sections = [
-            (credentialsPath, INIFile.read(path: credentialsPath)?[profile]),
-            (configPath, INIFile.read(path: configPath)?[profile == "default" ? "default" : "profile \(profile)"]),
-        ]
-        for (path, section) in sections {
-            guard let section, let key = section["aws_access_key_id"], let secret = section["aws_secret_access_key"] else { continue }
-            return AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: section["aws_session_token"],
-                                  origin: "profile \(profile) in \(path)")
-        }
-        if let explicitProfile {
-            throw CredentialsError(message: "AWS_PROFILE=\(explicitProfile) has no aws_access_key_id/aws_secret_access_key in \(credentialsPath) or \(configPath)")
-        }
-        return nil
-    }
-}
-
-/// The INI dialect of the AWS shared files: `[section]` headers and `key = value` lines.
-enum INIFile {
-    static func read(path: String) -> [String: [String: String]]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        var sections: [String: [String: String]] = [:]
-        var current: String?
-        for rawLine in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-            if line.hasPrefix("[") && line.hasSuffix("]") {
-                current = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
-                continue
-            }
-            guard let current, let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            sections[current, default: [:]][key] = value
-        }
-        return sections
     }
 }

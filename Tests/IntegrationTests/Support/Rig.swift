@@ -111,3 +111,23 @@ extension Rig {
         return (response["hits"]?["hits"]?.array ?? []).compactMap { $0["_source"] }
     }
 }
+
+extension Rig {
+    /// Runs a rig.py helper that prints one JSON object.
+    func helper(_ arguments: [String]) async throws -> JSONValue {
+        let result = try await ProcessRunner.run(ProjectPaths.python, [ProjectPaths.rigScript] + arguments)
+        guard result.status == 0, let json = try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ProcessFailure(description: "rig.py \(arguments.first ?? "") failed: \(result.stderr)")
+        }
+        return json
+    }
+
+    /// Starts the fake container/instance credentials endpoint serving these keys.
+    func startMetadata(key: String, secret: String, token: String? = nil, expiresIn: Int = 3600, authToken: String? = nil) async throws -> String {
+        var arguments = ["metadata", "--dir", directory + "/metadata-\(UUID().uuidString.prefix(6))", "--parent-pid", String(getpid()), "--",
+                         "--key", key, "--secret", secret, "--expires-in", String(expiresIn)]
+        if let token { arguments += ["--token", token] }
+        if let authToken { arguments += ["--auth-token", authToken] }
+        return try await helper(arguments)["url"]?.string ?? ""
+    }
+}
