@@ -22,8 +22,9 @@ public struct Engine: Sendable {
         let (_, region) = try settings.requireCloudWatch()
         return CloudWatchLogsClient(
             transport: transport, endpoint: settings.cloudWatchEndpoint(region: region), region: region,
-            credentials: CachedCredentials(CredentialChain(environment: environment)),
-            timeoutSeconds: Double(settings.httpTimeoutSecs), backoff: backoff)
+            credentials: CachedCredentials(CredentialChain(environment: environment, transport: transport)),
+            timeoutSeconds: Double(settings.httpTimeoutSecs), backoff: backoff,
+            budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)))
     }
 
     public var deadLetterPath: String {

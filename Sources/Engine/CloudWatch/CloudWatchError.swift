@@ -20,6 +20,11 @@ public struct CloudWatchError: Error, CustomStringConvertible, Sendable {
         return Self.retryableCodes.contains(code)
     }
 
+    /// The account's request quota was exceeded: slow down, not just retry.
+    public var isThrottling: Bool {
+        status == 429 || ["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "LimitExceededException"].contains(code)
+    }
+
     static let retryableCodes: Set<String> = [
         "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
         "ServiceUnavailableException", "ServiceUnavailable", "InternalFailure", "InternalServerError",

@@ -8,11 +8,13 @@ public final class CloudWatchLogsClient: Sendable {
     let timeoutSeconds: Double
     let backoff: Backoff
     let maxAttempts: Int
+    let budget: RequestBudget
 
     public init(
         transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
-        timeoutSeconds: Double, backoff: Backoff, maxAttempts: Int = 10
+        timeoutSeconds: Double, backoff: Backoff, budget: RequestBudget, maxAttempts: Int = 10
     ) {
+        self.budget = budget
         self.transport = transport
         self.endpoint = endpoint
         self.region = region
@@ -23,8 +25,8 @@ public final class CloudWatchLogsClient: Sendable {
     }
 
     /// Calls `operation` until it succeeds, fails permanently, or runs out of attempts.
-    public func call(_ operation: String, _ body: JSONValue, logGroup: String? = nil) async throws -> JSONValue {
-        let bytes = try await callRaw(operation, body, logGroup: logGroup)
+    public func call(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> JSONValue {
+        let bytes = try await callRaw(operation, body, logGroup: logGroup, priority: priority)
         do {
             return try JSONParser().parse(bytes)
         } catch {
@@ -33,12 +35,16 @@ public final class CloudWatchLogsClient: Sendable {
     }
 
     /// Calls `operation` with retries and returns the response body unparsed.
-    public func callRaw(_ operation: String, _ body: JSONValue, logGroup: String? = nil) async throws -> [UInt8] {
+    public func callRaw(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> [UInt8] {
         var attempt = 0
         while true {
+            await budget.acquire(priority)
             do {
-                return try await callOnceRaw(operation, body, logGroup: logGroup)
+                let answer = try await callOnceRaw(operation, body, logGroup: logGroup)
+                await budget.succeeded()
+                return answer
             } catch let error as CloudWatchError where error.isRetryable && attempt + 1 < maxAttempts {
+                if error.isThrottling { await budget.throttled() }
                 Log.warn("cloudwatch call failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("code", error.code), ("attempt", attempt + 1))
             } catch let error as HTTPTransportError where attempt + 1 < maxAttempts {
                 Log.warn("cloudwatch request failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("error", error.message), ("attempt", attempt + 1))
@@ -66,7 +72,8 @@ public final class CloudWatchLogsClient: Sendable {
 
     /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in
     /// the API); no end means everything from `start` on.
-    public func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?, limit: Int = 10_000) async throws -> LogEventPage {
+    public func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
+                                priority: Priority = .normal, limit: Int = 10_000) async throws -> LogEventPage {
         var request: [JSONMember] = [
             JSONMember("logGroupName", .string(group)),
             // startTime 0 means "unset" to the API; 1 ms keeps the meaning "from the epoch".
@@ -76,7 +83,7 @@ public final class CloudWatchLogsClient: Sendable {
         ]
         if let endInclusive { request.append(JSONMember("endTime", .int(endInclusive))) }
         if let nextToken { request.append(JSONMember("nextToken", .string(nextToken))) }
-        let body = try await callRaw("FilterLogEvents", .object(request), logGroup: group)
+        let body = try await callRaw("FilterLogEvents", .object(request), logGroup: group, priority: priority)
         do {
             return try FilterLogEventsDecoder.decode(body)
         } catch {

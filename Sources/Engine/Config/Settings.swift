@@ -17,6 +17,7 @@ public struct Settings: Sendable {
     public var httpTimeoutSecs: Int
     public var backoffBaseMs: Int
     public var backoffMaxMs: Int
+    public var cloudWatchMaxRPS: Int
     public var groupDiscoveryIntervalSecs: Int
     public var tailMinOverlapSecs: Int
     public var tailMaxOverlapSecs: Int
@@ -48,6 +49,7 @@ public struct Settings: Sendable {
         httpTimeoutSecs = try reader.integer("HTTP_TIMEOUT_SECS")
         backoffBaseMs = try reader.integer("BACKOFF_BASE_MS")
         backoffMaxMs = try reader.integer("BACKOFF_MAX_MS")
+        cloudWatchMaxRPS = try reader.integer("CLOUDWATCH_MAX_RPS")
         groupDiscoveryIntervalSecs = try reader.integer("GROUP_DISCOVERY_INTERVAL_SECS")
         tailMinOverlapSecs = try reader.integer("TAIL_MIN_OVERLAP_SECS")
         tailMaxOverlapSecs = try reader.integer("TAIL_MAX_OVERLAP_SECS")

@@ -23,6 +23,7 @@ public enum SettingsCatalog {
         SettingSpec("BACKOFF_BASE_MS", .integer(min: 1, max: 3_600_000), default: "200", "First retry delay, in milliseconds", category: "Performance"),
         SettingSpec("BACKOFF_MAX_MS", .integer(min: 1, max: 3_600_000), default: "10000", "Longest retry delay, in milliseconds", category: "Performance"),
 
+        SettingSpec("CLOUDWATCH_MAX_RPS", .integer(min: 1, max: 1_000), default: "10", "CloudWatch Logs requests per second for the whole process (the read quotas are per account and region); halved on throttling, the tail served first", category: "Performance"),
         SettingSpec("GROUP_DISCOVERY_INTERVAL_SECS", .integer(min: 1, max: 86_400), default: "60", "How often tail --follow looks for new groups matching LOG_GROUPS patterns", category: "Performance"),
         SettingSpec("TAIL_MIN_OVERLAP_SECS", .integer(min: 0, max: 86_400), default: "60", "Each tail pass re-reads at least this far behind the newest event, for late arrivals", category: "Performance"),
         SettingSpec("TAIL_MAX_OVERLAP_SECS", .integer(min: 1, max: 1_209_600), default: "900", "Longest re-read window; the window grows with the ingestion lag measured, up to this", category: "Performance"),

@@ -34,7 +34,7 @@ public actor Tail {
         var token: String?
         var readUpTo = start
         repeat {
-            let page = try await source.filterLogEvents(group: group, start: start, endInclusive: nil, nextToken: token)
+            let page = try await source.filterLogEvents(group: group, start: start, endInclusive: nil, nextToken: token, priority: .critical)
             token = page.nextToken
             let fresh = page.events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
             let outcome = try await sink.write(fresh.map { builder.document(for: $0, logGroup: group, index: index) })

@@ -18,11 +18,12 @@ public struct WindowCopier: Sendable {
 
     public func copy(group: String, range: TimeRange, into report: inout GroupReport) async throws {
         let index = layout.stableName(for: group)
-        var page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: nil)
+        let priority = Priority.forHistory(age: WallClock.nowMillis() - range.end)
+        var page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: nil, priority: priority)
         while true {
             let token = page.nextToken
             // Fetch the next page while this one is being indexed.
-            async let following: LogEventPage? = token == nil ? nil : source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token)
+            async let following: LogEventPage? = token == nil ? nil : source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token, priority: priority)
             let documents = page.events.map { builder.document(for: $0, logGroup: group, index: index) }
             let outcome = try await sink.write(documents)
             report.eventsRead += page.events.count

@@ -79,7 +79,7 @@ public struct Reconciler: Sendable {
         var token: String?
         repeat {
             await queries.countCloudWatch()
-            let page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token)
+            let page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token, priority: .normal)
             events += page.events
             token = page.nextToken
         } while token != nil

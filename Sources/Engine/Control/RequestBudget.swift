@@ -1,0 +1,81 @@
+/// One request-rate budget per AWS account and region, shared by everything that calls
+/// CloudWatch Logs in the process (the read quotas are account-wide). A token bucket whose
+/// waiters are served by priority, so the tail goes first, and whose rate halves on
+/// throttling and creeps back up on success (additive increase, multiplicative decrease).
+public actor RequestBudget {
+    public private(set) var ratePerSecond: Double
+    let maxRate: Double
+    let minRate: Double
+    private var tokens: Double
+    private var lastRefill: Double
+    private var waiters: [(priority: Priority, order: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var order = 0
+    private var draining = false
+    /// Monotonic seconds; a test substitutes a clock it moves by hand.
+    let clock: @Sendable () -> Double
+
+    public init(ratePerSecond: Double, clock: @escaping @Sendable () -> Double = WallClock.monotonicSeconds) {
+        self.ratePerSecond = max(0.1, ratePerSecond)
+        maxRate = self.ratePerSecond
+        minRate = min(self.ratePerSecond, 0.5)
+        tokens = max(1, self.ratePerSecond)
+        self.clock = clock
+        lastRefill = clock()
+    }
+
+    public func acquire(_ priority: Priority) async {
+        refill()
+        if waiters.isEmpty && tokens >= 1 {
+            tokens -= 1
+            return
+        }
+        order += 1
+        let ticket = order
+        await withCheckedContinuation { continuation in
+            waiters.append((priority, ticket, continuation))
+            waiters.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.order < $1.order }
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !waiters.isEmpty {
+            refill()
+            if tokens >= 1 {
+                tokens -= 1
+                waiters.removeFirst().continuation.resume()
+                continue
+            }
+            let wait = min(1, (1 - tokens) / ratePerSecond)
+            try? await Task.sleep(nanoseconds: UInt64(wait * 1e9) + 1_000_000)
+        }
+        draining = false
+    }
+
+    private func refill() {
+        let now = clock()
+        tokens = min(max(1, ratePerSecond), tokens + (now - lastRefill) * ratePerSecond)
+        lastRefill = now
+    }
+
+    public func throttled() {
+        let before = ratePerSecond
+        ratePerSecond = max(minRate, ratePerSecond / 2)
+        if ratePerSecond < before {
+            Log.warn("cloudwatch throttled: request rate lowered", ("rate_per_sec", String(format2(ratePerSecond))))
+        }
+    }
+
+    public func succeeded() {
+        ratePerSecond = min(maxRate, ratePerSecond + 0.05)
+    }
+
+    public var waiting: Int { waiters.count }
+}
+
+func format2(_ value: Double) -> String {
+    String(Double(Int(value * 100)) / 100)
+}

@@ -1,0 +1,66 @@
+import Synchronization
+import Testing
+@testable import Engine
+
+private actor Recorder {
+    var names: [String] = []
+    func add(_ name: String) { names.append(name) }
+}
+
+/// Monotonic seconds that move only when the test says so.
+private final class ManualClock: Sendable {
+    private let seconds = Mutex(1000.0)
+    func read() -> Double { seconds.withLock { $0 } }
+    func advance(seconds delta: Double) { seconds.withLock { $0 += delta } }
+}
+
+@Suite struct RequestBudgetTests {
+    @Test func waitersAreServedByPriorityThenInOrder() async throws {
+        // The clock stands still until every waiter is queued, so none is served early.
+        let clock = ManualClock()
+        let budget = RequestBudget(ratePerSecond: 20, clock: { clock.read() })
+        for _ in 0..<20 { await budget.acquire(.low) }
+        let served = Recorder()
+        await withTaskGroup(of: Void.self) { group in
+            for (position, name) in ["low-1", "low-2", "low-3"].enumerated() {
+                group.addTask {
+                    await budget.acquire(.low)
+                    await served.add(name)
+                }
+                // Each waiter is queued before the next one is added.
+                while await budget.waiting <= position { await Task.yield() }
+            }
+            group.addTask {
+                await budget.acquire(.critical)
+                await served.add("tail")
+            }
+            while await budget.waiting < 4 { await Task.yield() }
+            clock.advance(seconds: 1)
+        }
+        let order = await served.names
+        #expect(order.first == "tail")
+        #expect(order.dropFirst() == ["low-1", "low-2", "low-3"])
+    }
+
+    @Test func throttlingHalvesTheRateAndSuccessRestoresItSlowly() async {
+        let budget = RequestBudget(ratePerSecond: 8)
+        await budget.throttled()
+        #expect(await budget.ratePerSecond == 4)
+        await budget.throttled()
+        await budget.throttled()
+        await budget.throttled()
+        await budget.throttled()
+        #expect(await budget.ratePerSecond == 0.5)
+        for _ in 0..<20 { await budget.succeeded() }
+        let recovering = await budget.ratePerSecond
+        #expect(recovering > 1.4 && recovering < 1.6)
+        for _ in 0..<1000 { await budget.succeeded() }
+        #expect(await budget.ratePerSecond == 8)
+    }
+
+    @Test func historyPriorityFollowsAge() {
+        #expect(Priority.forHistory(age: 3_600_000) == .high)
+        #expect(Priority.forHistory(age: 30 * WallClock.millisPerDay) == .low)
+        #expect(Priority.forHistory(age: 400 * WallClock.millisPerDay) == .idle)
+    }
+}
