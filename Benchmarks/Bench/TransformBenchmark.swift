@@ -7,6 +7,7 @@ import Engine
 struct TransformBenchmark {
     var pages = 30
     var eventsPerPage = 10_000
+    var rounds = 3
 
     func run() throws -> [String] {
         var corpus = Corpus()
@@ -17,20 +18,29 @@ struct TransformBenchmark {
         let index = IndexLayout(prefix: "cloudwatch").stableName(for: group)
 
         // Page by page, as the pipeline does: the transform, then gzip -1 of that very body.
-        var transformCPU = 0.0
-        var gzipCPU = 0.0
+        // Three rounds; the fastest of each counts, as the least disturbed by the machine.
+        var transformCPU = Double.infinity
+        var gzipCPU = Double.infinity
         var outputBytes = 0
         var compressed = 0
-        for input in inputs {
-            let transformStart = cpuSeconds()
-            let page = try CloudWatchLogsClient.decodeFilterLogEventsPage(input)
-            let documents = page.events.map { builder.document(for: $0, logGroup: group, index: index) }
-            let body = BulkSink.body(for: documents)
-            let gzipStart = cpuSeconds()
-            compressed += try Gzip.compress(body, level: 1).count
-            gzipCPU += cpuSeconds() - gzipStart
-            transformCPU += gzipStart - transformStart
-            outputBytes += body.count
+        for _ in 0..<rounds {
+            var transformRound = 0.0
+            var gzipRound = 0.0
+            outputBytes = 0
+            compressed = 0
+            for input in inputs {
+                let transformStart = cpuSeconds()
+                let page = try CloudWatchLogsClient.decodeFilterLogEventsPage(input)
+                let documents = builder.documents(for: page.events, logGroup: group, index: index)
+                let body = BulkSink.body(for: documents)
+                let gzipStart = cpuSeconds()
+                compressed += try Gzip.compress(body, level: 1).count
+                gzipRound += cpuSeconds() - gzipStart
+                transformRound += gzipStart - transformStart
+                outputBytes += body.count
+            }
+            transformCPU = min(transformCPU, transformRound)
+            gzipCPU = min(gzipCPU, gzipRound)
         }
 
         let events = Double(pages * eventsPerPage)

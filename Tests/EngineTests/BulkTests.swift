@@ -80,3 +80,36 @@ import Testing
         #expect(Set(delays).count > 20)
     }
 }
+
+@Suite struct BulkBodyTests {
+    let events = (0..<5).map { LogEvent(eventId: "\($0)", timestamp: 1_714_521_600_000 + EpochMillis($0), ingestionTime: nil, message: "m\($0)", logStream: "s") }
+
+    func lines(_ body: ArraySlice<UInt8>) -> [String] {
+        String(decoding: body, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    @Test func documentsOfOnePageAreOneRunOfBytes() throws {
+        let documents = DocumentBuilder(region: "r").documents(for: events, logGroup: "/g", index: "cloudwatch-g")
+        let whole = BulkSink.body(for: documents)
+        let part = BulkSink.body(for: documents[1..<3])
+        #expect(lines(whole).count == 10)
+        #expect(lines(part) == Array(lines(whole)[2..<6]))
+        for (line, document) in zip(lines(whole).enumerated().filter { $0.offset % 2 == 1 }.map(\.element), documents) {
+            #expect(line == String(decoding: document.source, as: UTF8.self))
+        }
+        #expect(try JSONParser().parse(Array(lines(whole)[0].utf8))["create"]?["_id"]?.string == documents[0].id)
+    }
+
+    @Test func documentsFromDifferentPlacesAreJoinedInOrder() throws {
+        let builder = DocumentBuilder(region: "r")
+        let page = builder.documents(for: events, logGroup: "/g", index: "cloudwatch-g")
+        let single = builder.document(for: events[0], logGroup: "/g", index: "cloudwatch-g")
+        let mixed = [page[3], single, page[1], page[2]]
+        let body = lines(BulkSink.body(for: mixed))
+        #expect(body.count == 8)
+        for (offset, document) in mixed.enumerated() {
+            #expect(try JSONParser().parse(Array(body[offset * 2].utf8))["create"]?["_id"]?.string == document.id)
+            #expect(body[offset * 2 + 1] == String(decoding: document.source, as: UTF8.self))
+        }
+    }
+}

@@ -142,6 +142,21 @@ import Testing
         #expect(try source(#"{"a":1}"#, options: DocumentOptions(jsonField: "app"))["app"]?["a"] == .number("1"))
     }
 
+    @Test func theObjectIsFoundAfterBracesThatAreNotJSON() throws {
+        let doc = try source(#"retry {attempt 2} of {"op":"charge","ok":false}"#)
+        #expect(doc["json"]?["op"]?.string == "charge")
+        #expect(doc["json"]?["ok"] == false)
+    }
+
+    @Test func anObjectBrokenHalfwayLeavesNoFieldsBehind() throws {
+        // Valid for a while, then not: what was written for it must be taken back.
+        for message in [#"{"a":1,"b":{"c":[1,2}}"#, #"{"a":"x","b":tru}"#, #"{"a":{"b":{"c":1}},"d":}"#] {
+            let doc = try source(message)
+            #expect(doc["json"] == nil, "\(message)")
+            #expect(doc["message"]?.string == message)
+        }
+    }
+
     @Test func textThatOnlyLooksLikeJSONStaysText() throws {
         for message in ["{not json}", "ends with } but {broken", "[1,2,3]", "{\"a\":1} trailing"] {
             #expect(try source(message)["json"] == nil, "\(message)")

@@ -3,21 +3,32 @@ public struct LogEvent: Sendable, Equatable {
     public var eventId: String
     public var timestamp: EpochMillis
     public var ingestionTime: EpochMillis?
-    public var message: String
+    /// The message as valid UTF-8 (invalid sequences replaced). Kept as bytes, mostly a
+    /// slice of the response itself: the transform reads bytes, and a copy per event
+    /// is measurable.
+    public var messageUTF8: ArraySlice<UInt8>
     public var logStream: String
     /// The message as it appeared inside the response's JSON string (escaped, without the
     /// quotes), when it is known to be valid UTF-8: it can be copied into a document as is,
-    /// which saves escaping it again.
-    public var encodedMessage: [UInt8]?
+    /// which saves escaping it again. Shares storage with `messageUTF8` when the response
+    /// had no escapes in it.
+    public var encodedMessage: ArraySlice<UInt8>?
 
-    public init(eventId: String, timestamp: EpochMillis, ingestionTime: EpochMillis?, message: String, logStream: String, encodedMessage: [UInt8]? = nil) {
+    public init(eventId: String, timestamp: EpochMillis, ingestionTime: EpochMillis?, message: String, logStream: String) {
+        self.init(eventId: eventId, timestamp: timestamp, ingestionTime: ingestionTime, messageUTF8: ArraySlice(message.utf8),
+                  logStream: logStream, encodedMessage: nil)
+    }
+
+    init(eventId: String, timestamp: EpochMillis, ingestionTime: EpochMillis?, messageUTF8: ArraySlice<UInt8>, logStream: String, encodedMessage: ArraySlice<UInt8>?) {
         self.eventId = eventId
         self.timestamp = timestamp
         self.ingestionTime = ingestionTime
-        self.message = message
+        self.messageUTF8 = messageUTF8
         self.encodedMessage = encodedMessage
         self.logStream = logStream
     }
+
+    public var message: String { String(decoding: messageUTF8, as: UTF8.self) }
 }
 
 /// One page of FilterLogEvents. An empty page may still carry a token: paging

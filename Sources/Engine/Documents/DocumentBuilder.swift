@@ -17,13 +17,78 @@ public struct DocumentBuilder: Sendable {
     }
 
     public func document(for event: LogEvent, logGroup: String, index: String) -> LogDocument {
-        var message = event.message
-        return message.withUTF8 { document(for: event, message: $0, logGroup: logGroup, index: index) }
+        documents(for: [event], logGroup: logGroup, index: index)[0]
     }
 
-    private func document(for event: LogEvent, message: UnsafeBufferPointer<UInt8>, logGroup: String, index: String) -> LogDocument {
-        let jsonStart = options.jsonField == nil ? nil : MessageJSON.locate(message)
-        var writer = JSONWriter(capacity: message.count * (jsonStart == nil ? 1 : 2) + 320)
+    /// The documents of a page of events, written one after another into one buffer
+    /// that they share, so that a bulk body of consecutive documents needs no copying.
+    public func documents(for events: [LogEvent], logGroup: String, index: String) -> [LogDocument] {
+        let estimate = events.reduce(0) { $0 + $1.messageUTF8.count * 2 } + events.count * (360 + index.utf8.count + logGroup.utf8.count)
+        var writer = JSONWriter(capacity: estimate)
+        var constants = PageConstants(region: region, logGroup: logGroup, index: index)
+        var placed: [(id: String, timestamp: EpochMillis, lines: Range<Int>, sourceStart: Int)] = []
+        placed.reserveCapacity(events.count)
+        // By index, not by value: copying an event costs a retain per field.
+        for position in events.indices {
+            let start = writer.bytes.count
+            let (high, low) = DocumentID.hash(logGroup: logGroup, eventId: events[position].eventId)
+            let id = DocumentID.encode(high, low)
+            // The action line; the id is base64url, which needs no escaping.
+            writer.bytes.append(contentsOf: constants.actionPrefix)
+            writer.raw(id)
+            writer.raw("\"}}\n")
+            let sourceStart = writer.bytes.count
+            events[position].messageUTF8.withUnsafeBufferPointer {
+                write(events[position], message: $0, idHash: high, constants: &constants, into: &writer)
+            }
+            writer.byte(UInt8(ascii: "\n"))
+            placed.append((id, events[position].timestamp, start..<writer.bytes.count, sourceStart))
+        }
+        let storage = writer.bytes
+        return placed.map { place in
+            LogDocument(id: place.id, index: index, logGroup: logGroup, timestamp: place.timestamp, storage: storage,
+                        lines: place.lines, sourceStart: place.sourceStart)
+        }
+    }
+
+    /// The parts of every document of a page that do not change from one to the next,
+    /// escaped once.
+    private struct PageConstants {
+        let actionPrefix: [UInt8]
+        /// From the end of `event` to the `log_stream` value.
+        let placement: [UInt8]
+        private var lastStream = ""
+        private var lastStreamJSON: [UInt8] = []
+
+        init(region: String, logGroup: String, index: String) {
+            var action = JSONWriter()
+            action.raw("{\"create\":{\"_index\":")
+            action.string(index)
+            action.raw(",\"_id\":\"")
+            actionPrefix = action.bytes
+            var placement = JSONWriter()
+            placement.raw("},\"cloud\":{\"provider\":\"aws\",\"region\":")
+            placement.string(region)
+            placement.raw("},\"aws\":{\"cloudwatch\":{\"log_group\":")
+            placement.string(logGroup)
+            placement.raw(",\"log_stream\":")
+            self.placement = placement.bytes
+        }
+
+        /// The stream name as JSON; consecutive events mostly share their stream.
+        mutating func streamJSON(_ stream: String) -> [UInt8] {
+            if stream != lastStream || lastStreamJSON.isEmpty {
+                var writer = JSONWriter()
+                writer.string(stream)
+                lastStream = stream
+                lastStreamJSON = writer.bytes
+            }
+            return lastStreamJSON
+        }
+    }
+
+    private func write(_ event: borrowing LogEvent, message: UnsafeBufferPointer<UInt8>, idHash high: UInt64,
+                       constants: inout PageConstants, into writer: inout JSONWriter) {
         writer.raw("{\"@timestamp\":\"")
         Timestamp.append(event.timestamp, to: &writer.bytes)
         writer.raw("\",\"message\":")
@@ -43,23 +108,14 @@ public struct DocumentBuilder: Sendable {
             Timestamp.append(ingested, to: &writer.bytes)
             writer.raw("\"")
         }
-        writer.raw("},\"cloud\":{\"provider\":\"aws\",\"region\":")
-        writer.string(region)
-        writer.raw("},\"aws\":{\"cloudwatch\":{\"log_group\":")
-        writer.string(logGroup)
-        writer.raw(",\"log_stream\":")
-        writer.string(event.logStream)
+        writer.bytes.append(contentsOf: constants.placement)
+        writer.bytes.append(contentsOf: constants.streamJSON(event.logStream))
         writer.raw("}}")
 
         var dropped = 0
         var level: String?
-        if let jsonStart, let field = options.jsonField {
-            writer.byte(UInt8(ascii: ","))
-            writer.string(field)
-            writer.byte(UInt8(ascii: ":"))
-            var fields = JSONFieldTranscoder(maxDepth: options.maxDepth, maxFields: options.maxFields)
-            var scanner = JSONScanner(message, position: jsonStart)
-            fields.writeObject(&scanner, depth: 0, into: &writer)
+        if let field = options.jsonField,
+           let fields = MessageJSON.writeFields(of: message, as: field, maxDepth: options.maxDepth, maxFields: options.maxFields, into: &writer) {
             dropped = fields.dropped
             level = fields.level
         }
@@ -68,7 +124,6 @@ public struct DocumentBuilder: Sendable {
             writer.string(level)
             writer.byte(UInt8(ascii: "}"))
         }
-        let (high, low) = DocumentID.hash(logGroup: logGroup, eventId: event.eventId)
         writer.raw(",\"logstream\":{\"id_hash\":")
         writer.integer(high >> 33)
         if truncated {
@@ -80,9 +135,6 @@ public struct DocumentBuilder: Sendable {
             writer.integer(dropped)
         }
         writer.raw("}}")
-        return LogDocument(
-            id: DocumentID.encode(high, low),
-            index: index, logGroup: logGroup, timestamp: event.timestamp, source: writer.bytes)
     }
 
     /// The longest prefix of `utf8` within `limit` bytes that ends on a character boundary.

@@ -3,8 +3,8 @@
 /// sanitised and de-duplicated names, objects deeper than the cap and arrays that hold
 /// objects or arrays as JSON text (they would otherwise explode or conflict in the
 /// mapping), mixed-type arrays as strings, numbers exactly as written, NaN and Infinity
-/// as null, and at most `maxFields` leaves. The input must have been validated by
-/// `MessageJSON.locate`.
+/// as null, and at most `maxFields` leaves. It validates as it goes (the input may not be
+/// JSON at all): on `false` the caller discards what was written.
 struct JSONFieldTranscoder {
     let maxDepth: Int
     let maxFields: Int
@@ -22,8 +22,9 @@ struct JSONFieldTranscoder {
         self.maxFields = maxFields
     }
 
-    mutating func writeObject(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) {
-        _ = scanner.expect(UInt8(ascii: "{"))
+    /// Writes the object at the scanner; false when the bytes are not valid JSON.
+    mutating func writeObject(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) -> Bool {
+        guard scanner.expect(UInt8(ascii: "{")) else { return false }
         writer.byte(UInt8(ascii: "{"))
         let usedFrom = usedRanges.count
         let bytesFrom = usedBytes.count
@@ -35,16 +36,14 @@ struct JSONFieldTranscoder {
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
                 scanner.skipWhitespace()
-                _ = scanner.readString(into: &key)
-                _ = scanner.expect(UInt8(ascii: ":"))
+                guard scanner.peek() == UInt8(ascii: "\""), scanner.readString(into: &key), scanner.expect(UInt8(ascii: ":")) else { return false }
                 scanner.skipWhitespace()
                 if fields >= maxFields {
-                    var counter = JSONScanner(scanner.bytes, position: scanner.position, maxDepth: scanner.maxDepth)
-                    dropped += Self.leafCount(&counter)
-                    scanner.position = counter.position
+                    guard let leaves = Self.leafCount(&scanner, depth: depth + 1) else { return false }
+                    dropped += leaves
                     continue
                 }
-                if depth == 0, level == nil, scanner.peek() == UInt8(ascii: "\""), MessageLevel.jsonKeys.contains(String(decoding: key, as: UTF8.self).lowercased()) {
+                if depth == 0, level == nil, scanner.peek() == UInt8(ascii: "\""), MessageLevel.isLevelKey(key) {
                     var probe = scanner
                     var value: [UInt8] = []
                     if probe.readString(into: &value), !value.isEmpty, value.count <= 32 {
@@ -65,11 +64,12 @@ struct JSONFieldTranscoder {
                 first = false
                 writer.string(key)
                 writer.byte(UInt8(ascii: ":"))
-                writeValue(&scanner, depth: depth, into: &writer)
+                guard writeValue(&scanner, depth: depth, into: &writer) else { return false }
             } while scanner.expect(UInt8(ascii: ","))
-            _ = scanner.expect(UInt8(ascii: "}"))
+            guard scanner.expect(UInt8(ascii: "}")) else { return false }
         }
         writer.byte(UInt8(ascii: "}"))
+        return true
     }
 
     private func isUsed(_ name: [UInt8], since first: Int) -> Bool {
@@ -79,31 +79,30 @@ struct JSONFieldTranscoder {
         return false
     }
 
-    private mutating func writeValue(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) {
+    private mutating func writeValue(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) -> Bool {
         scanner.skipWhitespace()
         let start = scanner.position
         switch scanner.peek() {
         case UInt8(ascii: "{"):
             var probe = scanner
             _ = probe.expect(UInt8(ascii: "{"))
-            let empty = probe.expect(UInt8(ascii: "}"))
-            if empty {
+            if probe.expect(UInt8(ascii: "}")) {
                 fields += 1
                 writer.raw("{}")
                 scanner.position = probe.position
             } else if depth + 1 >= maxDepth {
                 fields += 1
-                _ = scanner.skipValue()
+                guard scanner.skipValue() != nil else { return false }
                 writer.string(UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position]))
             } else {
-                writeObject(&scanner, depth: depth + 1, into: &writer)
+                return writeObject(&scanner, depth: depth + 1, into: &writer)
             }
         case UInt8(ascii: "["):
             fields += 1
-            writeArray(&scanner, into: &writer)
+            return writeArray(&scanner, into: &writer)
         default:
             fields += 1
-            let kind = scanner.skipValue()
+            guard let kind = scanner.skipValue() else { return false }
             if kind == .nonFinite {
                 writer.raw("null")
             } else {
@@ -111,9 +110,10 @@ struct JSONFieldTranscoder {
                 writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position]))
             }
         }
+        return true
     }
 
-    private func writeArray(_ scanner: inout JSONScanner, into writer: inout JSONWriter) {
+    private func writeArray(_ scanner: inout JSONScanner, into writer: inout JSONWriter) -> Bool {
         let start = scanner.position
         var probe = scanner
         _ = probe.expect(UInt8(ascii: "["))
@@ -123,13 +123,14 @@ struct JSONFieldTranscoder {
         if !probe.expect(UInt8(ascii: "]")) {
             repeat {
                 switch probe.skipValue() {
+                case nil: return false
                 case .object?, .array?: nested = true
                 case .nonFinite?: nonFinite = true
-                case .null?, nil: break
+                case .null?: break
                 case let kind?: kinds.insert(kind.rawValue)
                 }
             } while probe.expect(UInt8(ascii: ","))
-            _ = probe.expect(UInt8(ascii: "]"))
+            guard probe.expect(UInt8(ascii: "]")) else { return false }
         }
         let end = probe.position
         scanner.position = end
@@ -137,11 +138,11 @@ struct JSONFieldTranscoder {
         if nested {
             // Objects inside arrays get merged mappings that conflict easily: keep them as text.
             writer.string(raw)
-            return
+            return true
         }
         if kinds.count <= 1 && !nonFinite {
             writer.bytes.append(contentsOf: raw)
-            return
+            return true
         }
         // Mixed scalar types cannot share one mapping: every element becomes a string.
         var elements = JSONScanner(scanner.bytes, position: start, maxDepth: scanner.maxDepth)
@@ -162,24 +163,25 @@ struct JSONFieldTranscoder {
             }
         } while elements.expect(UInt8(ascii: ","))
         writer.byte(UInt8(ascii: "]"))
+        return true
     }
 
-    private static func leafCount(_ scanner: inout JSONScanner) -> Int {
+    /// How many leaves the value at the scanner has (it is skipped); nil when not valid JSON.
+    private static func leafCount(_ scanner: inout JSONScanner, depth: Int) -> Int? {
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else {
-            _ = scanner.skipValue()
-            return 1
+            return scanner.skipValue(depth: depth) == nil ? nil : 1
         }
+        guard depth < scanner.maxDepth else { return nil }
         _ = scanner.expect(UInt8(ascii: "{"))
         if scanner.expect(UInt8(ascii: "}")) { return 1 }
         var count = 0
         repeat {
             scanner.skipWhitespace()
-            _ = scanner.skipString()
-            _ = scanner.expect(UInt8(ascii: ":"))
-            count += leafCount(&scanner)
+            guard scanner.peek() == UInt8(ascii: "\""), scanner.skipString(), scanner.expect(UInt8(ascii: ":")),
+                  let leaves = leafCount(&scanner, depth: depth + 1) else { return nil }
+            count += leaves
         } while scanner.expect(UInt8(ascii: ","))
-        _ = scanner.expect(UInt8(ascii: "}"))
-        return count
+        return scanner.expect(UInt8(ascii: "}")) ? count : nil
     }
 }

@@ -1,6 +1,15 @@
 /// The ECS `log.level` of a message, when it states one.
 enum MessageLevel {
-    static let jsonKeys: Set<String> = ["level", "severity", "loglevel", "log_level", "levelname", "log.level", "lvl"]
+    static let jsonKeys: [[UInt8]] = ["level", "severity", "loglevel", "log_level", "levelname", "log.level", "lvl"].map { Array($0.utf8) }
+
+    /// True when `key` names a level field, in any letter case. Asked of every top-level
+    /// key of every JSON message, so it compares bytes rather than building strings.
+    static func isLevelKey(_ key: [UInt8]) -> Bool {
+        guard key.count >= 3 && key.count <= 9 else { return false }
+        return jsonKeys.contains { candidate in
+            candidate.count == key.count && zip(candidate, key).allSatisfy { $0 == (($1 >= 65 && $1 <= 90) ? $1 | 0x20 : $1) }
+        }
+    }
 
     static let lambdaLevels: Set<String> = ["TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL"]
 

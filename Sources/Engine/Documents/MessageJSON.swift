@@ -1,25 +1,33 @@
-/// Finds the JSON object inside a log message: the whole message, or — as Lambda
-/// runtimes and many loggers write — an object after a plain-text prefix such as
+/// Finds and writes the JSON object inside a log message: the whole message, or — as
+/// Lambda runtimes and many loggers write — an object after a plain-text prefix such as
 /// `2024-05-01T00:00:00.000Z\t<request id>\tINFO\t{...}`.
-public enum MessageJSON {
-    /// The byte offset of the `{` that starts a well-formed object running to the end of
-    /// the message (trailing whitespace aside), or nil when there is none.
-    static func locate(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = 256) -> Int? {
-        var end = bytes.count
-        while end > 0, isSpace(bytes[end - 1]) { end -= 1 }
-        guard end > 1, bytes[end - 1] == UInt8(ascii: "}") else { return nil }
-        var start = 0
-        // Try each `{` from the left: the first that is valid up to the end is the object.
-        while start < end {
-            guard let brace = firstBrace(bytes, from: start, to: end) else { return nil }
-            var scanner = JSONScanner(bytes, position: brace, maxDepth: maxDepth)
-            if scanner.skipValue() == .object {
+enum MessageJSON {
+    /// Hostile text full of braces must not cost a scan per brace.
+    static let maxPrefixBytes = 4096
+
+    /// Writes `,"<field>":{…}` for the object that runs to the end of `message` (trailing
+    /// whitespace aside), trying each `{` from the left; validation and writing are one
+    /// pass, and a failed attempt is taken back. nil (and nothing written) when there is
+    /// no such object.
+    static func writeFields(of message: UnsafeBufferPointer<UInt8>, as field: String, maxDepth: Int, maxFields: Int,
+                            into writer: inout JSONWriter) -> JSONFieldTranscoder? {
+        var end = message.count
+        while end > 0, isSpace(message[end - 1]) { end -= 1 }
+        guard end > 1, message[end - 1] == UInt8(ascii: "}") else { return nil }
+        var from = 0
+        while from <= maxPrefixBytes, let brace = firstBrace(message, from: from, to: end) {
+            let mark = writer.bytes.count
+            writer.byte(UInt8(ascii: ","))
+            writer.string(field)
+            writer.byte(UInt8(ascii: ":"))
+            var fields = JSONFieldTranscoder(maxDepth: maxDepth, maxFields: maxFields)
+            var scanner = JSONScanner(message, position: brace)
+            if fields.writeObject(&scanner, depth: 0, into: &writer) {
                 scanner.skipWhitespace()
-                if scanner.position == bytes.count { return brace }
+                if scanner.position == message.count { return fields }
             }
-            start = brace + 1
-            // Bound the work on hostile text full of braces.
-            if start > 4096 { return nil }
+            writer.bytes.removeSubrange(mark...)
+            from = brace + 1
         }
         return nil
     }

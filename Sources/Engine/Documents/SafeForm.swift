@@ -37,8 +37,7 @@ public enum SafeForm {
         logstream.append(JSONMember("conflicts", .array(conflicts)))
         members.removeAll { $0.key == "logstream" }
         members.append(JSONMember("logstream", .object(logstream)))
-        var rewritten = document
-        rewritten.source = JSONValue.object(members).serialized
+        var rewritten = document.replacingSource(JSONValue.object(members).serialized)
         rewritten.safeFormRounds += 1
         return rewritten
     }

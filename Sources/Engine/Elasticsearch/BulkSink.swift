@@ -62,7 +62,7 @@ public final class BulkSink: Sendable {
         var start = documents.startIndex
         var bytes = 0
         for index in documents.indices {
-            let size = documents[index].source.count + documents[index].id.utf8.count + documents[index].index.utf8.count + 40
+            let size = documents[index].bulkBytes
             if index > start && (index - start >= batchSize || bytes + size > maxBatchBytes) {
                 batches.append(documents[start..<index])
                 start = index
@@ -75,22 +75,29 @@ public final class BulkSink: Sendable {
     }
 
     /// The NDJSON bulk body: a `create` action line and the source line per document.
-    public static func body(for documents: some Collection<LogDocument>) -> [UInt8] {
-        var writer = JSONWriter(capacity: documents.reduce(0) { $0 + $1.source.count + 96 })
-        for document in documents {
-            appendAction(for: document, to: &writer)
-            writer.bytes.append(contentsOf: document.source)
-            writer.byte(UInt8(ascii: "\n"))
+    /// Documents built together from one page are one run of bytes, taken as it is.
+    public static func body(for documents: ArraySlice<LogDocument>) -> ArraySlice<UInt8> {
+        guard let first = documents.first else { return [] }
+        let shared = first.storage.withUnsafeBufferPointer { $0.baseAddress }
+        var end = first.lines.upperBound
+        var contiguous = true
+        for document in documents.dropFirst() {
+            let same = document.storage.withUnsafeBufferPointer { $0.baseAddress } == shared
+            guard same && document.lines.lowerBound == end else {
+                contiguous = false
+                break
+            }
+            end = document.lines.upperBound
         }
-        return writer.bytes
+        if contiguous { return first.storage[first.lines.lowerBound..<end] }
+        var body: [UInt8] = []
+        body.reserveCapacity(documents.reduce(0) { $0 + $1.bulkBytes })
+        for document in documents { body.append(contentsOf: document.storage[document.lines]) }
+        return body[...]
     }
 
-    private static func appendAction(for document: LogDocument, to writer: inout JSONWriter) {
-        writer.raw("{\"create\":{\"_index\":")
-        writer.string(document.index)
-        writer.raw(",\"_id\":")
-        writer.string(document.id)
-        writer.raw("}}\n")
+    public static func body(for documents: [LogDocument]) -> ArraySlice<UInt8> {
+        body(for: documents[...])
     }
 
     private func send(_ batch: ArraySlice<LogDocument>) async throws -> BulkOutcome {
@@ -102,7 +109,7 @@ public final class BulkSink: Sendable {
             let answer: HTTPResponse
             // One contiguous body compressed in one call: measured cheaper than feeding
             // zlib the pieces, three small writes per document.
-            let body = try Gzip.compress(Self.body(for: pending))
+            let body = try Gzip.compress(Self.body(for: pending[...]))
             do {
                 answer = try await permits.withPermit {
                     try await client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson", contentEncoding: "gzip")

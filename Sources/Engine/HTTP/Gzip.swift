@@ -10,6 +10,10 @@ public enum Gzip {
     /// Level 1 trades a little ratio for several times the speed of the default level;
     /// log NDJSON still shrinks by about 10x.
     public static func compress(_ input: [UInt8], level: Int32 = 1) throws -> [UInt8] {
+        try compress(input[...], level: level)
+    }
+
+    public static func compress(_ input: ArraySlice<UInt8>, level: Int32 = 1) throws -> [UInt8] {
         var stream = z_stream()
         let initCode = ls_deflate_init_gzip(&stream, level)
         guard initCode == Z_OK else { throw GzipError(code: initCode) }

@@ -79,6 +79,8 @@ struct JSONScanner {
     mutating func skipString() -> Bool {
         position += 1
         while position < bytes.count {
+            position = Self.endOfPlainRun(bytes, from: position)
+            guard position < bytes.count else { return false }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
@@ -104,6 +106,33 @@ struct JSONScanner {
             position += 1
         }
         return false
+    }
+
+    /// The index of the first byte at or after `start` that is a quote, a backslash or a
+    /// control character (or the end): the bytes before it need no attention inside a
+    /// JSON string. Eight bytes at a time, since log messages are long runs of such bytes.
+    @inline(__always)
+    static func endOfPlainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let count = bytes.count
+        var index = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // A byte is flagged when it is zero (for the xor'ed words) or below 0x20.
+            let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
+            if special & highs != 0 { break }
+            index += 8
+        }
+        while index < count {
+            let byte = base[index]
+            if byte == 0x22 || byte == 0x5C || byte < 0x20 { return index }
+            index += 1
+        }
+        return index
     }
 
     private func isHex(_ byte: UInt8) -> Bool {
@@ -150,6 +179,8 @@ struct JSONScanner {
         position += 1
         var runStart = position
         while position < bytes.count {
+            position = Self.endOfPlainRun(bytes, from: position)
+            guard position < bytes.count else { return false }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))

@@ -20,7 +20,22 @@ public struct JSONWriter {
     }
 
     public mutating func integer<T: BinaryInteger>(_ value: T) {
-        bytes.append(contentsOf: String(value).utf8)
+        guard let small = Int64(exactly: value) else {
+            bytes.append(contentsOf: String(value).utf8)
+            return
+        }
+        // Digits into a small stack buffer: no String per number.
+        var magnitude = small.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var used = 0
+            repeat {
+                digits[19 - used] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+                used += 1
+            } while magnitude > 0
+            if small < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - used)...]))
+        }
     }
 
     /// Writes `text` as a quoted JSON string, escaping what JSON requires.
@@ -39,7 +54,7 @@ public struct JSONWriter {
         let count = utf8.count
         let table = Self.escapeTable
         // Find the first byte that needs escaping; most messages have few or none.
-        var index = 0
+        var index = JSONScanner.endOfPlainRun(utf8, from: 0)
         while index < count && table[Int(base[index])] == 0 { index += 1 }
         bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: index))
         if index < count {

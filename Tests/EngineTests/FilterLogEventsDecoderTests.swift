@@ -1,0 +1,77 @@
+import Testing
+@testable import Engine
+
+/// FilterLogEvents pages as the service sends them, through the decoder and the transform.
+@Suite struct FilterLogEventsDecoderTests {
+    func page(_ messageJSON: [UInt8]) -> [UInt8] {
+        Array(#"{"events":[{"logStreamName":"s","timestamp":1714521600000,"message":"#.utf8) + messageJSON
+            + Array(#","ingestionTime":1714521600500,"eventId":"42"}],"nextToken":null}"#.utf8)
+    }
+
+    func onlyEvent(_ messageJSON: [UInt8]) throws -> LogEvent {
+        let decoded = try CloudWatchLogsClient.decodeFilterLogEventsPage(page(messageJSON))
+        #expect(decoded.events.count == 1)
+        return try #require(decoded.events.first)
+    }
+
+    @Test(arguments: [
+        (#""plain text""#, "plain text"),
+        (#""tab\there \"quoted\" back\\slash""#, "tab\there \"quoted\" back\\slash"),
+        (#""caf\u00e9 \ud83d\ude00""#, "café 😀"),
+        (#""{\"level\":\"INFO\",\"n\":1}""#, #"{"level":"INFO","n":1}"#),
+        (#""""#, ""),
+    ])
+    func messagesAreUnescapedExactly(raw: String, text: String) throws {
+        let event = try onlyEvent(Array(raw.utf8))
+        #expect(event.message == text)
+        let document = DocumentBuilder(region: "r").document(for: event, logGroup: "/g", index: "i")
+        #expect(try JSONParser().parse(document.source)["message"]?.string == text)
+    }
+
+    @Test func invalidUTF8InTheResponseIsReplacedNotPassedOn() throws {
+        // A raw 0xFF byte inside the JSON string, with and without escapes around it.
+        for raw: [UInt8] in [[0x22, 0x61, 0xFF, 0x62, 0x22], [0x22, 0x5C, 0x6E, 0xC3, 0x28, 0x22]] {
+            let event = try onlyEvent(raw)
+            #expect(event.message.contains("\u{FFFD}"))
+            let document = DocumentBuilder(region: "r").document(for: event, logGroup: "/g", index: "i")
+            #expect(String(validating: document.source, as: UTF8.self) != nil)
+            #expect(try JSONParser().parse(document.source)["message"]?.string == event.message)
+        }
+    }
+
+    @Test func controlCharactersInAMessageAreRefusedAsMalformed() {
+        #expect(throws: (any Error).self) { try CloudWatchLogsClient.decodeFilterLogEventsPage(page([0x22, 0x61, 0x0A, 0x22])) }
+    }
+}
+
+@Suite struct UTF8ValidationTests {
+    @Test(arguments: [
+        ([0x61, 0x62], true), ([0xC3, 0xA9], true), ([0xE2, 0x9C, 0x93], true), ([0xF0, 0x9F, 0x98, 0x80], true),
+        ([0xC3], false), ([0xC0, 0xAF], false), ([0xE0, 0x80, 0xAF], false), ([0xED, 0xA0, 0x80], false),
+        ([0xF4, 0x90, 0x80, 0x80], false), ([0xFF], false), ([0x80], false),
+    ] as [([UInt8], Bool)])
+    func agreesWithTheStandardLibrary(bytes: [UInt8], valid: Bool) {
+        // Padded with ASCII on both sides so the eight-byte fast path is crossed too.
+        let padded = Array("0123456789".utf8) + bytes + Array("abcdefghij".utf8)
+        #expect(padded.withUnsafeBufferPointer { UTF8Validation.isValid($0) } == valid)
+        #expect((String(validating: padded, as: UTF8.self) != nil) == valid)
+    }
+}
+
+@Suite struct PlainRunTests {
+    @Test func findsTheFirstQuoteBackslashOrControlByteAtEveryOffset() {
+        for special: UInt8 in [0x22, 0x5C, 0x00, 0x1F, 0x0A] {
+            for length in 0..<40 {
+                for position in 0...length {
+                    var bytes = Array(repeating: UInt8(ascii: "a"), count: length)
+                    // Bytes just above the special ones must not count as special.
+                    for index in stride(from: 1, to: length, by: 3) { bytes[index] = [0x20, 0x21, 0x23, 0x5D, 0x7F, 0xC3][index % 6] }
+                    if position < length { bytes[position] = special }
+                    let expected = bytes.firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } ?? length
+                    let found = bytes.withUnsafeBufferPointer { JSONScanner.endOfPlainRun($0, from: 0) }
+                    #expect(found == expected, "special \(special) length \(length) position \(position)")
+                }
+            }
+        }
+    }
+}
