@@ -37,7 +37,7 @@ public actor Tail {
             let page = try await source.filterLogEvents(group: group, start: start, endInclusive: nil, nextToken: token, priority: .critical)
             token = page.nextToken
             let fresh = page.events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
-            let outcome = try await sink.write(fresh.map { builder.document(for: $0, logGroup: group, index: index) })
+            let outcome = try await sink.write(builder.documents(for: fresh, logGroup: group, index: index))
             report.eventsRead += page.events.count
             report.outcome = report.outcome + outcome
             for event in page.events {

@@ -24,7 +24,7 @@ public struct WindowCopier: Sendable {
             let token = page.nextToken
             // Fetch the next page while this one is being indexed.
             async let following: LogEventPage? = token == nil ? nil : source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token, priority: priority)
-            let documents = page.events.map { builder.document(for: $0, logGroup: group, index: index) }
+            let documents = builder.documents(for: page.events, logGroup: group, index: index)
             let outcome = try await sink.write(documents)
             report.eventsRead += page.events.count
             report.outcome = report.outcome + outcome

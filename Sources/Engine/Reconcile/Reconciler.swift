@@ -133,7 +133,7 @@ public struct Reconciler: Sendable {
         guard !options.dryRun else { return }
 
         if !missing.isEmpty {
-            let documents = missing.map { builder.document(for: $0, logGroup: group, index: stable) }
+            let documents = builder.documents(for: missing, logGroup: group, index: stable)
             let outcome = try await sink.write(documents)
             report.reshipped += outcome.created
         }
