@@ -23,6 +23,7 @@ _logstream() {
         --batch-size) return ;;
         --checkpoint-path) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --counts) COMPREPLY=($(compgen -W "events insights" -- "$cur")); return ;;
         --days) return ;;
         --es-host) return ;;
         --groups) return ;;
@@ -40,7 +41,7 @@ _logstream() {
         "") COMPREPLY=($(compgen -W "tail backfill reconcile heal refresh-tune checkpoint completions --version -V --config --log-level --log-format --help -h" -- "$cur")) ;;
         " tail") COMPREPLY=($(compgen -W "--follow -f --json --poll-interval --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " backfill") COMPREPLY=($(compgen -W "--days --since --until --json --quiet -q --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
-        " reconcile") COMPREPLY=($(compgen -W "--days --since --until --dry-run --json --delete-extras --groups --region --es-host --index-prefix --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
+        " reconcile") COMPREPLY=($(compgen -W "--days --since --until --dry-run --json --delete-extras --counts --groups --region --es-host --index-prefix --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " heal") COMPREPLY=($(compgen -W "--dry-run --json --groups --region --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;
         " refresh-tune") COMPREPLY=($(compgen -W "--dry-run --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint") COMPREPLY=($(compgen -W "show set reset verify --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;

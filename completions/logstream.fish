@@ -40,6 +40,7 @@ complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l until -r -d 
 complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l dry-run -d 'Show what would be done without changing anything'
 complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l json -d 'Print the result as JSON on stdout'
 complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l delete-extras -d 'Delete documents CloudWatch does not have (only where its retention still covers the window)'
+complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l counts -r -a 'events insights' -d 'How reconcile learns CloudWatch\'s side: events (read every event: exact counts and id checksums) or insights (one Logs Insights count query per day, cheaper for wide ranges but counts only; falls back to events where Insights gives no counts)'
 complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l groups -r -d 'CloudWatch log groups to copy, comma-separated; a trailing * matches a prefix'
 complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l region -r -d 'AWS region of the log groups (AWS_DEFAULT_REGION is used when unset)'
 complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l es-host -r -d 'Elasticsearch URL'

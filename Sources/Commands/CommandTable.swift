@@ -61,8 +61,9 @@ public enum CommandTable {
                 examples: ["logstream backfill --days 7", "logstream backfill --since 2024-05-01 --until 2024-05-08 --groups /aws/lambda/api"]),
             CommandSpec(
                 "reconcile", summary: "compare CloudWatch and Elasticsearch per time window and repair what differs",
-                details: "CloudWatch's events are read once per day and summarised per minute (count and a checksum of the event ids); Elasticsearch is asked for the same summary of the whole day, and days that differ are halved until the differing minutes are found. There, missing events are shipped and surplus copies of an event (for example in a sibling index) are removed. Documents CloudWatch does not have are reported, and deleted only with --delete-extras while CloudWatch's retention still covers them. The last two minutes are left out: they are still settling. Exit status 3 when discrepancies remain.",
-                options: rangeOptions + [dryRun, json, OptionSpec("delete-extras", "Delete documents CloudWatch does not have (only where its retention still covers the window)")]
+                details: "CloudWatch's events are read once per day and summarised per minute (count and a checksum of the event ids) — or, with --counts insights, counted per minute by one Logs Insights query per day; Elasticsearch is asked for the same summary of the whole day, and days that differ are halved until the differing minutes are found. There, missing events are shipped and surplus copies of an event (for example in a sibling index) are removed. Documents CloudWatch does not have are reported, and deleted only with --delete-extras while CloudWatch's retention still covers them. The last two minutes are left out: they are still settling. Exit status 3 when discrepancies remain.",
+                options: rangeOptions + [dryRun, json, OptionSpec("delete-extras", "Delete documents CloudWatch does not have (only where its retention still covers the window)"),
+                                         .setting("counts", "RECONCILE_COUNTS", completion: .choices(["events", "insights"]))]
                     + cloudWatchOptions + elasticsearchOptions + [checkpointOption],
                 examples: ["logstream reconcile --days 7 --json"]),
             CommandSpec(

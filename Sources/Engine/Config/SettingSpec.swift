@@ -10,6 +10,8 @@ public enum SettingKind: Sendable, Equatable {
     /// An Elasticsearch time value such as `1s`, `30s`, `5m` or `-1`.
     case timeValue
     case secret
+    /// One of a few words.
+    case choice([String])
 
     public var valueName: String {
         switch self {
@@ -20,6 +22,7 @@ public enum SettingKind: Sendable, Equatable {
         case .url: return "URL"
         case .path: return "PATH"
         case .timeValue: return "INTERVAL"
+        case .choice: return "WORD"
         }
     }
 }

@@ -22,6 +22,7 @@ public struct Settings: Sendable {
     public var tailMinOverlapSecs: Int
     public var tailMaxOverlapSecs: Int
     public var reconcileIntervalSecs: Int
+    public var reconcileCounts: CountSource
     public var backfillDays: Int
     public var checkpointPath: String
     public var esHotRefreshInterval: String
@@ -54,6 +55,7 @@ public struct Settings: Sendable {
         tailMinOverlapSecs = try reader.integer("TAIL_MIN_OVERLAP_SECS")
         tailMaxOverlapSecs = try reader.integer("TAIL_MAX_OVERLAP_SECS")
         reconcileIntervalSecs = try reader.integer("RECONCILE_INTERVAL_SECS")
+        reconcileCounts = CountSource(rawValue: try reader.choice("RECONCILE_COUNTS")) ?? .events
         backfillDays = try reader.integer("BACKFILL_DAYS")
         checkpointPath = try reader.text("CHECKPOINT_PATH")
         esHotRefreshInterval = try reader.timeValue("ES_HOT_REFRESH_INTERVAL")
@@ -122,6 +124,15 @@ struct SettingReader {
         let expectation = "expected a whole number from \(low) to \(high)"
         guard let value = Int(raw.value.trimmingCharacters(in: .whitespaces)) else { throw invalid(name, raw, expectation) }
         guard value >= low && value <= high else { throw invalid(name, raw, expectation) }
+        return value
+    }
+
+    func choice(_ name: String) throws -> String {
+        guard let raw = raw(name), case .choice(let words)? = SettingsCatalog.spec(named: name)?.kind else {
+            throw ConfigError("\(name) has no value")
+        }
+        let value = raw.value.trimmingCharacters(in: .whitespaces).lowercased()
+        guard words.contains(value) else { throw invalid(name, raw, "expected one of \(words.joined(separator: ", "))") }
         return value
     }
 

@@ -29,6 +29,9 @@ public enum SettingsCatalog {
         SettingSpec("TAIL_MAX_OVERLAP_SECS", .integer(min: 1, max: 1_209_600), default: "900", "Longest re-read window; the window grows with the ingestion lag measured, up to this", category: "Performance"),
 
         SettingSpec("RECONCILE_INTERVAL_SECS", .integer(min: 1, max: 604_800), default: "900", "Seconds between reconciliation passes", category: "Reconciliation and backfill"),
+        SettingSpec("RECONCILE_COUNTS", .choice(["events", "insights"]), default: "events",
+                    "How reconcile learns CloudWatch's side: events (read every event: exact counts and id checksums) or insights (one Logs Insights count query per day, cheaper for wide ranges but counts only; falls back to events where Insights gives no counts)",
+                    category: "Reconciliation and backfill"),
         SettingSpec("BACKFILL_DAYS", .integer(min: 0, max: 36_500), default: "30", "Days of history to copy when no range is given", category: "Reconciliation and backfill"),
         SettingSpec("CHECKPOINT_PATH", .path, default: "/state/checkpoints.json", "Checkpoint file", category: "Reconciliation and backfill"),
 

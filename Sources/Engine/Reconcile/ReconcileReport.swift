@@ -32,16 +32,27 @@ public struct ReconcileReport: Sendable {
     public var consistent: Bool { error == nil && discrepancies.allSatisfy(\.resolved) }
 }
 
+/// Where reconcile gets CloudWatch's per-minute picture from.
+public enum CountSource: String, Sendable {
+    /// Every event is read: exact counts and id checksums.
+    case events
+    /// Logs Insights counts per minute: one query per day, counts only.
+    case insights
+}
+
 public struct ReconcileOptions: Sendable {
     public var dryRun: Bool
+    public var counts: CountSource
     public var deleteExtras: Bool
     /// Windows are bisected down to this length before they are repaired.
     public var minWindow: EpochMillis
     /// The length of the windows read from CloudWatch in one go.
     public var topWindow: EpochMillis
 
-    public init(dryRun: Bool = false, deleteExtras: Bool = false, minWindow: EpochMillis = 60_000, topWindow: EpochMillis = 86_400_000) {
+    public init(dryRun: Bool = false, deleteExtras: Bool = false, counts: CountSource = .events,
+                minWindow: EpochMillis = 60_000, topWindow: EpochMillis = 86_400_000) {
         self.dryRun = dryRun
+        self.counts = counts
         self.deleteExtras = deleteExtras
         self.minWindow = max(60_000, minWindow / 60_000 * 60_000)
         self.topWindow = max(self.minWindow, topWindow)

@@ -2,7 +2,8 @@
 /// and repairs what differs:
 ///
 /// 1. CloudWatch's events of a day are read once and summarised per minute (count and
-///    id checksum).
+///    id checksum) — or, with `.insights` counts, counted per minute by one Logs Insights
+///    query (falling back to reading the events when Insights gives no counts).
 /// 2. Elasticsearch is asked for the same summary of the whole window; a window that
 ///    differs is halved, and only the halves that differ are asked again, down to the
 ///    minimum window — k bad minutes in a day cost O(k log n) queries.
@@ -35,14 +36,31 @@ public struct Reconciler: Sendable {
         var report = ReconcileReport(group: group, range: range)
         let cloudWatchBefore = await queries.cloudWatch
         let elasticsearchBefore = await queries.elasticsearch
+        var useInsights = options.counts == .insights
         do {
             for window in range.chunksNewestFirst(length: options.topWindow) {
                 report.windowsChecked += 1
-                let cloudWatch = try await minuteSummaries(group: group, range: window)
+                var cloudWatch: MinuteSummaries?
+                if useInsights {
+                    await queries.countCloudWatch()
+                    if let counts = try await InsightsCounts(source: source).minuteCounts(group: group, range: window) {
+                        cloudWatch = MinuteSummaries(counts: counts)
+                    } else {
+                        useInsights = false
+                        Log.warn("Logs Insights answered without counts; reading the events instead (RECONCILE_COUNTS=events avoids the extra query)",
+                                 ("group", group))
+                    }
+                }
+                let summaries: MinuteSummaries
+                if let cloudWatch {
+                    summaries = cloudWatch
+                } else {
+                    summaries = try await minuteSummaries(group: group, range: window)
+                }
                 var bad: [(TimeRange, WindowSummary)] = []
-                try await bisect(group: group, window: window, cloudWatch: cloudWatch, into: &bad)
+                try await bisect(group: group, window: window, cloudWatch: summaries, into: &bad)
                 for (badWindow, esSummary) in bad {
-                    var discrepancy = WindowDiscrepancy(range: badWindow, cloudWatch: cloudWatch.summary(of: badWindow), elasticsearch: esSummary)
+                    var discrepancy = WindowDiscrepancy(range: badWindow, cloudWatch: summaries.summary(of: badWindow), elasticsearch: esSummary)
                     try await repair(group: group, &discrepancy, report: &report, retentionDays: retentionDays, now: now)
                     report.discrepancies.append(discrepancy)
                 }
@@ -88,7 +106,7 @@ public struct Reconciler: Sendable {
 
     private func bisect(group: String, window: TimeRange, cloudWatch: MinuteSummaries, into bad: inout [(TimeRange, WindowSummary)]) async throws {
         let esSummary = try await elasticsearch.summary(group: group, range: window)
-        guard esSummary != cloudWatch.summary(of: window) else { return }
+        guard !cloudWatch.matches(esSummary, in: window) else { return }
         if window.duration <= options.minWindow {
             bad.append((window, esSummary))
             return
@@ -103,7 +121,13 @@ public struct Reconciler: Sendable {
         let window = discrepancy.range
         let cloudWatchEvents = try await events(group: group, range: window)
         var expected: [String: LogEvent] = [:]
-        for event in cloudWatchEvents { expected[DocumentID.make(logGroup: group, eventId: event.eventId)] = event }
+        var exact = WindowSummary()
+        for event in cloudWatchEvents {
+            expected[DocumentID.make(logGroup: group, eventId: event.eventId)] = event
+            exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventId: event.eventId))
+        }
+        // The events are at hand now: judge the repair by their exact summary, checksum included.
+        discrepancy.cloudWatch = exact
         let copies = try await elasticsearch.documents(group: group, range: window)
         var copiesByID: [String: [String]] = [:]
         for copy in copies { copiesByID[copy.id, default: []].append(copy.index) }

@@ -14,11 +14,25 @@ public struct WindowSummary: Sendable, Equatable {
     }
 }
 
-/// CloudWatch's side of a range, per minute, from one read of the events.
+/// CloudWatch's side of a range, per minute: from one read of the events (counts and
+/// checksums), or from Logs Insights (counts only).
 public struct MinuteSummaries: Sendable {
     public private(set) var byMinute: [EpochMillis: WindowSummary] = [:]
+    /// False when only counts are known; comparisons then look at counts alone.
+    public private(set) var hasChecksums = true
 
     public init() {}
+
+    public init(counts: [EpochMillis: Int]) {
+        for (minute, count) in counts { byMinute[Self.minute(of: minute), default: WindowSummary()].count += count }
+        hasChecksums = false
+    }
+
+    /// Whether Elasticsearch's summary of `range` agrees with what is known of CloudWatch's.
+    public func matches(_ elasticsearch: WindowSummary, in range: TimeRange) -> Bool {
+        let mine = summary(of: range)
+        return hasChecksums ? mine == elasticsearch : mine.count == elasticsearch.count
+    }
 
     public mutating func add(timestamp: EpochMillis, checksum: Int64) {
         let minute = Self.minute(of: timestamp)

@@ -71,6 +71,12 @@ struct Rig: Sendable {
         try await client.json("POST", "/_rig/faults", rule)
     }
 
+    /// Makes the CloudWatch emulator answer Logs Insights count queries (as an account with Insights does), or not.
+    func setInsightsStats(_ on: Bool) async throws {
+        let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: cloudWatchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
+        try await client.json("POST", "/_rig/insights", ["stats": .bool(on)])
+    }
+
     /// Asks the CloudWatch emulator to fail the next calls of an operation.
     func injectCloudWatchFault(_ rule: JSONValue) async throws {
         let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: cloudWatchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
