@@ -1,7 +1,9 @@
 """logstream's test rig: start, seed and stop a local CloudWatch Logs (moto) and a local
 Elasticsearch-compatible engine (osmem-server), optionally behind fault-injecting proxies.
 
-    rig.py up --dir DIR [--es-proxy] [--parent-pid PID]   start servers, write DIR/rig.json, print it
+    rig.py up --dir DIR [--es-proxy] [--es-auth basic:U:P|apikey:K] [--es-tls] [--parent-pid PID]
+                                                          start servers, write DIR/rig.json, print it
+                                                          (auth and TLS are the proxy's, so they imply it)
     rig.py down --dir DIR                                 stop them by PID
     rig.py seed --endpoint URL --groups a,b --days 5 --events 20000 [--region us-east-1]
                                                           write sample logs, print counts per group
@@ -45,7 +47,7 @@ def start(name, argv, directory, deadline_s=60):
             line = line.strip()
             if line.startswith("{") and '"url"' in line:
                 info = json.loads(line)
-                return {"url": info["url"], "pid": proc.pid, "log": str(log_path)}
+                return {**info, "pid": proc.pid, "log": str(log_path)}
         time.sleep(0.05)
     proc.kill()
     raise SystemExit(f"rig: {name} did not report ready within {deadline_s}s; see {log_path}")
@@ -63,10 +65,11 @@ def up(args):
     if args.parent_pid:
         osmem_argv += ["-parent-pid", str(args.parent_pid)]
     rig["osmem"] = start("osmem", osmem_argv, directory)
-    if args.es_proxy:
+    if args.es_proxy or args.es_auth or args.es_tls:
         upstream = rig["osmem"]["url"].split("://", 1)[1]
+        secured = (["--require-auth", args.es_auth] if args.es_auth else []) + (["--tls-dir", str(directory / "tls")] if args.es_tls else [])
         rig["es_proxy"] = start("es_proxy", [sys.executable, str(HERE / "fault_proxy.py"), "--listen", "127.0.0.1:0",
-                                             "--upstream", upstream] + parent, directory)
+                                             "--upstream", upstream] + secured + parent, directory)
     rig["cloudwatch_url"] = rig["moto"]["url"]
     rig["es_url"] = rig.get("es_proxy", rig["osmem"])["url"]
     (directory / "rig.json").write_text(json.dumps(rig, indent=2))
@@ -112,6 +115,8 @@ def main():
     p_up = sub.add_parser("up")
     p_up.add_argument("--dir", required=True)
     p_up.add_argument("--es-proxy", action="store_true")
+    p_up.add_argument("--es-auth", default="")
+    p_up.add_argument("--es-tls", action="store_true")
     p_up.add_argument("--parent-pid", type=int, default=0)
     p_down = sub.add_parser("down")
     p_down.add_argument("--dir", required=True)

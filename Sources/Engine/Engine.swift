@@ -173,7 +173,10 @@ public struct Engine: Sendable {
         do {
             _ = try await client.json("GET", "/")
         } catch let error as HTTPTransportError {
-            throw ConnectionError(message: "cannot reach Elasticsearch at \(redactedURL(settings.esHost)): \(error.message); check ES_HOST and that the cluster is up")
+            let advice = error.kind == .tls
+                ? "the TLS handshake failed: set ES_CA_BUNDLE to the PEM file of the CA that signed the cluster's certificate (ES_TLS_VERIFY=false skips verification, which is not recommended)"
+                : "check ES_HOST and that the cluster is up"
+            throw ConnectionError(message: "cannot reach Elasticsearch at \(redactedURL(settings.esHost)): \(error.message); \(advice)")
         }
     }
 }

@@ -10,17 +10,24 @@ struct Rig: Sendable {
     let elasticsearchURL: String
     /// osmem itself, bypassing the fault proxy.
     let osmemURL: String
+    /// The CA that signed the proxy's certificate, when it speaks TLS.
+    var caBundle: String?
 
-    static func start(esProxy: Bool = false) async throws -> Rig {
+    /// `esAuth` (`basic:USER:PASS` or `apikey:KEY`) and `esTLS` put a proxy in front of
+    /// osmem that demands those credentials or speaks HTTPS, as a secured cluster does.
+    static func start(esProxy: Bool = false, esAuth: String? = nil, esTLS: Bool = false) async throws -> Rig {
         let directory = ProjectPaths.temporaryDirectory("rig")
         var arguments = [ProjectPaths.rigScript, "up", "--dir", directory, "--parent-pid", String(getpid())]
         if esProxy { arguments.append("--es-proxy") }
+        if let esAuth { arguments += ["--es-auth", esAuth] }
+        if esTLS { arguments.append("--es-tls") }
         let result = try await ProcessRunner.run(ProjectPaths.python, arguments)
         guard result.status == 0, let info = try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ProcessFailure(description: "rig did not start (\(result.status)): \(result.stdout)\(result.stderr)")
         }
         return Rig(directory: directory, cloudWatchURL: info["cloudwatch_url"]?.string ?? "",
-                   elasticsearchURL: info["es_url"]?.string ?? "", osmemURL: info["osmem"]?["url"]?.string ?? "")
+                   elasticsearchURL: info["es_url"]?.string ?? "", osmemURL: info["osmem"]?["url"]?.string ?? "",
+                   caBundle: info["es_proxy"]?["ca_bundle"]?.string)
     }
 
     func stop() async {
@@ -86,8 +93,8 @@ struct Rig: Sendable {
 
 extension Rig {
     /// Runs `body` with a fresh rig and stops the rig afterwards, whether `body` succeeded or not.
-    static func with<T>(esProxy: Bool = false, _ body: (Rig) async throws -> T) async throws -> T {
-        let rig = try await Rig.start(esProxy: esProxy)
+    static func with<T>(esProxy: Bool = false, esAuth: String? = nil, esTLS: Bool = false, _ body: (Rig) async throws -> T) async throws -> T {
+        let rig = try await Rig.start(esProxy: esProxy, esAuth: esAuth, esTLS: esTLS)
         do {
             let value = try await body(rig)
             await rig.stop()
