@@ -39,6 +39,8 @@ public struct Engine: Sendable {
         var checkpoints: CheckpointStore
         var builder: DocumentBuilder
         var bootstrap: Bootstrap
+        /// Set where `_id` alone cannot prevent second copies (data streams roll over).
+        var presence: PresenceLookup?
     }
 
     func pipeline() async throws -> Pipeline {
@@ -49,18 +51,22 @@ public struct Engine: Sendable {
         try await ensureReachable(client)
         let groups = try await GroupResolver(source: source).resolve(entries)
         let bootstrap = Bootstrap(client: client, layout: layout)
-        try await bootstrap.ensureTemplate()
+        try await bootstrap.prepare()
         for group in groups { try await bootstrap.ensureGroup(group) }
+        let mode = await bootstrap.mode ?? .aliases
+        Log.info("elasticsearch layout", ("storage", mode.rawValue), ("prefix", settings.indexPrefix))
         let sink = BulkSink(client: client, batchSize: settings.batchSize, maxInFlight: settings.maxInFlight,
                             backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath))
         return Pipeline(groups: groups, source: source, sink: sink, checkpoints: checkpoints,
-                        builder: DocumentBuilder(region: region, options: settings.documents), bootstrap: bootstrap)
+                        builder: DocumentBuilder(region: region, options: settings.documents), bootstrap: bootstrap,
+                        presence: mode == .dataStreams ? PresenceLookup(client: client) : nil)
     }
 
     /// Copies `range` of every configured group; returns one report per group.
     public func backfill(range: TimeRange) async throws -> [GroupReport] {
         let parts = try await pipeline()
-        let copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder, layout: layout)
+        let copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder, layout: layout,
+                                  presence: parts.presence)
         Log.info("backfill starting", ("groups", parts.groups.count), ("range", range), ("es", redactedURL(settings.esHost)))
         return await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout).run(groups: parts.groups, range: range)
     }
@@ -72,7 +78,7 @@ public struct Engine: Sendable {
         let parts = try await pipeline()
         let window = TailWindow(minOverlap: EpochMillis(settings.tailMinOverlapSecs) * 1000, maxOverlap: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
         let tail = Tail(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder,
-                        layout: layout, window: window, shutdown: shutdown)
+                        layout: layout, window: window, shutdown: shutdown, presence: parts.presence)
         var groups = parts.groups
         var totals: [String: GroupReport] = [:]
         var lastDiscovery = WallClock.monotonicSeconds()

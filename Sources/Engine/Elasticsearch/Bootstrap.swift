@@ -1,17 +1,30 @@
 /// Creates what the layout needs before the first write: the template, and for each
-/// group the `-v1` index with the stable name as its write alias. Safe to repeat;
-/// an alias that already exists is left alone, because repairs may have moved it.
-public struct Bootstrap: Sendable {
+/// group the `-v1` target with the stable name as its write alias. Data streams where the
+/// cluster has them (with aliases over data streams); otherwise, or when creating one is
+/// refused as unsupported, plain indices — decided once per process, and logged. Safe to
+/// repeat; an alias that already exists is left alone, because repairs may have moved it.
+public actor Bootstrap {
     let client: ElasticsearchClient
     let layout: IndexLayout
+    public private(set) var mode: StorageMode?
 
-    public init(client: ElasticsearchClient, layout: IndexLayout) {
+    public init(client: ElasticsearchClient, layout: IndexLayout, mode: StorageMode? = nil) {
         self.client = client
         self.layout = layout
+        self.mode = mode
+    }
+
+    /// Picks the storage mode from the cluster's version and installs the template.
+    public func prepare() async throws {
+        if mode == nil {
+            let root = try await client.json("GET", "/")
+            mode = StorageMode.preferred(forClusterRoot: root)
+        }
+        try await ensureTemplate()
     }
 
     public func ensureTemplate() async throws {
-        try await client.json("PUT", "/_index_template/\(layout.templateName)", IndexTemplate.body(layout: layout))
+        try await client.json("PUT", "/_index_template/\(layout.templateName)", IndexTemplate.body(layout: layout, mode: mode ?? .aliases))
     }
 
     public func ensureGroup(_ group: String) async throws {
@@ -20,6 +33,36 @@ public struct Bootstrap: Sendable {
         if aliasProbe.status == 200 {
             return
         }
+        if mode == .dataStreams {
+            do {
+                try await createDataStream(group)
+                return
+            } catch let refusal as DataStreamsUnavailable {
+                Log.warn("this cluster does not create data streams; using plain indices behind a write alias instead",
+                         ("reason", refusal.reason))
+                mode = .aliases
+                try await ensureTemplate()
+            }
+        }
+        try await createIndex(group)
+    }
+
+    private func createDataStream(_ group: String) async throws {
+        let stable = layout.stableName(for: group)
+        let v1 = layout.versionedName(for: group, version: 1)
+        let create = try await client.send("PUT", "/_data_stream/\(v1)")
+        if !(200..<300).contains(create.status) {
+            let error = ElasticsearchError.from(create, method: "PUT", path: "/_data_stream/\(v1)")
+            if Self.meansUnsupported(error) { throw DataStreamsUnavailable(reason: "\(error.type): \(error.reason)") }
+            guard error.type == "resource_already_exists_exception" else { throw error }
+        }
+        let actions: JSONValue = ["actions": [["add": ["index": .string(v1), "alias": .string(stable), "is_write_index": true]]]]
+        try await client.json("POST", "/_aliases", actions)
+        Log.info("created data stream", ("group", group), ("data_stream", v1), ("alias", stable))
+    }
+
+    private func createIndex(_ group: String) async throws {
+        let stable = layout.stableName(for: group)
         let v1 = layout.versionedName(for: group, version: 1)
         let create = try await client.send("PUT", "/\(v1)", body: (["aliases": [stable: ["is_write_index": true]]] as JSONValue).serialized)
         if (200..<300).contains(create.status) {
@@ -38,4 +81,15 @@ public struct Bootstrap: Sendable {
         let actions: JSONValue = ["actions": [["add": ["index": .string(v1), "alias": .string(stable), "is_write_index": true]]]]
         try await client.json("POST", "/_aliases", actions)
     }
+
+    /// Answers of engines that accept the API but cannot do it, or do not know it.
+    static func meansUnsupported(_ error: ElasticsearchError) -> Bool {
+        if error.status == 404 || error.status == 405 { return error.type != "index_not_found_exception" }
+        let text = (error.type + " " + error.reason).lowercased()
+        return text.contains("unsupported") || text.contains("not supported") || text.contains("no handler found")
+    }
+}
+
+struct DataStreamsUnavailable: Error {
+    var reason: String
 }

@@ -14,13 +14,17 @@ public struct IndexLayout: Sendable {
 
     public var templateName: String { "logstream-\(prefix)" }
     public var pattern: String { "\(prefix)-*" }
+    /// The versioned targets of every group.
+    public var versionedPatterns: [String] { ["\(prefix)-*-v1", "\(prefix)-*-v2"] }
 
     public func stableName(for group: String) -> String { "\(prefix)-\(Self.slug(group))" }
     public func versionedName(for group: String, version: Int) -> String { "\(stableName(for: group))-v\(version)" }
 
     /// Lower-case letters and digits, every other run of characters one `-`:
     /// `/aws/lambda/My_Fn` → `aws-lambda-my-fn`. Long names keep a hash suffix so they
-    /// stay unique within Elasticsearch's 255-byte limit.
+    /// stay unique within Elasticsearch's 255-byte limit. A slug never ends like a
+    /// versioned target (`-v1`): `/api/v1` becomes `api-v1-log`, so its stable name cannot
+    /// be the `-v1` index of the group `/api`.
     public static func slug(_ group: String) -> String {
         var out: [UInt8] = []
         var pendingDash = false
@@ -42,6 +46,14 @@ public struct IndexLayout: Sendable {
             let (high, _) = MurmurHash3.hash128(Array(group.utf8))
             slug = String(slug.prefix(160)) + "-" + String(high, radix: 16)
         }
+        if looksVersioned(slug) { slug += "-log" }
         return slug
+    }
+
+    /// Ends in `-v` and digits.
+    static func looksVersioned(_ slug: String) -> Bool {
+        guard let dash = slug.lastIndex(of: "-") else { return false }
+        let tail = slug[slug.index(after: dash)...]
+        return tail.count >= 2 && tail.first == "v" && tail.dropFirst().allSatisfy(\.isNumber)
     }
 }

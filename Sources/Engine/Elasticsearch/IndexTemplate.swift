@@ -1,7 +1,9 @@
 /// The index template installed for a prefix: explicit mappings for the fixed fields so
-/// they never depend on which document happened to arrive first.
+/// they never depend on which document happened to arrive first. With data streams it
+/// covers only the versioned targets (`{prefix}-*-v1`, `-v2`), so other indices under the
+/// prefix stay ordinary indices.
 public enum IndexTemplate {
-    public static func body(layout: IndexLayout) -> JSONValue {
+    public static func body(layout: IndexLayout, mode: StorageMode = .aliases) -> JSONValue {
         let keyword: JSONValue = ["type": "keyword"]
         let date: JSONValue = ["type": "date"]
         let mappings: JSONValue = [
@@ -21,11 +23,22 @@ public enum IndexTemplate {
                 ]],
             ],
         ]
-        return [
-            "index_patterns": [.string(layout.pattern)],
-            "priority": 200,
-            "template": ["mappings": mappings],
-            "_meta": ["managed_by": "logstream"],
-        ]
+        switch mode {
+        case .aliases:
+            return [
+                "index_patterns": [.string(layout.pattern)],
+                "priority": 200,
+                "template": ["mappings": mappings],
+                "_meta": ["managed_by": "logstream"],
+            ]
+        case .dataStreams:
+            return [
+                "index_patterns": .array(layout.versionedPatterns.map { .string($0) }),
+                "data_stream": [:],
+                "priority": 200,
+                "template": ["mappings": mappings],
+                "_meta": ["managed_by": "logstream"],
+            ]
+        }
     }
 }

@@ -9,10 +9,14 @@ public actor Tail {
     let layout: IndexLayout
     let window: TailWindow
     let shutdown: ShutdownSignal
+    /// With data streams: after a restart the overlap window was shipped before, and `_id`
+    /// alone may not catch it, so the first pass of each group asks what is there.
+    let presence: PresenceLookup?
     private var recent: [String: RecentEventIDs] = [:]
 
     public init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder,
-                layout: IndexLayout, window: TailWindow, shutdown: ShutdownSignal) {
+                layout: IndexLayout, window: TailWindow, shutdown: ShutdownSignal, presence: PresenceLookup? = nil) {
+        self.presence = presence
         self.source = source
         self.sink = sink
         self.checkpoints = checkpoints
@@ -28,6 +32,7 @@ public actor Tail {
         let state = await checkpoints.group(group)
         let start = window.start(for: state) ?? (now - window.maxOverlap)
         var progress = StreamProgress(previous: state.streams)
+        let firstPass = recent[group] == nil
         var seen = recent[group] ?? RecentEventIDs()
         seen.forget(before: start - 60_000)
         let index = layout.stableName(for: group)
@@ -37,7 +42,10 @@ public actor Tail {
             let page = try await source.filterLogEvents(group: group, start: start, endInclusive: nil, nextToken: token, priority: .critical)
             token = page.nextToken
             let fresh = page.events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
-            let outcome = try await sink.write(builder.documents(for: fresh, logGroup: group, index: index))
+            var documents = builder.documents(for: fresh, logGroup: group, index: index)
+            var present = 0
+            if firstPass, let presence { (documents, present) = try await presence.missing(documents, in: index) }
+            let outcome = try await sink.write(documents) + BulkOutcome(duplicates: present)
             report.eventsRead += page.events.count
             report.outcome = report.outcome + outcome
             for event in page.events {

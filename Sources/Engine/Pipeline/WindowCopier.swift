@@ -7,8 +7,12 @@ public struct WindowCopier: Sendable {
     let checkpoints: CheckpointStore
     let builder: DocumentBuilder
     let layout: IndexLayout
+    /// With data streams: ranges may be partly present already, so ask before sending.
+    let presence: PresenceLookup?
 
-    public init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder, layout: IndexLayout) {
+    public init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder, layout: IndexLayout,
+                presence: PresenceLookup? = nil) {
+        self.presence = presence
         self.source = source
         self.sink = sink
         self.checkpoints = checkpoints
@@ -24,8 +28,10 @@ public struct WindowCopier: Sendable {
             let token = page.nextToken
             // Fetch the next page while this one is being indexed.
             async let following: LogEventPage? = token == nil ? nil : source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token, priority: priority)
-            let documents = builder.documents(for: page.events, logGroup: group, index: index)
-            let outcome = try await sink.write(documents)
+            var documents = builder.documents(for: page.events, logGroup: group, index: index)
+            var present = 0
+            if let presence { (documents, present) = try await presence.missing(documents, in: index) }
+            let outcome = try await sink.write(documents) + BulkOutcome(duplicates: present)
             report.eventsRead += page.events.count
             report.outcome = report.outcome + outcome
             // Pages are sorted by timestamp, so everything before this page's last

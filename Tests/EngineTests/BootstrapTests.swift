@@ -1,0 +1,79 @@
+import Testing
+@testable import Engine
+
+@Suite struct StorageModeTests {
+    @Test(arguments: [
+        (#"{"version":{"number":"8.13.4","build_flavor":"default"}}"#, StorageMode.dataStreams),
+        (#"{"version":{"number":"7.17.0"}}"#, .dataStreams),
+        (#"{"version":{"number":"7.10.2"}}"#, .aliases),
+        (#"{"version":{"number":"2.11.0","distribution":"opensearch"}}"#, .aliases),
+        (#"{"name":"something else"}"#, .aliases),
+    ])
+    func chosenFromTheClusterVersion(root: String, mode: StorageMode) throws {
+        #expect(StorageMode.preferred(forClusterRoot: try JSONParser().parse(Array(root.utf8))) == mode)
+    }
+}
+
+@Suite struct BootstrapTests {
+    let layout = IndexLayout(prefix: "cloudwatch")
+
+    @Test func withDataStreamsTheVersionedTargetIsADataStreamBehindTheStableAlias() async throws {
+        // Fake cluster: the rig's engine has no data streams to show these requests against.
+        let cluster = ScriptedCluster([
+            ("GET", "/_alias/", 404, #"{"error":"alias [x] missing","status":404}"#),
+            ("GET", "/", 200, #"{"version":{"number":"8.13.4"}}"#),
+            ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
+            ("PUT", "/_data_stream/", 200, #"{"acknowledged":true}"#),
+            ("POST", "/_aliases", 200, #"{"acknowledged":true}"#),
+        ])
+        let bootstrap = Bootstrap(client: cluster.client(), layout: layout)
+        try await bootstrap.prepare()
+        try await bootstrap.ensureGroup("/ecs/web")
+        #expect(await bootstrap.mode == .dataStreams)
+
+        let requests = cluster.requests
+        #expect(requests.map { "\($0.method) \($0.path)" } == [
+            "GET /", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web",
+            "PUT /_data_stream/cloudwatch-ecs-web-v1", "POST /_aliases",
+        ])
+        // Index template docs: a data stream needs `data_stream: {}` in a matching template.
+        let template = try #require(requests[1].body)
+        #expect(template["data_stream"] == .object([]))
+        #expect(template["index_patterns"] == ["cloudwatch-*-v1", "cloudwatch-*-v2"])
+        #expect(template["template"]?["mappings"]?["properties"]?["@timestamp"]?["type"] == "date")
+        // Aliases docs: an alias may point at a data stream and name it its write target.
+        #expect(requests[4].body == ["actions": [["add": ["index": "cloudwatch-ecs-web-v1", "alias": "cloudwatch-ecs-web", "is_write_index": true]]]])
+    }
+
+    @Test func whenDataStreamsAreRefusedAsUnsupportedPlainIndicesAreUsed() async throws {
+        // Fake cluster claiming a data-stream-capable version but refusing to create one, as osmem does.
+        let cluster = ScriptedCluster([
+            ("GET", "/_alias/", 404, #"{"error":"alias missing","status":404}"#),
+            ("GET", "/", 200, #"{"version":{"number":"8.15.0"}}"#),
+            ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
+            ("PUT", "/_data_stream/", 400, #"{"error":{"type":"unsupported_operation_exception","reason":"data streams are not supported"},"status":400}"#),
+            ("PUT", "/cloudwatch-", 200, #"{"acknowledged":true}"#),
+        ])
+        let bootstrap = Bootstrap(client: cluster.client(), layout: layout)
+        try await bootstrap.prepare()
+        try await bootstrap.ensureGroup("/ecs/web")
+        #expect(await bootstrap.mode == .aliases)
+        let requests = cluster.requests
+        #expect(requests.map { "\($0.method) \($0.path)" } == [
+            "GET /", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web", "PUT /_data_stream/cloudwatch-ecs-web-v1",
+            "PUT /_index_template/logstream-cloudwatch", "PUT /cloudwatch-ecs-web-v1",
+        ])
+        #expect(requests[4].body?["data_stream"] == nil)
+        #expect(requests[4].body?["index_patterns"] == ["cloudwatch-*"])
+        #expect(requests[5].body == ["aliases": ["cloudwatch-ecs-web": ["is_write_index": true]]])
+    }
+
+    @Test func anExistingStableAliasIsLeftAlone() async throws {
+        let cluster = ScriptedCluster([
+            ("GET", "/_alias/", 200, #"{"cloudwatch-ecs-web-v2":{"aliases":{"cloudwatch-ecs-web":{"is_write_index":true}}}}"#),
+        ])
+        let bootstrap = Bootstrap(client: cluster.client(), layout: layout, mode: .dataStreams)
+        try await bootstrap.ensureGroup("/ecs/web")
+        #expect(cluster.requests.map(\.method) == ["GET"])
+    }
+}
