@@ -28,14 +28,22 @@ private final class ManualClock: Sendable {
                     await served.add(name)
                 }
                 // Each waiter is queued before the next one is added.
-                while await budget.waiting <= position { await Task.yield() }
+                let deadline = WallClock.monotonicSeconds() + 10
+                while await budget.waiting <= position && WallClock.monotonicSeconds() < deadline { await Task.yield() }
             }
             group.addTask {
                 await budget.acquire(.critical)
                 await served.add("tail")
             }
-            while await budget.waiting < 4 { await Task.yield() }
-            clock.advance(seconds: 1)
+            let deadline = WallClock.monotonicSeconds() + 10
+            while await budget.waiting < 4 && WallClock.monotonicSeconds() < deadline { await Task.yield() }
+            // One token at a time, so each release is observed before the next.
+            // (A hair over one token's worth: floating point must not leave it a hair under.)
+            for released in 1...4 {
+                clock.advance(seconds: 1.0 / 20 + 1e-6)
+                let deadline = WallClock.monotonicSeconds() + 10
+                while await served.names.count < released && WallClock.monotonicSeconds() < deadline { await Task.yield() }
+            }
         }
         let order = await served.names
         #expect(order.first == "tail")
