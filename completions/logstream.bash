@@ -22,11 +22,14 @@ _logstream() {
     case "$prev" in
         --batch-size) return ;;
         --checkpoint-path) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --cold-age-days) return ;;
+        --cold-refresh-interval) return ;;
         --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --counts) COMPREPLY=($(compgen -W "events insights" -- "$cur")); return ;;
         --days) return ;;
         --es-host) return ;;
         --groups) return ;;
+        --hot-refresh-interval) return ;;
         --index-prefix) return ;;
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --log-level) COMPREPLY=($(compgen -W "debug info warn error" -- "$cur")); return ;;
@@ -43,7 +46,7 @@ _logstream() {
         " backfill") COMPREPLY=($(compgen -W "--days --since --until --json --quiet -q --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " reconcile") COMPREPLY=($(compgen -W "--days --since --until --dry-run --json --delete-extras --counts --groups --region --es-host --index-prefix --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " heal") COMPREPLY=($(compgen -W "--dry-run --json --groups --region --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;
-        " refresh-tune") COMPREPLY=($(compgen -W "--dry-run --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;
+        " refresh-tune") COMPREPLY=($(compgen -W "--dry-run --json --es-host --index-prefix --hot-refresh-interval --cold-refresh-interval --cold-age-days --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint") COMPREPLY=($(compgen -W "show set reset verify --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint show") COMPREPLY=($(compgen -W "--json --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint set") COMPREPLY=($(compgen -W "--stream --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;

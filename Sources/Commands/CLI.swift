@@ -35,6 +35,8 @@ public enum CLI {
                 return try await BackfillCommand.run(invocation, environment: environment)
             case ["reconcile"]:
                 return try await ReconcileCommand.run(invocation, environment: environment)
+            case ["refresh-tune"]:
+                return try await RefreshTuneCommand.run(invocation, environment: environment)
             case ["tail"]:
                 return try await TailCommand.run(invocation, environment: environment)
             case ["checkpoint", "show"], ["checkpoint", "set"], ["checkpoint", "reset"], ["checkpoint", "verify"]:

@@ -72,7 +72,9 @@ public enum CommandTable {
                 examples: ["logstream heal --dry-run"]),
             CommandSpec(
                 "refresh-tune", summary: "set refresh_interval of hot and cold indices",
-                options: [dryRun] + elasticsearchOptions,
+                details: "An index behind a group's versioned targets is hot while its newest @timestamp is within ES_COLD_AGE_DAYS: it refreshes every ES_HOT_REFRESH_INTERVAL, so Discover shows new events at once; older indices refresh every ES_COLD_REFRESH_INTERVAL. Only settings that differ are changed. tail --follow does this every ES_REFRESH_TUNE_INTERVAL_SECS.",
+                options: [dryRun, json] + elasticsearchOptions + [.setting("hot-refresh-interval", "ES_HOT_REFRESH_INTERVAL"),
+                          .setting("cold-refresh-interval", "ES_COLD_REFRESH_INTERVAL"), .setting("cold-age-days", "ES_COLD_AGE_DAYS")],
                 examples: ["logstream refresh-tune --dry-run"]),
             CommandSpec(
                 "checkpoint", summary: "inspect or change the checkpoint file",

@@ -174,6 +174,20 @@ public struct Engine: Sendable {
         return reports
     }
 
+    public func refreshTuner() -> RefreshTuner {
+        RefreshTuner(client: elasticsearch(), layout: layout, hotInterval: settings.esHotRefreshInterval,
+                     coldInterval: settings.esColdRefreshInterval, coldAgeDays: settings.esColdAgeDays)
+    }
+
+    /// Decides hot or cold for every managed index and, unless `dryRun`, applies it.
+    public func refreshTune(dryRun: Bool) async throws -> [RefreshTuner.Decision] {
+        try await ensureReachable(elasticsearch())
+        let tuner = refreshTuner()
+        let decisions = try await tuner.plan()
+        if !dryRun { try await tuner.apply(decisions) }
+        return decisions
+    }
+
     /// Fails early, with the setting to check, when Elasticsearch cannot be reached.
     func ensureReachable(_ client: ElasticsearchClient) async throws {
         do {

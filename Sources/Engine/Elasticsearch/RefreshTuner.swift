@@ -1,0 +1,85 @@
+/// Keeps Kibana's Discover live where it matters and indexing cheap where it does not:
+/// a backing index whose newest `@timestamp` is within ES_COLD_AGE_DAYS refreshes every
+/// ES_HOT_REFRESH_INTERVAL, older ones every ES_COLD_REFRESH_INTERVAL. Only the indices
+/// behind the groups' versioned targets are touched, and only when their setting differs.
+public struct RefreshTuner: Sendable {
+    public struct Decision: Sendable, Equatable {
+        public var index: String
+        /// Newest `@timestamp` in the index.
+        public var newest: EpochMillis
+        public var hot: Bool
+        /// The index's `refresh_interval` now (nil: the cluster default).
+        public var current: String?
+        public var target: String
+        public var changes: Bool { current != target }
+    }
+
+    let client: ElasticsearchClient
+    let layout: IndexLayout
+    let hotInterval: String
+    let coldInterval: String
+    let coldAgeDays: Int
+
+    public init(client: ElasticsearchClient, layout: IndexLayout, hotInterval: String, coldInterval: String, coldAgeDays: Int) {
+        self.client = client
+        self.layout = layout
+        self.hotInterval = hotInterval
+        self.coldInterval = coldInterval
+        self.coldAgeDays = coldAgeDays
+    }
+
+    /// What each managed index should have, from one aggregation and one settings read.
+    public func plan(now: EpochMillis = WallClock.nowMillis()) async throws -> [Decision] {
+        let newest = try await newestPerIndex()
+        guard !newest.isEmpty else { return [] }
+        let current = try await refreshIntervals()
+        let coldBefore = now - EpochMillis(coldAgeDays) * WallClock.millisPerDay
+        return newest.keys.sorted().map { index in
+            let hot = newest[index]! >= coldBefore
+            return Decision(index: index, newest: newest[index]!, hot: hot, current: current[index], target: hot ? hotInterval : coldInterval)
+        }
+    }
+
+    /// Applies the decisions that change something; returns how many were applied.
+    @discardableResult
+    public func apply(_ decisions: [Decision]) async throws -> Int {
+        var applied = 0
+        for decision in decisions where decision.changes {
+            try await client.json("PUT", "/\(decision.index)/_settings", ["index": ["refresh_interval": .string(decision.target)]])
+            Log.info("refresh interval set", ("index", decision.index), ("refresh_interval", decision.target),
+                     ("was", decision.current ?? "default"), ("state", decision.hot ? "hot" : "cold"))
+            applied += 1
+        }
+        return applied
+    }
+
+    /// Whether logstream manages `index`: a `-v1`/`-v2` target, or a data stream's backing index of one.
+    func manages(_ index: String) -> Bool {
+        var name = Substring(index)
+        if name.hasPrefix(".ds-") { name = name.dropFirst(4) }
+        guard name.hasPrefix(layout.prefix + "-") else { return false }
+        return name.hasSuffix("-v1") || name.hasSuffix("-v2") || name.contains("-v1-") || name.contains("-v2-")
+    }
+
+    private func newestPerIndex() async throws -> [String: EpochMillis] {
+        let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
+            "size": 0,
+            "aggs": ["indices": ["terms": ["field": "_index", "size": 10_000], "aggs": ["newest": ["max": ["field": "@timestamp"]]]]],
+        ])
+        var newest: [String: EpochMillis] = [:]
+        for bucket in response["aggregations"]?["indices"]?["buckets"]?.array ?? [] {
+            guard let index = bucket["key"]?.string, manages(index), let value = bucket["newest"]?["value"]?.double else { continue }
+            newest[index] = EpochMillis(value)
+        }
+        return newest
+    }
+
+    private func refreshIntervals() async throws -> [String: String] {
+        let response = try await client.json("GET", "/\(layout.pattern)/_settings?flat_settings=true&expand_wildcards=all")
+        var intervals: [String: String] = [:]
+        for member in response.members ?? [] {
+            if let value = member.value["settings"]?["index.refresh_interval"]?.string { intervals[member.key] = value }
+        }
+        return intervals
+    }
+}
