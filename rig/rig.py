@@ -34,11 +34,19 @@ def osmem_binary():
     return osmem_server.resolve_binary()
 
 
+def default_signals():
+    # A caller that blocks or ignores SIGTERM (the Swift test runner's threads block it)
+    # would pass that on to the servers, and `down` would wait out its deadline for each.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def start(name, argv, directory, deadline_s=60):
     log_path = directory / f"{name}.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=default_signals)
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:

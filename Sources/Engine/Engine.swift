@@ -55,8 +55,10 @@ public struct Engine: Sendable {
         for group in groups { try await bootstrap.ensureGroup(group) }
         let mode = await bootstrap.mode ?? .aliases
         Log.info("elasticsearch layout", ("storage", mode.rawValue), ("prefix", settings.indexPrefix))
-        let sink = BulkSink(client: client, batchSize: settings.batchSize, maxInFlight: settings.maxInFlight,
-                            backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath))
+        let sink = BulkSink(client: client, limits: BulkLimits(batchSize: settings.batchSize, inFlight: settings.maxInFlight),
+                            ceiling: BulkLimits(batchSize: settings.adaptiveMaxBatchSize, inFlight: settings.adaptiveMaxInFlight),
+                            backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath),
+                            pressure: ResourcePressure(softLimitMB: settings.memorySoftLimitMB), lingerMillis: settings.bulkLingerMs)
         return Pipeline(groups: groups, source: source, sink: sink, checkpoints: checkpoints,
                         builder: DocumentBuilder(region: region, options: settings.documents), bootstrap: bootstrap,
                         presence: mode == .dataStreams ? PresenceLookup(client: client) : nil)

@@ -30,21 +30,21 @@ import Testing
         (0..<count).map { LogDocument(id: "id\($0)", index: "i", logGroup: "g", timestamp: 0, source: Array(repeating: UInt8(ascii: "x"), count: size)) }
     }
 
-    func sink(batchSize: Int, maxBytes: Int) -> BulkSink {
+    func sink(maxBytes: Int) -> BulkSink {
         BulkSink(client: ElasticsearchClient(transport: CurlTransport.shared, baseURL: "http://127.0.0.1:1", auth: .none, tls: TLSOptions(), timeoutSeconds: 1),
-                 batchSize: batchSize, maxInFlight: 1, backoff: Backoff(baseMillis: 1, maxMillis: 1),
+                 limits: BulkLimits(batchSize: 100, inFlight: 1), backoff: Backoff(baseMillis: 1, maxMillis: 1),
                  deadLetters: DeadLetterFile(path: "/dev/null"), maxBatchBytes: maxBytes)
     }
 
     @Test func batchesAreBoundedByCount() {
-        let batches = sink(batchSize: 100, maxBytes: 1 << 30).split(documents(250, size: 10))
+        let batches = sink(maxBytes: 1 << 30).split(documents(250, size: 10), batchSize: 100)
         #expect(batches.map(\.count) == [100, 100, 50])
     }
 
     @Test func batchesAreBoundedByBytesButNeverEmpty() {
-        let batches = sink(batchSize: 1000, maxBytes: 10_000).split(documents(10, size: 4000))
+        let batches = sink(maxBytes: 10_000).split(documents(10, size: 4000), batchSize: 1000)
         #expect(batches.map(\.count) == [2, 2, 2, 2, 2])
-        let huge = sink(batchSize: 1000, maxBytes: 100).split(documents(3, size: 4000))
+        let huge = sink(maxBytes: 100).split(documents(3, size: 4000), batchSize: 1000)
         #expect(huge.map(\.count) == [1, 1, 1])
     }
 

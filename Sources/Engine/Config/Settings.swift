@@ -18,6 +18,10 @@ public struct Settings: Sendable {
     public var backoffBaseMs: Int
     public var backoffMaxMs: Int
     public var cloudWatchMaxRPS: Int
+    public var bulkLingerMs: Int
+    public var adaptiveMaxBatchSize: Int
+    public var adaptiveMaxInFlight: Int
+    public var memorySoftLimitMB: Int
     public var groupDiscoveryIntervalSecs: Int
     public var tailMinOverlapSecs: Int
     public var tailMaxOverlapSecs: Int
@@ -51,6 +55,10 @@ public struct Settings: Sendable {
         backoffBaseMs = try reader.integer("BACKOFF_BASE_MS")
         backoffMaxMs = try reader.integer("BACKOFF_MAX_MS")
         cloudWatchMaxRPS = try reader.integer("CLOUDWATCH_MAX_RPS")
+        bulkLingerMs = try reader.integer("BULK_LINGER_MS")
+        adaptiveMaxBatchSize = try reader.integer("ADAPTIVE_MAX_BATCH_SIZE")
+        adaptiveMaxInFlight = try reader.integer("ADAPTIVE_MAX_IN_FLIGHT")
+        memorySoftLimitMB = try reader.integer("MEMORY_SOFT_LIMIT_MB")
         groupDiscoveryIntervalSecs = try reader.integer("GROUP_DISCOVERY_INTERVAL_SECS")
         tailMinOverlapSecs = try reader.integer("TAIL_MIN_OVERLAP_SECS")
         tailMaxOverlapSecs = try reader.integer("TAIL_MAX_OVERLAP_SECS")

@@ -23,6 +23,10 @@ public enum SettingsCatalog {
         SettingSpec("BACKOFF_BASE_MS", .integer(min: 1, max: 3_600_000), default: "200", "First retry delay, in milliseconds", category: "Performance"),
         SettingSpec("BACKOFF_MAX_MS", .integer(min: 1, max: 3_600_000), default: "10000", "Longest retry delay, in milliseconds", category: "Performance"),
 
+        SettingSpec("BULK_LINGER_MS", .integer(min: 0, max: 60_000), default: "200", "Small writes wait at most this long to share a bulk request with others (0: never wait)", category: "Performance"),
+        SettingSpec("ADAPTIVE_MAX_BATCH_SIZE", .integer(min: 1, max: 100_000), default: "5000", "Largest batch the adaptive controller grows to", category: "Performance"),
+        SettingSpec("ADAPTIVE_MAX_IN_FLIGHT", .integer(min: 1, max: 256), default: "8", "Most concurrent bulk requests the adaptive controller grows to", category: "Performance"),
+        SettingSpec("MEMORY_SOFT_LIMIT_MB", .integer(min: 0, max: 1_048_576), default: "512", "Above 80% of this resident memory batches stop growing, above it they shrink (0: no limit)", category: "Performance"),
         SettingSpec("CLOUDWATCH_MAX_RPS", .integer(min: 1, max: 1_000), default: "10", "CloudWatch Logs requests per second for the whole process (the read quotas are per account and region); halved on throttling, the tail served first", category: "Performance"),
         SettingSpec("GROUP_DISCOVERY_INTERVAL_SECS", .integer(min: 1, max: 86_400), default: "60", "How often tail --follow looks for new groups matching LOG_GROUPS patterns", category: "Performance"),
         SettingSpec("TAIL_MIN_OVERLAP_SECS", .integer(min: 0, max: 86_400), default: "60", "Each tail pass re-reads at least this far behind the newest event, for late arrivals", category: "Performance"),

@@ -1,55 +1,48 @@
-/// Counts of what happened to documents handed to the sink.
-public struct BulkOutcome: Sendable, Equatable {
-    public var created = 0
-    public var duplicates = 0
-    public var deadLettered = 0
-    /// Documents resent in the safe form after a mapping refusal (also counted as created when stored).
-    public var rewritten = 0
-
-    public init(created: Int = 0, duplicates: Int = 0, deadLettered: Int = 0, rewritten: Int = 0) {
-        self.created = created
-        self.duplicates = duplicates
-        self.deadLettered = deadLettered
-        self.rewritten = rewritten
-    }
-
-    public var acknowledged: Int { created + duplicates + deadLettered }
-
-    public static func + (lhs: BulkOutcome, rhs: BulkOutcome) -> BulkOutcome {
-        BulkOutcome(created: lhs.created + rhs.created, duplicates: lhs.duplicates + rhs.duplicates,
-                    deadLettered: lhs.deadLettered + rhs.deadLettered, rewritten: lhs.rewritten + rhs.rewritten)
-    }
-}
-
 /// Writes documents with `_bulk` `create` actions: batches bounded by count and bytes,
-/// gzip bodies, at most MAX_IN_FLIGHT requests at once across all callers, and per-item
-/// results read one by one. `write` returns only when every document is stored, was
+/// gzip bodies, a shared, priority-ordered limit on requests in flight, and per-item
+/// results read one by one. The adaptive controller sets batch size and concurrency from
+/// the answers; the stress tracker's circuit breaker holds requests back while
+/// Elasticsearch is failing. `write` returns only when every document is stored, was
 /// already there, or is in the dead-letter file — so callers may advance checkpoints.
 public final class BulkSink: Sendable {
     let client: ElasticsearchClient
-    let batchSize: Int
     let maxBatchBytes: Int
     let backoff: Backoff
     let maxAttempts: Int
-    let permits: AsyncSemaphore
     let deadLetters: DeadLetterFile
+    public let permits: BulkPermits
+    public let controller: AdaptiveController
+    public let stress: StressTracker
+    let coalescer: BulkCoalescer?
 
-    public init(client: ElasticsearchClient, batchSize: Int, maxInFlight: Int, backoff: Backoff, deadLetters: DeadLetterFile,
+    /// `limits` is where the controller starts (BATCH_SIZE, MAX_IN_FLIGHT), `ceiling` how far
+    /// it may grow; `lingerMillis` 0 sends every write at once, unmerged.
+    public init(client: ElasticsearchClient, limits: BulkLimits, ceiling: BulkLimits? = nil, backoff: Backoff, deadLetters: DeadLetterFile,
+                stress: StressTracker? = nil, pressure: ResourcePressure = ResourcePressure(softLimitMB: 0), lingerMillis: Int = 0,
                 maxBatchBytes: Int = 8 * 1024 * 1024, maxAttempts: Int = 12) {
         self.client = client
-        self.batchSize = batchSize
         self.maxBatchBytes = maxBatchBytes
         self.backoff = backoff
         self.maxAttempts = maxAttempts
-        self.permits = AsyncSemaphore(permits: maxInFlight)
         self.deadLetters = deadLetters
+        permits = BulkPermits(capacity: limits.inFlight)
+        controller = AdaptiveController(state: ControllerState(start: limits, ceiling: ceiling ?? limits), pressure: pressure, permits: permits)
+        self.stress = stress ?? StressTracker(side: "elasticsearch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
+        coalescer = lingerMillis > 0 ? BulkCoalescer(lingerSeconds: Double(lingerMillis) / 1000, maxBytes: maxBatchBytes) : nil
     }
 
-    public func write(_ documents: [LogDocument]) async throws -> BulkOutcome {
-        let batches = split(documents)
+    public func write(_ documents: [LogDocument], priority: Priority = .normal) async throws -> BulkOutcome {
+        guard !documents.isEmpty else { return BulkOutcome() }
+        let batchSize = await controller.limits.batchSize
+        let batches = split(documents, batchSize: batchSize)
         return try await withThrowingTaskGroup(of: BulkOutcome.self) { group in
             for batch in batches {
-                group.addTask { try await self.send(batch) }
+                group.addTask {
+                    if let coalescer = self.coalescer, batch.count < batchSize {
+                        return try await coalescer.submit(batch, priority: priority, batchSize: batchSize, via: self)
+                    }
+                    return BulkOutcome(try await self.send(batch, priority: priority))
+                }
             }
             var total = BulkOutcome()
             for try await outcome in group { total = total + outcome }
@@ -57,7 +50,7 @@ public final class BulkSink: Sendable {
         }
     }
 
-    func split(_ documents: [LogDocument]) -> [ArraySlice<LogDocument>] {
+    func split(_ documents: [LogDocument], batchSize: Int) -> [ArraySlice<LogDocument>] {
         var batches: [ArraySlice<LogDocument>] = []
         var start = documents.startIndex
         var bytes = 0
@@ -100,34 +93,47 @@ public final class BulkSink: Sendable {
         body(for: documents[...])
     }
 
-    private func send(_ batch: ArraySlice<LogDocument>) async throws -> BulkOutcome {
-        var pending = Array(batch)
-        var outcome = BulkOutcome()
+    /// Sends one batch until every document has its fate; the fates are in batch order.
+    func send(_ batch: ArraySlice<LogDocument>, priority: Priority) async throws -> [DocumentFate] {
+        var fates = [DocumentFate?](repeating: nil, count: batch.count)
+        var pending = Array(zip(0..., batch))
+        var rewrittenSlots = Set<Int>()
         var attempt = 0
         while !pending.isEmpty {
-            let started = WallClock.monotonicSeconds()
-            let answer: HTTPResponse
+            let documents = pending.map(\.1)
             // One contiguous body compressed in one call: measured cheaper than feeding
             // zlib the pieces, three small writes per document.
-            let body = try Gzip.compress(Self.body(for: pending[...]))
+            let body = try Gzip.compress(Self.body(for: documents[...]))
+            let answer: HTTPResponse
+            let started = WallClock.monotonicSeconds()
             do {
-                answer = try await permits.withPermit {
-                    try await client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson", contentEncoding: "gzip")
+                answer = try await permits.withPermit(priority) {
+                    await self.stress.admit()
+                    return try await self.client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson", contentEncoding: "gzip")
                 }
             } catch let error as HTTPTransportError {
+                await stress.failure("bulk request failed: \(error.message)")
+                await controller.record(latencyMillis: elapsedMillis(since: started), failed: true)
                 try await retryLater(&attempt, "bulk request failed: \(error.message)", documents: pending.count)
                 continue
             }
-            let elapsed = Int((WallClock.monotonicSeconds() - started) * 1000)
+            let elapsed = elapsedMillis(since: started)
             switch answer.status {
             case 200:
                 break
             case 413 where pending.count > 1:
                 // Too large for the cluster's http.max_content_length: halve and go on.
                 let half = pending.count / 2
-                outcome = outcome + (try await send(pending[..<half])) + (try await send(pending[half...]))
-                return outcome
+                let first = try await send(documents[..<half], priority: priority)
+                let second = try await send(documents[half...], priority: priority)
+                for ((slot, _), fate) in zip(pending, first + second) {
+                    fates[slot] = DocumentFate(end: fate.end, rewritten: fate.rewritten || rewrittenSlots.contains(slot))
+                }
+                pending = []
+                continue
             case 429, 502, 503, 504:
+                await stress.failure("HTTP \(answer.status)")
+                await controller.record(latencyMillis: elapsed, throttled: answer.status == 429, failed: answer.status != 429)
                 try await retryLater(&attempt, "Elasticsearch answered HTTP \(answer.status)", documents: pending.count)
                 continue
             default:
@@ -138,42 +144,55 @@ public final class BulkSink: Sendable {
                 throw ElasticsearchError(method: "POST", path: "/_bulk", status: 200, type: "protocol_error",
                                          reason: "sent \(pending.count) documents but got \(items.count) results")
             }
-            var again: [LogDocument] = []
-            var rewritten = 0
+            var again: [(Int, LogDocument)] = []
+            var rewrittenNow = 0
+            var busy = 0
             var blocked: BulkItemResult?
-            for (document, item) in zip(pending, items) {
+            for ((slot, document), item) in zip(pending, items) {
                 switch item.outcome {
-                case .created: outcome.created += 1
-                case .duplicate: outcome.duplicates += 1
-                case .retry: again.append(document)
+                case .created: fates[slot] = DocumentFate(end: .created, rewritten: rewrittenSlots.contains(slot))
+                case .duplicate: fates[slot] = DocumentFate(end: .duplicate, rewritten: rewrittenSlots.contains(slot))
+                case .retry:
+                    again.append((slot, document))
+                    busy += 1
                 case .blocked:
-                    again.append(document)
+                    again.append((slot, document))
                     blocked = item
                 case .rejected:
                     let reason = "\(item.errorType ?? "error"): \(item.reason ?? "")"
                     if let safe = SafeForm.rewrite(document, reason: reason) {
                         Log.debug("document refused by the mapping, resending with the conflicting field as text", ("group", document.logGroup),
                                   ("id", document.id), ("reason", item.reason ?? "-"))
-                        again.append(safe)
-                        rewritten += 1
-                        if document.safeFormRounds == 0 { outcome.rewritten += 1 }
+                        again.append((slot, safe))
+                        rewrittenSlots.insert(slot)
+                        rewrittenNow += 1
                         continue
                     }
                     try await deadLetters.record(document, status: item.status, errorType: item.errorType, reason: item.reason)
-                    outcome.deadLettered += 1
+                    fates[slot] = DocumentFate(end: .deadLettered, rewritten: rewrittenSlots.contains(slot))
                     Log.warn("document rejected, written to the dead-letter file", ("group", document.logGroup), ("id", document.id),
                              ("error", item.errorType ?? "-"), ("reason", item.reason ?? "-"), ("file", deadLetters.path))
                 }
             }
-            Log.debug("bulk", ("docs", pending.count), ("created", outcome.created), ("retry", again.count), ("ms", elapsed))
+            if busy > 0 || blocked != nil {
+                await stress.failure(blocked.map { "\($0.errorType ?? "blocked")" } ?? "\(busy) items busy (429)")
+            } else {
+                await stress.success()
+            }
+            await controller.record(latencyMillis: elapsed, throttled: busy > 0)
+            Log.debug("bulk", ("docs", pending.count), ("retry", again.count), ("priority", priority), ("ms", Int(elapsed)))
             pending = again
             // Rewritten documents alone go back at once: they were refused, not throttled.
-            if pending.count > rewritten {
+            if pending.count > rewrittenNow {
                 let why = blocked.map { "\($0.errorType ?? "error") (HTTP \($0.status)): \($0.reason ?? "")" } ?? "items rejected as busy (HTTP 429)"
                 try await retryLater(&attempt, why, documents: pending.count)
             }
         }
-        return outcome
+        return fates.map { $0! }
+    }
+
+    private func elapsedMillis(since started: Double) -> Double {
+        (WallClock.monotonicSeconds() - started) * 1000
     }
 
     private func retryLater(_ attempt: inout Int, _ why: String, documents: Int) async throws {

@@ -45,7 +45,7 @@ public actor Tail {
             var documents = builder.documents(for: fresh, logGroup: group, index: index)
             var present = 0
             if firstPass, let presence { (documents, present) = try await presence.missing(documents, in: index) }
-            let outcome = try await sink.write(documents) + BulkOutcome(duplicates: present)
+            let outcome = try await sink.write(documents, priority: .critical) + BulkOutcome(duplicates: present)
             report.eventsRead += page.events.count
             report.outcome = report.outcome + outcome
             for event in page.events {

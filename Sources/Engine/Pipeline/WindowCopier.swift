@@ -31,7 +31,7 @@ public struct WindowCopier: Sendable {
             var documents = builder.documents(for: page.events, logGroup: group, index: index)
             var present = 0
             if let presence { (documents, present) = try await presence.missing(documents, in: index) }
-            let outcome = try await sink.write(documents) + BulkOutcome(duplicates: present)
+            let outcome = try await sink.write(documents, priority: priority) + BulkOutcome(duplicates: present)
             report.eventsRead += page.events.count
             report.outcome = report.outcome + outcome
             // Pages are sorted by timestamp, so everything before this page's last

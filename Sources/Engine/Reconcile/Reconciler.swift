@@ -158,7 +158,7 @@ public struct Reconciler: Sendable {
 
         if !missing.isEmpty {
             let documents = builder.documents(for: missing, logGroup: group, index: stable)
-            let outcome = try await sink.write(documents)
+            let outcome = try await sink.write(documents, priority: .high)
             report.reshipped += outcome.created
         }
         report.duplicatesRemoved += try await elasticsearch.delete(surplus.filter { expected[$0.id] != nil })

@@ -1,0 +1,37 @@
+import Glibc
+
+/// The process's own memory use against a soft limit, read from /proc: above 80 % the
+/// controller stops growing batches, above 100 % it shrinks them.
+public struct ResourcePressure: Sendable {
+    public enum Level: Int, Sendable, Comparable {
+        case normal, high, critical
+        public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// nil: no limit.
+    public let softLimitBytes: Int?
+
+    public init(softLimitMB: Int) {
+        softLimitBytes = softLimitMB > 0 ? softLimitMB * 1_048_576 : nil
+    }
+
+    public func level(residentBytes: Int? = ResourcePressure.residentBytes()) -> Level {
+        guard let softLimitBytes, let residentBytes else { return .normal }
+        if residentBytes >= softLimitBytes { return .critical }
+        if residentBytes * 10 >= softLimitBytes * 8 { return .high }
+        return .normal
+    }
+
+    /// Resident set size of this process, from /proc/self/statm (pages: size, resident, …).
+    public static func residentBytes() -> Int? {
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        let fields = buffer[..<count].split(separator: UInt8(ascii: " "))
+        guard fields.count >= 2, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
