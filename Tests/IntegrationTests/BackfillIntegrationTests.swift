@@ -66,6 +66,31 @@ import Testing
         }
     }
 
+    @Test(arguments: [("read_only_allow_delete", "TOO_MANY_REQUESTS"), ("write", "FORBIDDEN")])
+    func aBlockedIndexHoldsTheBackfillUntilItIsWritableAgain(block: String, answer: String) async throws {
+        try await Rig.with { rig in
+            let group = "/svc/blocked"
+            let seeded = try await rig.seed(groups: [group], days: 1, eventsPerGroup: 1_200)
+            let es = rig.elasticsearch()
+            var environment = rig.environment(groups: [group], checkpointPath: rig.directory + "/cp.json")
+            // An earlier run over an empty range has set the group up; now its index is blocked
+            // for writes (a full disk's flood-stage block answers each item 429, a write block 403).
+            let setup = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--since", "30d", "--until", "20d"], environment: environment)
+            #expect(setup.status == 0, "\(setup.stderr)")
+            try await es.json("PUT", "/cloudwatch-svc-blocked-v1/_settings", ["index": ["blocks": [block: true]]])
+            environment["BACKOFF_MAX_MS"] = "500"
+            let backfill = try BackgroundProcess(ProjectPaths.binary, ["backfill", "--days", "2", "--json"], environment: environment)
+            #expect(try await eventually(seconds: 60) { backfill.stderr.contains("cluster_block_exception") }, "\(backfill.stderr)")
+            #expect(backfill.stderr.contains(answer))
+            #expect(try await rig.documentCount(group: group) == 0)
+
+            try await es.json("PUT", "/cloudwatch-svc-blocked-v1/_settings", ["index": ["blocks": [block: .null]]])
+            #expect(await backfill.waitForExit(seconds: 120) == 0, "\(backfill.stderr)")
+            #expect(try await rig.documentCount(group: group) == seeded[group], "\(backfill.stdout) \(backfill.stderr.suffix(3000))")
+            #expect(backfill.stdout.contains("\"created\":\(seeded[group] ?? -1)"))
+        }
+    }
+
     @Test func cloudWatchThrottlingIsRetried() async throws {
         try await Rig.with { rig in
             let seeded = try await rig.seed(groups: ["/svc/throttled"], days: 1, eventsPerGroup: 2_000)

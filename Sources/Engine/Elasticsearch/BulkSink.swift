@@ -147,6 +147,7 @@ public final class BulkSink: Sendable {
             var again: [(Int, LogDocument)] = []
             var rewrittenNow = 0
             var busy = 0
+            var firstBusy: BulkItemResult?
             var blocked: BulkItemResult?
             for ((slot, document), item) in zip(pending, items) {
                 switch item.outcome {
@@ -155,6 +156,7 @@ public final class BulkSink: Sendable {
                 case .retry:
                     again.append((slot, document))
                     busy += 1
+                    if firstBusy == nil { firstBusy = item }
                 case .blocked:
                     again.append((slot, document))
                     blocked = item
@@ -184,7 +186,7 @@ public final class BulkSink: Sendable {
             pending = again
             // Rewritten documents alone go back at once: they were refused, not throttled.
             if pending.count > rewrittenNow {
-                let why = blocked.map { "\($0.errorType ?? "error") (HTTP \($0.status)): \($0.reason ?? "")" } ?? "items rejected as busy (HTTP 429)"
+                let why = (blocked ?? firstBusy).map { "\($0.errorType ?? "error") (HTTP \($0.status)): \($0.reason ?? "")" } ?? "items rejected as busy"
                 try await retryLater(&attempt, why, documents: pending.count)
             }
         }
