@@ -20,6 +20,7 @@ _logstream() {
         esac
     done
     case "$prev" in
+        --backfill-days) return ;;
         --batch-size) return ;;
         --checkpoint-path) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --cold-age-days) return ;;
@@ -34,6 +35,7 @@ _logstream() {
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --log-level) COMPREPLY=($(compgen -W "debug info warn error" -- "$cur")); return ;;
         --max-in-flight) return ;;
+        --metrics-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --poll-interval) return ;;
         --region) return ;;
         --since) return ;;
@@ -42,7 +44,7 @@ _logstream() {
     esac
     case "$path" in
         "") COMPREPLY=($(compgen -W "tail backfill reconcile heal refresh-tune checkpoint completions --version -V --config --log-level --log-format --help -h" -- "$cur")) ;;
-        " tail") COMPREPLY=($(compgen -W "--follow -f --json --poll-interval --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
+        " tail") COMPREPLY=($(compgen -W "--follow -f --json --poll-interval --metrics-file --backfill-days --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " backfill") COMPREPLY=($(compgen -W "--days --since --until --json --quiet -q --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " reconcile") COMPREPLY=($(compgen -W "--days --since --until --dry-run --json --delete-extras --counts --groups --region --es-host --index-prefix --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " heal") COMPREPLY=($(compgen -W "--dry-run --json --groups --region --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;

@@ -47,10 +47,11 @@ public enum CommandTable {
         options: [OptionSpec("version", short: "V", "Print the version and exit")],
         subcommands: [
             CommandSpec(
-                "tail", summary: "ship everything newer than the checkpoints, then exit (or keep going with --follow)",
-                details: "Each pass re-reads a window behind the newest event (TAIL_MIN_OVERLAP_SECS to TAIL_MAX_OVERLAP_SECS, sized from the ingestion lag measured per stream) so late-arriving events are not skipped; events already shipped are not sent again. A first run without checkpoints starts TAIL_MAX_OVERLAP_SECS back; use backfill for older history. With --follow, SIGINT or SIGTERM finishes the current page, saves the checkpoints and exits 0; a second signal exits at once.",
+                "tail", summary: "ship everything newer than the checkpoints, then exit (or run as a daemon with --follow)",
+                details: "Each pass re-reads a window behind the newest event (TAIL_MIN_OVERLAP_SECS to TAIL_MAX_OVERLAP_SECS, sized from the ingestion lag measured per stream) so late-arriving events are not skipped; events already shipped are not sent again. A first run without checkpoints starts TAIL_MAX_OVERLAP_SECS back. With --follow it is the daemon: the tail of every group every POLL_INTERVAL_SECS (first in line for CloudWatch and Elasticsearch), and in the background, most urgent first, the last week of history, reconciliation every RECONCILE_INTERVAL_SECS, older history (up to BACKFILL_DAYS) and refresh tuning; background work pauses while either side is under stress. SIGINT or SIGTERM finishes the current page, saves the checkpoints and exits 0 (within 30 seconds at most); a second signal exits at once.",
                 options: [OptionSpec("follow", short: "f", "Keep tailing every POLL_INTERVAL_SECS until SIGINT/SIGTERM; new groups matching LOG_GROUPS patterns are picked up"), json,
-                          .setting("poll-interval", "POLL_INTERVAL_SECS")]
+                          .setting("poll-interval", "POLL_INTERVAL_SECS"), .setting("metrics-file", "METRICS_FILE", completion: .file),
+                          .setting("backfill-days", "BACKFILL_DAYS")]
                     + cloudWatchOptions + elasticsearchOptions + throughputOptions + [checkpointOption],
                 examples: ["logstream tail", "logstream tail --follow --log-format json"]),
             CommandSpec(

@@ -7,6 +7,7 @@ enum TailCommand {
         let follow = invocation.has("follow")
         let shutdown = ShutdownSignal()
         shutdown.installHandlers()
+        if follow { shutdown.enforceDeadline(seconds: 30) }
         let engine = Engine(settings: settings, environment: environment)
         let reports = try await engine.tail(follow: follow, shutdown: shutdown)
         if invocation.has("json") {

@@ -41,9 +41,13 @@ public struct Engine: Sendable {
         var bootstrap: Bootstrap
         /// Set where `_id` alone cannot prevent second copies (data streams roll over).
         var presence: PresenceLookup?
+        /// The daemon's: background work passes it before every request.
+        var gate: PriorityGate?
     }
 
-    func pipeline() async throws -> Pipeline {
+    /// With `shutdown` (the daemon), background writes also wait at a priority gate
+    /// while either side is under stress.
+    func pipeline(shutdown: ShutdownSignal? = nil) async throws -> Pipeline {
         let (entries, region) = try settings.requireCloudWatch()
         let source = try cloudWatch()
         let checkpoints = try CheckpointStore(path: settings.checkpointPath)
@@ -55,13 +59,15 @@ public struct Engine: Sendable {
         for group in groups { try await bootstrap.ensureGroup(group) }
         let mode = await bootstrap.mode ?? .aliases
         Log.info("elasticsearch layout", ("storage", mode.rawValue), ("prefix", settings.indexPrefix))
+        let stress = StressTracker(side: "elasticsearch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
+        let gate = shutdown.map { PriorityGate(trackers: [stress, source.stress], shutdown: $0) }
         let sink = BulkSink(client: client, limits: BulkLimits(batchSize: settings.batchSize, inFlight: settings.maxInFlight),
                             ceiling: BulkLimits(batchSize: settings.adaptiveMaxBatchSize, inFlight: settings.adaptiveMaxInFlight),
-                            backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath),
+                            backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath), stress: stress, gate: gate,
                             pressure: ResourcePressure(softLimitMB: settings.memorySoftLimitMB), lingerMillis: settings.bulkLingerMs)
         return Pipeline(groups: groups, source: source, sink: sink, checkpoints: checkpoints,
                         builder: DocumentBuilder(region: region, options: settings.documents), bootstrap: bootstrap,
-                        presence: mode == .dataStreams ? PresenceLookup(client: client) : nil)
+                        presence: mode == .dataStreams ? PresenceLookup(client: client) : nil, gate: gate)
     }
 
     /// Copies `range` of every configured group; returns one report per group.
@@ -73,52 +79,27 @@ public struct Engine: Sendable {
         return await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout).run(groups: parts.groups, range: range)
     }
 
-    /// Ships everything newer than the checkpoints; with `follow`, keeps doing so every
-    /// POLL_INTERVAL_SECS (picking up new groups that match LOG_GROUPS patterns) until
-    /// `shutdown` is requested. Returns the totals per group.
+    /// Ships everything newer than the checkpoints once; with `follow`, runs the daemon
+    /// (tail, background backfill and reconciliation, refresh tuning) until `shutdown` is
+    /// requested. Returns the totals per group.
     public func tail(follow: Bool, shutdown: ShutdownSignal) async throws -> [GroupReport] {
-        let parts = try await pipeline()
+        let parts = try await pipeline(shutdown: follow ? shutdown : nil)
         let window = TailWindow(minOverlap: EpochMillis(settings.tailMinOverlapSecs) * 1000, maxOverlap: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
         let tail = Tail(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder,
                         layout: layout, window: window, shutdown: shutdown, presence: parts.presence)
-        var groups = parts.groups
-        var totals: [String: GroupReport] = [:]
-        var lastDiscovery = WallClock.monotonicSeconds()
-        let hasPatterns = settings.logGroups.contains { $0.hasSuffix("*") }
-        Log.info("tail starting", ("groups", groups.count), ("follow", follow), ("poll_secs", settings.pollIntervalSecs))
-        while true {
-            let reports = await passAll(groups, tail: tail)
-            for report in reports {
-                var total = totals[report.group] ?? GroupReport(group: report.group, index: report.index)
-                total.eventsRead += report.eventsRead
-                total.outcome = total.outcome + report.outcome
-                total.rangesCopied += report.rangesCopied
-                total.error = report.error
-                totals[report.group] = total
-            }
-            if !follow || shutdown.isRequested { break }
-            await shutdown.wait(seconds: Double(settings.pollIntervalSecs))
-            if shutdown.isRequested { break }
-            if hasPatterns && WallClock.monotonicSeconds() - lastDiscovery >= Double(settings.groupDiscoveryIntervalSecs) {
-                lastDiscovery = WallClock.monotonicSeconds()
-                groups = await discover(current: groups, parts: parts)
-            }
+        if follow {
+            return await Daemon(engine: self, parts: parts, tail: tail, shutdown: shutdown, metricsFile: settings.metricsFile).run()
         }
-        Log.info("tail stopped; checkpoints are saved", ("groups", totals.count))
-        return groups.compactMap { totals[$0] }
-    }
-
-    private func passAll(_ groups: [String], tail: Tail) async -> [GroupReport] {
+        Log.info("tail starting", ("groups", parts.groups.count))
+        var reports: [GroupReport] = []
         await withTaskGroup(of: GroupReport.self) { tasks in
-            for group in groups {
+            for group in parts.groups {
                 tasks.addTask {
                     let started = WallClock.monotonicSeconds()
                     do {
                         let report = try await tail.pass(group: group)
-                        if report.eventsRead > 0 || Log.isEnabled(.debug) {
-                            Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
-                                     ("already", report.outcome.duplicates), ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
-                        }
+                        Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
+                                 ("already", report.outcome.duplicates), ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
                         return report
                     } catch {
                         var report = GroupReport(group: group, index: layout.stableName(for: group))
@@ -128,26 +109,9 @@ public struct Engine: Sendable {
                     }
                 }
             }
-            var reports: [GroupReport] = []
             for await report in tasks { reports.append(report) }
-            return reports
         }
-    }
-
-    /// Re-expands LOG_GROUPS patterns; new groups are bootstrapped and tailed from now on.
-    private func discover(current: [String], parts: Pipeline) async -> [String] {
-        do {
-            let found = try await GroupResolver(source: parts.source).resolve(settings.logGroups)
-            let added = found.filter { !current.contains($0) }
-            for group in added {
-                try await parts.bootstrap.ensureGroup(group)
-                Log.info("new log group discovered", ("group", group))
-            }
-            return current + added
-        } catch {
-            Log.warn("log group discovery failed; keeping the known groups", ("error", error))
-            return current
-        }
+        return parts.groups.compactMap { group in reports.first { $0.group == group } }
     }
 
     /// Compares CloudWatch and Elasticsearch over `range` for every group and repairs what

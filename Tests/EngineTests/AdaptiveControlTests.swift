@@ -179,6 +179,9 @@ private actor OrderLog {
         #expect(await tracker.breaker == .halfOpen)
         await tracker.success()
         #expect(await tracker.breaker == .closed)
+        // Recovering: background work stays paused for a few more successes.
+        #expect(await tracker.level == .strained)
+        for _ in 0..<2 { await tracker.success() }
         #expect(await tracker.level == .calm)
     }
 

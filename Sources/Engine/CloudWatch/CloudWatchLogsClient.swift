@@ -9,12 +9,16 @@ public final class CloudWatchLogsClient: Sendable {
     let backoff: Backoff
     let maxAttempts: Int
     let budget: RequestBudget
+    /// Throttling and failures raise it; the priority gate reads it and its breaker holds
+    /// requests back while CloudWatch keeps failing.
+    public let stress: StressTracker
 
     public init(
         transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
         timeoutSeconds: Double, backoff: Backoff, budget: RequestBudget, maxAttempts: Int = 10
     ) {
         self.budget = budget
+        stress = StressTracker(side: "cloudwatch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
         self.transport = transport
         self.endpoint = endpoint
         self.region = region
@@ -39,14 +43,20 @@ public final class CloudWatchLogsClient: Sendable {
         var attempt = 0
         while true {
             await budget.acquire(priority)
+            await stress.admit()
             do {
                 let answer = try await callOnceRaw(operation, body, logGroup: logGroup)
                 await budget.succeeded()
+                await stress.success()
                 return answer
-            } catch let error as CloudWatchError where error.isRetryable && attempt + 1 < maxAttempts {
+            } catch let error as CloudWatchError where error.isRetryable {
                 if error.isThrottling { await budget.throttled() }
+                await stress.failure(error.code)
+                guard attempt + 1 < maxAttempts else { throw error }
                 Log.warn("cloudwatch call failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("code", error.code), ("attempt", attempt + 1))
-            } catch let error as HTTPTransportError where attempt + 1 < maxAttempts {
+            } catch let error as HTTPTransportError {
+                await stress.failure(error.message)
+                guard attempt + 1 < maxAttempts else { throw error }
                 Log.warn("cloudwatch request failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("error", error.message), ("attempt", attempt + 1))
             }
             try await backoff.sleep(attempt: attempt)

@@ -35,6 +35,7 @@ public struct Settings: Sendable {
     public var esRefreshTuneIntervalSecs: Int
     public var documents: DocumentOptions
     public var awsEndpointURL: String?
+    public var metricsFile: String?
     public var cloudWatchLogsEndpointURL: String?
 
     public init(resolved: [String: RawSetting]) throws {
@@ -74,6 +75,7 @@ public struct Settings: Sendable {
             jsonField: try reader.jsonField("JSON_FIELD"), maxDepth: try reader.integer("JSON_MAX_DEPTH"),
             maxFields: try reader.integer("JSON_MAX_FIELDS"), maxMessageBytes: try reader.integer("MAX_MESSAGE_BYTES"))
         awsEndpointURL = try reader.optionalURL("AWS_ENDPOINT_URL")
+        metricsFile = try reader.optionalText("METRICS_FILE")
         cloudWatchLogsEndpointURL = try reader.optionalURL("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
 
         if backoffBaseMs > backoffMaxMs {

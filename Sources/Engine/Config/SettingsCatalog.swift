@@ -39,6 +39,8 @@ public enum SettingsCatalog {
         SettingSpec("BACKFILL_DAYS", .integer(min: 0, max: 36_500), default: "30", "Days of history to copy when no range is given", category: "Reconciliation and backfill"),
         SettingSpec("CHECKPOINT_PATH", .path, default: "/state/checkpoints.json", "Checkpoint file", category: "Reconciliation and backfill"),
 
+        SettingSpec("METRICS_FILE", .path, default: nil, "tail --follow writes Prometheus metrics here every 10 seconds (for node_exporter's textfile collector)", category: "Observability"),
+
         SettingSpec("ES_HOT_REFRESH_INTERVAL", .timeValue, default: "1s", "refresh_interval of hot backing indices", category: "Refresh policy"),
         SettingSpec("ES_COLD_REFRESH_INTERVAL", .timeValue, default: "30s", "refresh_interval of cold backing indices", category: "Refresh policy"),
         SettingSpec("ES_COLD_AGE_DAYS", .integer(min: 0, max: 36_500), default: "7", "An index is cold when its newest @timestamp is older than this many days", category: "Refresh policy"),

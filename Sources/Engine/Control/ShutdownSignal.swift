@@ -49,6 +49,24 @@ public final class ShutdownSignal: Sendable {
         sources = installed
     }
 
+    /// Returns once shutdown has been requested.
+    public func requested() async {
+        while !isRequested { await wait(seconds: 86_400) }
+    }
+
+    /// After a request, gives the process `seconds` to stop on its own, then exits with
+    /// `status`: checkpoints are written as data is acknowledged, so nothing acknowledged
+    /// is lost, and what was in flight is read again on the next start.
+    public func enforceDeadline(seconds: Double, status: Int32 = 0) {
+        Task.detached {
+            await self.requested()
+            try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+            Log.warn("still busy after the shutdown deadline; exiting now (in-flight requests are abandoned and read again next start)",
+                     ("seconds", Int(seconds)))
+            _exit(status)
+        }
+    }
+
     /// Sleeps up to `seconds`, returning early when shutdown is requested.
     public func wait(seconds: Double) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -82,7 +82,8 @@ public actor StressTracker {
         streak = max(0, streak - 1)
         backoffSeconds = max(minBackoff, backoffSeconds / 2)
         if breaker == .halfOpen {
-            streak = 0
+            // Recovering, not recovered: the level comes down with the next few successes.
+            streak = min(streak, breakerThreshold - 1)
             breaker = .closed
             Log.info("circuit closed: requests flow again", ("side", side))
         }

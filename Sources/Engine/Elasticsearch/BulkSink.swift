@@ -13,18 +13,21 @@ public final class BulkSink: Sendable {
     public let permits: BulkPermits
     public let controller: AdaptiveController
     public let stress: StressTracker
+    /// Background writes wait here, before every attempt, while a side is under stress.
+    let gate: PriorityGate?
     let coalescer: BulkCoalescer?
 
     /// `limits` is where the controller starts (BATCH_SIZE, MAX_IN_FLIGHT), `ceiling` how far
     /// it may grow; `lingerMillis` 0 sends every write at once, unmerged.
     public init(client: ElasticsearchClient, limits: BulkLimits, ceiling: BulkLimits? = nil, backoff: Backoff, deadLetters: DeadLetterFile,
-                stress: StressTracker? = nil, pressure: ResourcePressure = ResourcePressure(softLimitMB: 0), lingerMillis: Int = 0,
+                stress: StressTracker? = nil, gate: PriorityGate? = nil, pressure: ResourcePressure = ResourcePressure(softLimitMB: 0), lingerMillis: Int = 0,
                 maxBatchBytes: Int = 8 * 1024 * 1024, maxAttempts: Int = 12) {
         self.client = client
         self.maxBatchBytes = maxBatchBytes
         self.backoff = backoff
         self.maxAttempts = maxAttempts
         self.deadLetters = deadLetters
+        self.gate = gate
         permits = BulkPermits(capacity: limits.inFlight)
         controller = AdaptiveController(state: ControllerState(start: limits, ceiling: ceiling ?? limits), pressure: pressure, permits: permits)
         self.stress = stress ?? StressTracker(side: "elasticsearch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
@@ -104,6 +107,7 @@ public final class BulkSink: Sendable {
             // One contiguous body compressed in one call: measured cheaper than feeding
             // zlib the pieces, three small writes per document.
             let body = try Gzip.compress(Self.body(for: documents[...]))
+            await gate?.admit(priority)
             let answer: HTTPResponse
             let started = WallClock.monotonicSeconds()
             do {

@@ -20,9 +20,14 @@ public struct WindowCopier: Sendable {
         self.layout = layout
     }
 
-    public func copy(group: String, range: TimeRange, into report: inout GroupReport) async throws {
+    /// Copies `range` page by page; returns false when `control` stopped it early (what was
+    /// acknowledged so far is in the checkpoint).
+    @discardableResult
+    public func copy(group: String, range: TimeRange, into report: inout GroupReport, priority given: Priority? = nil,
+                     control: CopyControl = .unlimited) async throws -> Bool {
         let index = layout.stableName(for: group)
-        let priority = Priority.forHistory(age: WallClock.nowMillis() - range.end)
+        let priority = given ?? Priority.forHistory(age: WallClock.nowMillis() - range.end)
+        await control.admit(priority)
         var page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: nil, priority: priority)
         while true {
             let token = page.nextToken
@@ -39,10 +44,13 @@ public struct WindowCopier: Sendable {
             if let last = page.events.last?.timestamp, last > range.start {
                 try await checkpoints.markShipped(group, TimeRange(start: range.start, end: last))
             }
+            if token != nil, await control.shouldStop(priority) { return false }
             guard let next = try await following else { break }
             page = next
+            await control.admit(priority)
         }
         try await checkpoints.markShipped(group, range)
         report.rangesCopied += 1
+        return true
     }
 }

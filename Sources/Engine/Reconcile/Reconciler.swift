@@ -31,7 +31,8 @@ public struct Reconciler: Sendable {
         self.options = options
     }
 
-    public func reconcile(group: String, range requested: TimeRange, retentionDays: Int?, now: EpochMillis = WallClock.nowMillis()) async -> ReconcileReport {
+    public func reconcile(group: String, range requested: TimeRange, retentionDays: Int?, now: EpochMillis = WallClock.nowMillis(),
+                          control: CopyControl = .unlimited) async -> ReconcileReport {
         let range = TimeRange(start: MinuteSummaries.minute(of: requested.start), end: MinuteSummaries.minute(of: requested.end))
         var report = ReconcileReport(group: group, range: range)
         let cloudWatchBefore = await queries.cloudWatch
@@ -39,6 +40,8 @@ public struct Reconciler: Sendable {
         var useInsights = options.counts == .insights
         do {
             for window in range.chunksNewestFirst(length: options.topWindow) {
+                await control.admit(.normal)
+                if await control.shouldStop(.normal) { break }
                 report.windowsChecked += 1
                 var cloudWatch: MinuteSummaries?
                 if useInsights {

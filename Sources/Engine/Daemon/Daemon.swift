@@ -1,0 +1,343 @@
+/// `tail --follow`: everything in one process until SIGINT/SIGTERM.
+///
+/// - The live tail of every group (critical), every POLL_INTERVAL_SECS; new groups that
+///   match LOG_GROUPS patterns are picked up every GROUP_DISCOVERY_INTERVAL_SECS.
+/// - One background worker, always on the most urgent piece of work: recent history
+///   (high), reconciliation every RECONCILE_INTERVAL_SECS (normal), older history (low),
+///   history beyond a year (idle). It passes the priority gate before every page and
+///   steps aside between pages when more urgent work appears.
+/// - Refresh tuning every ES_REFRESH_TUNE_INTERVAL_SECS.
+/// - A summary line a minute and, with a metrics file, Prometheus metrics every 10 s.
+///
+/// Checkpoints are written through as Elasticsearch acknowledges, so stopping is only a
+/// matter of not starting the next page.
+actor Daemon {
+    let engine: Engine
+    let parts: Engine.Pipeline
+    let tail: Tail
+    let copier: WindowCopier
+    let reconciler: Reconciler
+    let gate: PriorityGate
+    let shutdown: ShutdownSignal
+    let metrics = Metrics()
+    let metricsFile: String?
+    let planner: BackgroundPlanner
+    private var groups: [String]
+    private var health: GroupHealth
+    private var totals: [String: GroupReport] = [:]
+    private var lastGoodPass: [String: EpochMillis] = [:]
+    private var lastReconcile: [String: Double] = [:]
+    private var reconcileCursor: [String: EpochMillis] = [:]
+    private var retention: [String: Int?] = [:]
+    private var running: BackgroundTask?
+    private var backgroundFailures = 0
+
+    init(engine: Engine, parts: Engine.Pipeline, tail: Tail, shutdown: ShutdownSignal, metricsFile: String?) {
+        self.engine = engine
+        self.parts = parts
+        self.tail = tail
+        self.shutdown = shutdown
+        self.metricsFile = metricsFile
+        let settings = engine.settings
+        groups = parts.groups
+        health = GroupHealth(retryAfter: Double(max(60, settings.groupDiscoveryIntervalSecs)))
+        copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder,
+                              layout: engine.layout, presence: parts.presence)
+        let queries = QueryCounter()
+        reconciler = Reconciler(
+            source: parts.source, elasticsearch: ElasticsearchWindows(client: engine.elasticsearch(), layout: engine.layout, queries: queries),
+            sink: parts.sink, builder: parts.builder, layout: engine.layout, queries: queries,
+            options: ReconcileOptions(counts: settings.reconcileCounts))
+        gate = parts.gate ?? PriorityGate(trackers: [parts.sink.stress, parts.source.stress], shutdown: shutdown)
+        planner = BackgroundPlanner(historyMillis: EpochMillis(settings.backfillDays) * WallClock.millisPerDay,
+                                    tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
+    }
+
+    func run() async -> [GroupReport] {
+        let settings = engine.settings
+        Log.info("daemon starting", ("groups", groups.count), ("poll_secs", settings.pollIntervalSecs), ("backfill_days", settings.backfillDays),
+                 ("reconcile_secs", settings.reconcileIntervalSecs), ("refresh_tune_secs", settings.esRefreshTuneIntervalSecs))
+        await withTaskGroup(of: Void.self) { loops in
+            loops.addTask { await self.tailLoop() }
+            loops.addTask { await self.backgroundLoop() }
+            loops.addTask { await self.refreshLoop() }
+            loops.addTask { await self.reportLoop() }
+        }
+        await writeMetrics()
+        Log.info("daemon stopped; checkpoints are saved", ("groups", totals.count))
+        return groups.compactMap { totals[$0] }
+    }
+
+    // MARK: - The live tail
+
+    private func tailLoop() async {
+        let settings = engine.settings
+        let patterns = settings.logGroups.contains { $0.hasSuffix("*") }
+        var nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
+        while !shutdown.isRequested {
+            let now = WallClock.monotonicSeconds()
+            let due = groups.filter { health.isDue($0, now: now) }
+            await pass(due)
+            if shutdown.isRequested { break }
+            await shutdown.wait(seconds: Double(settings.pollIntervalSecs))
+            if patterns && WallClock.monotonicSeconds() >= nextDiscovery && !shutdown.isRequested {
+                nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
+                await discover()
+            }
+        }
+    }
+
+    private func pass(_ due: [String]) async {
+        let tail = self.tail
+        let results = await withTaskGroup(of: (String, EpochMillis, Result<GroupReport, any Error>).self) { tasks in
+            for group in due {
+                tasks.addTask {
+                    let started = WallClock.nowMillis()
+                    do {
+                        return (group, started, .success(try await tail.pass(group: group)))
+                    } catch {
+                        return (group, started, .failure(error))
+                    }
+                }
+            }
+            var all: [(String, EpochMillis, Result<GroupReport, any Error>)] = []
+            for await result in tasks { all.append(result) }
+            return all
+        }
+        for (group, started, result) in results {
+            switch result {
+            case .success(let report):
+                add(report)
+                lastGoodPass[group] = started
+                if health.succeeded(group) { Log.info("log group readable again", ("group", group)) }
+                if report.eventsRead > 0 {
+                    Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
+                             ("already", report.outcome.duplicates), ("ms", WallClock.nowMillis() - started))
+                }
+            case .failure(let error):
+                await metrics.add("logstream_errors_total", labels: [("stage", "tail")], help: "Failed tail passes, background tasks and maintenance steps")
+                if health.failed(group, error: error, now: WallClock.monotonicSeconds()) {
+                    Log.error("tail pass failed", ("group", group), ("error", error))
+                } else {
+                    Log.debug("tail pass failed again", ("group", group), ("error", error))
+                }
+            }
+        }
+    }
+
+    private func add(_ report: GroupReport) {
+        var total = totals[report.group] ?? GroupReport(group: report.group, index: report.index)
+        total.eventsRead += report.eventsRead
+        total.outcome = total.outcome + report.outcome
+        total.rangesCopied += report.rangesCopied
+        totals[report.group] = total
+    }
+
+    private func discover() async {
+        do {
+            let found = try await GroupResolver(source: parts.source).resolve(engine.settings.logGroups)
+            for group in found where !groups.contains(group) {
+                try await parts.bootstrap.ensureGroup(group)
+                groups.append(group)
+                Log.info("new log group discovered", ("group", group))
+            }
+        } catch {
+            Log.warn("log group discovery failed; keeping the known groups", ("error", error))
+        }
+    }
+
+    // MARK: - Background work
+
+    /// The most urgent piece of background work, if any.
+    private func nextTask() async -> BackgroundTask? {
+        let now = WallClock.nowMillis()
+        let clock = WallClock.monotonicSeconds()
+        var candidates: [BackgroundTask] = []
+        for group in groups where health.isDue(group, now: clock) {
+            let shipped = await parts.checkpoints.shipped(group)
+            if clock - (lastReconcile[group] ?? -.infinity) >= Double(engine.settings.reconcileIntervalSecs),
+               let task = planner.reconcile(group: group, shipped: shipped, olderCursor: reconcileCursor[group], now: now) {
+                candidates.append(task)
+            }
+            if let task = planner.nextBackfill(group: group, shipped: shipped, now: now) { candidates.append(task) }
+        }
+        // Most urgent first; among equals, backfill before reconcile, and the newest history first.
+        return candidates.max { lhs, rhs in
+            if lhs.priority != rhs.priority { return lhs.priority < rhs.priority }
+            return lhs.rank < rhs.rank
+        }
+    }
+
+    /// Between pages: stop for shutdown, or for work more urgent than `priority`.
+    private func shouldStop(_ priority: Priority) async -> Bool {
+        if shutdown.isRequested { return true }
+        guard let next = await nextTask() else { return false }
+        return next.priority > priority
+    }
+
+    private func backgroundLoop() async {
+        while !shutdown.isRequested {
+            guard let task = await nextTask() else {
+                await shutdown.wait(seconds: 5)
+                continue
+            }
+            running = task
+            let control = CopyControl(gate: gate, stop: { [weak self] priority in await self?.shouldStop(priority) ?? true })
+            do {
+                switch task.kind {
+                case .backfill(let range):
+                    var report = GroupReport(group: task.group, index: engine.layout.stableName(for: task.group))
+                    let started = WallClock.monotonicSeconds()
+                    let finished = try await copier.copy(group: task.group, range: range, into: &report, priority: task.priority, control: control)
+                    add(report)
+                    Log.info(finished ? "backfill window done" : "backfill window paused for more urgent work", ("group", task.group),
+                             ("window", range), ("priority", task.priority), ("events", report.eventsRead),
+                             ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
+                case .reconcile(let windows):
+                    try await reconcile(task.group, windows, control: control)
+                }
+                backgroundFailures = 0
+            } catch {
+                backgroundFailures += 1
+                await metrics.add("logstream_errors_total", labels: [("stage", "background")], help: "Failed tail passes, background tasks and maintenance steps")
+                Log.error("background work failed; it will be retried", ("group", task.group), ("priority", task.priority), ("error", error))
+                // A permanent problem (the group is gone, access denied) also rests the group's tail.
+                _ = health.failed(task.group, error: error, now: WallClock.monotonicSeconds())
+                await shutdown.wait(seconds: min(60, Double(backgroundFailures) * 5))
+            }
+            running = nil
+        }
+    }
+
+    private func reconcile(_ group: String, _ windows: [TimeRange], control: CopyControl) async throws {
+        if retention[group] == nil { retention[group] = .some(try await parts.source.retentionDays(group: group)) }
+        var consistent = true
+        for window in windows {
+            let report = await reconciler.reconcile(group: group, range: window, retentionDays: retention[group] ?? nil, control: control)
+            if let error = report.error { throw ReconcileFailure(message: error) }
+            consistent = consistent && report.consistent
+            if !report.discrepancies.isEmpty || report.reshipped > 0 {
+                Log.info("reconcile repaired", ("group", group), ("window", window), ("bad_windows", report.discrepancies.count),
+                         ("reshipped", report.reshipped), ("duplicates_removed", report.duplicatesRemoved), ("extras", report.extrasFound))
+            }
+            await metrics.add("logstream_reconcile_reshipped_total", Double(report.reshipped), labels: [("group", group)],
+                              help: "Events reconciliation found missing in Elasticsearch and shipped")
+        }
+        lastReconcile[group] = WallClock.monotonicSeconds()
+        // Walk one day further back next round, wrapping around at the end of the history.
+        let now = WallClock.nowMillis()
+        let cursor = (reconcileCursor[group] ?? now - WallClock.millisPerDay) - WallClock.millisPerDay
+        reconcileCursor[group] = cursor <= now - EpochMillis(engine.settings.backfillDays) * WallClock.millisPerDay ? nil : cursor
+        Log.debug("reconcile round done", ("group", group), ("windows", windows.count), ("consistent", consistent))
+    }
+
+    // MARK: - Maintenance and reporting
+
+    private func refreshLoop() async {
+        let tuner = engine.refreshTuner()
+        while !shutdown.isRequested {
+            do {
+                try await tuner.apply(try await tuner.plan())
+            } catch {
+                await metrics.add("logstream_errors_total", labels: [("stage", "refresh-tune")], help: "Failed tail passes, background tasks and maintenance steps")
+                Log.warn("refresh tuning failed; trying again next interval", ("error", error))
+            }
+            await shutdown.wait(seconds: Double(engine.settings.esRefreshTuneIntervalSecs))
+        }
+    }
+
+    private func reportLoop() async {
+        var lastSummary = WallClock.monotonicSeconds()
+        var createdAtLastSummary = 0
+        while !shutdown.isRequested {
+            await shutdown.wait(seconds: 10)
+            await updateMetrics()
+            await writeMetrics()
+            let now = WallClock.monotonicSeconds()
+            if now - lastSummary >= 60 {
+                let created = totals.values.reduce(0) { $0 + $1.outcome.created }
+                await summary(eventsPerSecond: Double(created - createdAtLastSummary) / (now - lastSummary))
+                createdAtLastSummary = created
+                lastSummary = now
+            }
+        }
+    }
+
+    private func summary(eventsPerSecond: Double) async {
+        let limits = await parts.sink.controller.limits
+        let stats = await parts.sink.controller.lastStats
+        let lag = groups.map { lagSeconds($0) }.max() ?? 0
+        Log.info("daemon", ("groups", groups.count), ("events_per_s", Int(eventsPerSecond.rounded())), ("max_lag_s", lag),
+                 ("background", running.map { "\($0.priority)" } ?? "idle"), ("bulk_waiting", await parts.sink.permits.waiting),
+                 ("cw_waiting", await parts.source.budget.waiting), ("batch", limits.batchSize), ("in_flight", limits.inFlight),
+                 ("p50_ms", Int(stats.p50Millis)), ("es_stress", await parts.sink.stress.level), ("cw_stress", await parts.source.stress.level),
+                 ("failing_groups", health.failing))
+    }
+
+    /// Seconds since the start of the group's last successful pass: everything CloudWatch
+    /// had before then is in Elasticsearch.
+    private func lagSeconds(_ group: String) -> Int {
+        guard let last = lastGoodPass[group] else { return -1 }
+        return Int((WallClock.nowMillis() - last) / 1000)
+    }
+
+    private func updateMetrics() async {
+        for group in groups {
+            let total = totals[group] ?? GroupReport(group: group, index: "")
+            let labels = [("group", group)]
+            await metrics.set("logstream_events_read", Double(total.eventsRead), labels: labels, help: "Events read from CloudWatch since start")
+            await metrics.set("logstream_documents_created", Double(total.outcome.created), labels: labels, help: "Documents created in Elasticsearch since start")
+            await metrics.set("logstream_documents_already_present", Double(total.outcome.duplicates), labels: labels, help: "Events found already stored since start")
+            await metrics.set("logstream_documents_dead_lettered", Double(total.outcome.deadLettered), labels: labels, help: "Documents written to the dead-letter file since start")
+            await metrics.set("logstream_tail_lag_seconds", Double(lagSeconds(group)), labels: labels, help: "Seconds since the start of the group's last successful tail pass (-1: none yet)")
+        }
+        let limits = await parts.sink.controller.limits
+        let stats = await parts.sink.controller.lastStats
+        await metrics.set("logstream_bulk_batch_size", Double(limits.batchSize), help: "Documents per bulk request, as the adaptive controller set it")
+        await metrics.set("logstream_bulk_in_flight_limit", Double(limits.inFlight), help: "Concurrent bulk requests allowed")
+        await metrics.set("logstream_bulk_latency_p50_ms", stats.p50Millis, help: "Median bulk latency over the controller's last window")
+        await metrics.set("logstream_bulk_latency_p95_ms", stats.p95Millis, help: "95th percentile bulk latency over the controller's last window")
+        await metrics.set("logstream_bulk_waiting", Double(await parts.sink.permits.waiting), help: "Bulk requests waiting for a permit")
+        await metrics.set("logstream_cloudwatch_waiting", Double(await parts.source.budget.waiting), help: "CloudWatch requests waiting for the request budget")
+        for tracker in [parts.sink.stress, parts.source.stress] {
+            await metrics.set("logstream_stress_level", Double(await tracker.level.rawValue), labels: [("side", tracker.side)], help: "0 calm, 1 strained, 2 elevated, 3 critical")
+            let open: Bool
+            if case .open = await tracker.breaker { open = true } else { open = false }
+            await metrics.set("logstream_circuit_open", open ? 1 : 0, labels: [("side", tracker.side)], help: "1 while the circuit breaker holds requests back")
+        }
+        for priority in Priority.allCases {
+            await metrics.set("logstream_background_pauses", Double(await gate.pauses[priority] ?? 0), labels: [("priority", "\(priority)")],
+                              help: "Times background work of this priority waited for stress to ease")
+        }
+        await metrics.set("logstream_background_running", running.map { Double($0.priority.rawValue) } ?? -1, help: "Priority of the background task running (-1: none; 0 idle … 3 high)")
+        await metrics.set("logstream_failing_groups", Double(health.failing), help: "Groups whose tail fails for a reason retrying will not fix")
+        if let resident = ResourcePressure.residentBytes() {
+            await metrics.set("logstream_resident_memory_bytes", Double(resident), help: "Resident set size of the process")
+        }
+    }
+
+    private func writeMetrics() async {
+        guard let metricsFile else { return }
+        await updateMetrics()
+        do {
+            try FileIO.replaceAtomically(path: metricsFile, with: Array(await metrics.render().utf8), mode: 0o644)
+        } catch {
+            Log.warn("could not write the metrics file", ("file", metricsFile), ("error", error))
+        }
+    }
+}
+
+struct ReconcileFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension BackgroundTask {
+    /// Among tasks of one priority: backfill first, newer history first.
+    var rank: EpochMillis {
+        switch kind {
+        case .backfill(let range): return range.end
+        case .reconcile: return .min
+        }
+    }
+}

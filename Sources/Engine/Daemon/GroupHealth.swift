@@ -1,0 +1,43 @@
+/// Groups whose tail keeps failing for a reason retrying will not fix (the group was
+/// deleted, access was revoked, the credentials are wrong). Such a failure is logged
+/// once, with the fix, and the group is left alone until `retryAfter` has passed, then
+/// tried again; its recovery is logged too.
+public struct GroupHealth: Sendable {
+    struct Problem: Sendable {
+        var message: String
+        var retryAt: Double
+    }
+
+    let retryAfter: Double
+    private var problems: [String: Problem] = [:]
+
+    public init(retryAfter: Double) {
+        self.retryAfter = retryAfter
+    }
+
+    /// Whether `group` should be tried now.
+    public func isDue(_ group: String, now: Double) -> Bool {
+        guard let problem = problems[group] else { return true }
+        return now >= problem.retryAt
+    }
+
+    public var failing: Int { problems.count }
+
+    /// Records a failed pass; returns whether it is worth an error line (a new problem).
+    public mutating func failed(_ group: String, error: any Error, now: Double) -> Bool {
+        let message = "\(error)"
+        let permanent = (error as? CloudWatchError).map { !$0.isRetryable } ?? false
+        let known = problems[group]?.message == message
+        if permanent {
+            problems[group] = Problem(message: message, retryAt: now + retryAfter)
+        } else {
+            problems[group] = nil
+        }
+        return !known
+    }
+
+    /// Records a good pass; returns whether the group had been failing.
+    public mutating func succeeded(_ group: String) -> Bool {
+        problems.removeValue(forKey: group) != nil
+    }
+}

@@ -1,0 +1,24 @@
+/// How long-running copies defer to more urgent work: before each page they pass the
+/// priority gate (which holds them while a side is under stress), and after each page
+/// is acknowledged they ask whether to stop there (shutdown, or more urgent work
+/// waiting). A stopped copy leaves its progress in the checkpoint; the rest is picked up
+/// later. One-off commands use `unlimited`.
+public struct CopyControl: Sendable {
+    public var gate: PriorityGate?
+    public var stop: (@Sendable (Priority) async -> Bool)?
+
+    public init(gate: PriorityGate? = nil, stop: (@Sendable (Priority) async -> Bool)? = nil) {
+        self.gate = gate
+        self.stop = stop
+    }
+
+    public static let unlimited = CopyControl()
+
+    func admit(_ priority: Priority) async {
+        await gate?.admit(priority)
+    }
+
+    func shouldStop(_ priority: Priority) async -> Bool {
+        await stop?(priority) ?? false
+    }
+}
