@@ -199,3 +199,19 @@ private actor OrderLog {
         #expect(until - clock.read() == 8)
     }
 }
+
+@Suite struct ResourcePressureTests {
+    @Test func memoryAboveEightyPercentHoldsAboveTheLimitShrinks() {
+        let pressure = ResourcePressure(softLimitMB: 100)
+        #expect(pressure.level(residentBytes: 50 * 1_048_576) == .normal)
+        #expect(pressure.level(residentBytes: 85 * 1_048_576) == .high)
+        #expect(pressure.level(residentBytes: 120 * 1_048_576) == .critical)
+        #expect(ResourcePressure(softLimitMB: 0).level(residentBytes: 1 << 40) == .normal)
+        #expect(ResourcePressure.residentBytes().map { $0 > 0 } == true)
+    }
+
+    @Test func busyCoresHoldGrowth() {
+        #expect(ResourcePressure.cpuLevel(cpuSeconds: 1.9, wallSeconds: 1, cores: 2) == .high)
+        #expect(ResourcePressure.cpuLevel(cpuSeconds: 1.0, wallSeconds: 1, cores: 2) == .normal)
+    }
+}

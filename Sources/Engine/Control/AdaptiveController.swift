@@ -11,6 +11,7 @@ public actor AdaptiveController {
     private var throttled = 0
     private var failed = 0
     private var lastDecision: Double
+    private var cpuAtLastDecision = ResourcePressure.cpuSeconds()
     public private(set) var lastStats = WindowStats(requests: 0, p50Millis: 0, p95Millis: 0)
 
     public init(state: ControllerState, pressure: ResourcePressure, permits: BulkPermits, interval: Double = 2) {
@@ -41,8 +42,11 @@ public actor AdaptiveController {
         latencies.removeAll(keepingCapacity: true)
         throttled = 0
         failed = 0
+        let cpu = ResourcePressure.cpuSeconds()
+        let cpuLevel = ResourcePressure.cpuLevel(cpuSeconds: cpu - cpuAtLastDecision, wallSeconds: now - lastDecision)
+        cpuAtLastDecision = cpu
         lastDecision = now
-        guard let (limits, reason) = state.decide(stats, pressure: pressure.level()) else { return }
+        guard let (limits, reason) = state.decide(stats, pressure: max(pressure.level(), cpuLevel)) else { return }
         await permits.setCapacity(limits.inFlight)
         Log.info("adaptive", ("batch", limits.batchSize), ("in_flight", limits.inFlight), ("p50_ms", Int(stats.p50Millis)),
                  ("p95_ms", Int(stats.p95Millis)), ("requests", stats.requests), ("throttled", stats.throttled),

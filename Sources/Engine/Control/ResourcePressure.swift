@@ -1,7 +1,8 @@
 import Glibc
 
 /// The process's own memory use against a soft limit, read from /proc: above 80 % the
-/// controller stops growing batches, above 100 % it shrinks them.
+/// controller stops growing batches, above 100 % it shrinks them. CPU: when the process
+/// keeps the machine's cores busier than 90 %, batches stop growing too.
 public struct ResourcePressure: Sendable {
     public enum Level: Int, Sendable, Comparable {
         case normal, high, critical
@@ -20,6 +21,22 @@ public struct ResourcePressure: Sendable {
         if residentBytes >= softLimitBytes { return .critical }
         if residentBytes * 10 >= softLimitBytes * 8 { return .high }
         return .normal
+    }
+
+    /// `.high` when the process used more than 90 % of all cores between two readings of
+    /// `cpuSeconds()` `wallSeconds` apart.
+    public static func cpuLevel(cpuSeconds: Double, wallSeconds: Double, cores: Int = ResourcePressure.cores) -> Level {
+        guard wallSeconds > 0 else { return .normal }
+        return cpuSeconds / (wallSeconds * Double(max(1, cores))) > 0.9 ? .high : .normal
+    }
+
+    public static let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// CPU seconds (user and system) this process has used.
+    public static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Resident set size of this process, from /proc/self/statm (pages: size, resident, …).
