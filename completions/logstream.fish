@@ -50,8 +50,6 @@ complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l index-prefix
 complete -c logstream -n '__fish_seen_subcommand_from reconcile' -l checkpoint-path -r -F -d 'Checkpoint file'
 complete -c logstream -n '__fish_seen_subcommand_from heal' -l dry-run -d 'Show what would be done without changing anything'
 complete -c logstream -n '__fish_seen_subcommand_from heal' -l json -d 'Print the result as JSON on stdout'
-complete -c logstream -n '__fish_seen_subcommand_from heal' -l groups -r -d 'CloudWatch log groups to copy, comma-separated; a trailing * matches a prefix'
-complete -c logstream -n '__fish_seen_subcommand_from heal' -l region -r -d 'AWS region of the log groups (AWS_DEFAULT_REGION is used when unset)'
 complete -c logstream -n '__fish_seen_subcommand_from heal' -l es-host -r -d 'Elasticsearch URL'
 complete -c logstream -n '__fish_seen_subcommand_from heal' -l index-prefix -r -d 'Prefix of every index, alias and template logstream creates'
 complete -c logstream -n '__fish_seen_subcommand_from refresh-tune' -l dry-run -d 'Show what would be done without changing anything'

@@ -35,6 +35,8 @@ public enum CLI {
                 return try await BackfillCommand.run(invocation, environment: environment)
             case ["reconcile"]:
                 return try await ReconcileCommand.run(invocation, environment: environment)
+            case ["heal"]:
+                return try await HealCommand.run(invocation, environment: environment)
             case ["refresh-tune"]:
                 return try await RefreshTuneCommand.run(invocation, environment: environment)
             case ["tail"]:

@@ -69,7 +69,8 @@ public enum CommandTable {
                 examples: ["logstream reconcile --days 7 --json"]),
             CommandSpec(
                 "heal", summary: "repair mapping conflicts without losing documents",
-                options: [dryRun, json] + cloudWatchOptions + elasticsearchOptions,
+                details: "Finds fields whose type differs across the indices of INDEX_PREFIX-* (Kibana's \"mapping conflict\"). Each is settled by the type most documents have; that type is pinned in the template, and every group target on the losing side is rebuilt into its standby version (-v1 into -v2 or back): documents copied, values the winning type refuses moved to logstream.conflicts, the stable name switched, every document confirmed in the new target, and only then the old one removed. A run stopped halfway continues where it stopped. Exit status 3 when conflicts remain (for example in indices logstream does not manage).",
+                options: [dryRun, json] + elasticsearchOptions,
                 examples: ["logstream heal --dry-run"]),
             CommandSpec(
                 "refresh-tune", summary: "set refresh_interval of hot and cold indices",

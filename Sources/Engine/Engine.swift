@@ -61,10 +61,7 @@ public struct Engine: Sendable {
         Log.info("elasticsearch layout", ("storage", mode.rawValue), ("prefix", settings.indexPrefix))
         let stress = StressTracker(side: "elasticsearch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
         let gate = shutdown.map { PriorityGate(trackers: [stress, source.stress], shutdown: $0) }
-        let sink = BulkSink(client: client, limits: BulkLimits(batchSize: settings.batchSize, inFlight: settings.maxInFlight),
-                            ceiling: BulkLimits(batchSize: settings.adaptiveMaxBatchSize, inFlight: settings.adaptiveMaxInFlight),
-                            backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath), stress: stress, gate: gate,
-                            pressure: ResourcePressure(softLimitMB: settings.memorySoftLimitMB), lingerMillis: settings.bulkLingerMs)
+        let sink = makeSink(client: client, stress: stress, gate: gate)
         return Pipeline(groups: groups, source: source, sink: sink, checkpoints: checkpoints,
                         builder: DocumentBuilder(region: region, options: settings.documents), bootstrap: bootstrap,
                         presence: mode == .dataStreams ? PresenceLookup(client: client) : nil, gate: gate)
@@ -138,6 +135,27 @@ public struct Engine: Sendable {
             reports.append(await reconciler.reconcile(group: group, range: range, retentionDays: retention))
         }
         return reports
+    }
+
+    /// Finds mapping conflicts across the prefix and, unless `dryRun`, repairs them.
+    public func heal(dryRun: Bool) async throws -> HealReport {
+        let client = elasticsearch()
+        try await ensureReachable(client)
+        let bootstrap = Bootstrap(client: client, layout: layout)
+        try await bootstrap.prepare()
+        return try await healer(client: client, bootstrap: bootstrap, sink: makeSink(client: client, stress: nil, gate: nil)).heal(dryRun: dryRun)
+    }
+
+    func healer(client: ElasticsearchClient, bootstrap: Bootstrap, sink: BulkSink) -> Healer {
+        Healer(client: client, layout: layout, bootstrap: bootstrap,
+               rebuilder: TargetRebuilder(client: client, sink: sink, graceSeconds: Double(settings.httpTimeoutSecs)))
+    }
+
+    func makeSink(client: ElasticsearchClient, stress: StressTracker?, gate: PriorityGate?) -> BulkSink {
+        BulkSink(client: client, limits: BulkLimits(batchSize: settings.batchSize, inFlight: settings.maxInFlight),
+                 ceiling: BulkLimits(batchSize: settings.adaptiveMaxBatchSize, inFlight: settings.adaptiveMaxInFlight),
+                 backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath), stress: stress, gate: gate,
+                 pressure: ResourcePressure(softLimitMB: settings.memorySoftLimitMB), lingerMillis: settings.bulkLingerMs)
     }
 
     public func refreshTuner() -> RefreshTuner {

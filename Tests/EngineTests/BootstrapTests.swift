@@ -21,6 +21,7 @@ import Testing
         // Fake cluster: the rig's engine has no data streams to show these requests against.
         let cluster = ScriptedCluster([
             ("GET", "/_alias/", 404, #"{"error":"alias [x] missing","status":404}"#),
+            ("GET", "/_index_template/", 404, #"{"error":{"type":"resource_not_found_exception"},"status":404}"#),
             ("GET", "/", 200, #"{"version":{"number":"8.13.4"}}"#),
             ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
             ("PUT", "/_data_stream/", 200, #"{"acknowledged":true}"#),
@@ -31,7 +32,8 @@ import Testing
         try await bootstrap.ensureGroup("/ecs/web")
         #expect(await bootstrap.mode == .dataStreams)
 
-        let requests = cluster.requests
+        // (Reading the installed template first keeps fields an earlier heal pinned.)
+        let requests = cluster.requests.filter { !($0.method == "GET" && $0.path.hasPrefix("/_index_template/")) }
         #expect(requests.map { "\($0.method) \($0.path)" } == [
             "GET /", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web",
             "PUT /_data_stream/cloudwatch-ecs-web-v1", "POST /_aliases",
@@ -49,6 +51,7 @@ import Testing
         // Fake cluster claiming a data-stream-capable version but refusing to create one, as osmem does.
         let cluster = ScriptedCluster([
             ("GET", "/_alias/", 404, #"{"error":"alias missing","status":404}"#),
+            ("GET", "/_index_template/", 404, #"{"error":{"type":"resource_not_found_exception"},"status":404}"#),
             ("GET", "/", 200, #"{"version":{"number":"8.15.0"}}"#),
             ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
             ("PUT", "/_data_stream/", 400, #"{"error":{"type":"unsupported_operation_exception","reason":"data streams are not supported"},"status":400}"#),
@@ -58,7 +61,7 @@ import Testing
         try await bootstrap.prepare()
         try await bootstrap.ensureGroup("/ecs/web")
         #expect(await bootstrap.mode == .aliases)
-        let requests = cluster.requests
+        let requests = cluster.requests.filter { !($0.method == "GET" && $0.path.hasPrefix("/_index_template/")) }
         #expect(requests.map { "\($0.method) \($0.path)" } == [
             "GET /", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web", "PUT /_data_stream/cloudwatch-ecs-web-v1",
             "PUT /_index_template/logstream-cloudwatch", "PUT /cloudwatch-ecs-web-v1",
@@ -75,5 +78,17 @@ import Testing
         let bootstrap = Bootstrap(client: cluster.client(), layout: layout, mode: .dataStreams)
         try await bootstrap.ensureGroup("/ecs/web")
         #expect(cluster.requests.map(\.method) == ["GET"])
+    }
+
+    @Test func fieldsPinnedByAnEarlierHealAreKeptWhenTheTemplateIsInstalledAgain() async throws {
+        // Fake cluster answering the installed template with a pinned field.
+        let cluster = ScriptedCluster([
+            ("GET", "/_index_template/", 200, #"{"index_templates":[{"name":"logstream-cloudwatch","index_template":{"_meta":{"pinned_fields":{"json.status":{"type":"long"}}}}}]}"#),
+            ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
+        ])
+        try await Bootstrap(client: cluster.client(), layout: layout, mode: .aliases).prepare()
+        let put = try #require(cluster.requests.last)
+        #expect(put.method == "PUT")
+        #expect(put.body?["template"]?["mappings"]?["properties"]?["json"]?["properties"]?["status"] == ["type": "long"])
     }
 }

@@ -44,7 +44,7 @@ import Testing
             #expect(daemon.stderr.contains("background work paused"))
             #expect(daemon.stderr.contains("background work resumed"))
             #expect(daemon.stderr.contains("adaptive"))
-            #expect(try await eventually(seconds: 30) { (try? String(contentsOfFile: metricsFile, encoding: .utf8))?.contains("logstream_tail_lag_seconds{group=\"/daemon/live\"}") == true })
+            #expect(await eventually(seconds: 30) { (try? String(contentsOfFile: metricsFile, encoding: .utf8))?.contains("logstream_tail_lag_seconds{group=\"/daemon/live\"}") == true })
             let metrics = (try? String(contentsOfFile: metricsFile, encoding: .utf8)) ?? ""
             #expect(metrics.contains("# TYPE logstream_bulk_batch_size gauge"))
             #expect(metrics.contains("logstream_stress_level{side=\"elasticsearch\"}"))

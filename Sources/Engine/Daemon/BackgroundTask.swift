@@ -4,6 +4,8 @@ public struct BackgroundTask: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case backfill(TimeRange)
         case reconcile([TimeRange])
+        /// Look for mapping conflicts across the prefix and repair them.
+        case heal
     }
 
     public var group: String

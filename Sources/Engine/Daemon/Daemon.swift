@@ -2,9 +2,9 @@
 ///
 /// - The live tail of every group (critical), every POLL_INTERVAL_SECS; new groups that
 ///   match LOG_GROUPS patterns are picked up every GROUP_DISCOVERY_INTERVAL_SECS.
-/// - One background worker, always on the most urgent piece of work: recent history
-///   (high), reconciliation every RECONCILE_INTERVAL_SECS (normal), older history (low),
-///   history beyond a year (idle). It passes the priority gate before every page and
+/// - One background worker, always on the most urgent piece of work: mapping-conflict
+///   healing and recent history (high), reconciliation every RECONCILE_INTERVAL_SECS
+///   (normal), older history (low), history beyond a year (idle). It passes the priority gate before every page and
 ///   steps aside between pages when more urgent work appears.
 /// - Refresh tuning every ES_REFRESH_TUNE_INTERVAL_SECS.
 /// - A summary line a minute and, with a metrics file, Prometheus metrics every 10 s.
@@ -27,6 +27,7 @@ actor Daemon {
     private var totals: [String: GroupReport] = [:]
     private var lastGoodPass: [String: EpochMillis] = [:]
     private var lastReconcile: [String: Double] = [:]
+    private var lastHealCheck = -Double.infinity
     private var reconcileCursor: [String: EpochMillis] = [:]
     private var retention: [String: Int?] = [:]
     private var running: BackgroundTask?
@@ -153,6 +154,9 @@ actor Daemon {
         let now = WallClock.nowMillis()
         let clock = WallClock.monotonicSeconds()
         var candidates: [BackgroundTask] = []
+        if clock - lastHealCheck >= Double(engine.settings.reconcileIntervalSecs) {
+            candidates.append(BackgroundTask(group: "*", kind: .heal, priority: .high))
+        }
         for group in groups where health.isDue(group, now: clock) {
             let shipped = await parts.checkpoints.shipped(group)
             if clock - (lastReconcile[group] ?? -.infinity) >= Double(engine.settings.reconcileIntervalSecs),
@@ -195,6 +199,14 @@ actor Daemon {
                              ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
                 case .reconcile(let windows):
                     try await reconcile(task.group, windows, control: control)
+                case .heal:
+                    lastHealCheck = WallClock.monotonicSeconds()
+                    let report = try await engine.healer(client: engine.elasticsearch(), bootstrap: parts.bootstrap, sink: parts.sink)
+                        .heal(dryRun: false, control: control)
+                    if !report.plan.isEmpty {
+                        Log.info("heal round done", ("conflicts", report.plan.conflicts.count), ("rebuilt", report.results.count),
+                                 ("remaining", report.remaining.count), ("errors", report.errors.count))
+                    }
                 }
                 backgroundFailures = 0
             } catch {
@@ -337,7 +349,7 @@ extension BackgroundTask {
     var rank: EpochMillis {
         switch kind {
         case .backfill(let range): return range.end
-        case .reconcile: return .min
+        case .reconcile, .heal: return .min
         }
     }
 }

@@ -23,8 +23,27 @@ public actor Bootstrap {
         try await ensureTemplate()
     }
 
+    /// Installs the template, keeping the fields `heal` pinned in the one already there.
     public func ensureTemplate() async throws {
-        try await client.json("PUT", "/_index_template/\(layout.templateName)", IndexTemplate.body(layout: layout, mode: mode ?? .aliases))
+        try await putTemplate(pins: try await installedPins())
+    }
+
+    /// Adds pinned fields to the template (new indices get the winning types).
+    public func pin(_ fields: [String: JSONValue]) async throws {
+        try await putTemplate(pins: try await installedPins().merging(fields) { $1 })
+    }
+
+    public func installedPins() async throws -> [String: JSONValue] {
+        let answer = try await client.send("GET", "/_index_template/\(layout.templateName)")
+        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return [:] }
+        var pins: [String: JSONValue] = [:]
+        let template = json["index_templates"]?[0]?["index_template"]
+        for member in template?["_meta"]?["pinned_fields"]?.members ?? [] { pins[member.key] = member.value }
+        return pins
+    }
+
+    private func putTemplate(pins: [String: JSONValue]) async throws {
+        try await client.json("PUT", "/_index_template/\(layout.templateName)", IndexTemplate.body(layout: layout, mode: mode ?? .aliases, pins: pins))
     }
 
     public func ensureGroup(_ group: String) async throws {

@@ -1,12 +1,13 @@
 /// The index template installed for a prefix: explicit mappings for the fixed fields so
 /// they never depend on which document happened to arrive first. With data streams it
 /// covers only the versioned targets (`{prefix}-*-v1`, `-v2`), so other indices under the
-/// prefix stay ordinary indices.
+/// prefix stay ordinary indices. Fields `heal` settled are pinned to their winning type
+/// (and remembered in `_meta.pinned_fields`, so later starts keep them).
 public enum IndexTemplate {
-    public static func body(layout: IndexLayout, mode: StorageMode = .aliases) -> JSONValue {
+    public static func body(layout: IndexLayout, mode: StorageMode = .aliases, pins: [String: JSONValue] = [:]) -> JSONValue {
         let keyword: JSONValue = ["type": "keyword"]
         let date: JSONValue = ["type": "date"]
-        let mappings: JSONValue = [
+        var mappings: JSONValue = [
             "properties": [
                 "@timestamp": date,
                 "message": ["type": "text"],
@@ -23,13 +24,16 @@ public enum IndexTemplate {
                 ]],
             ],
         ]
+        mappings = pinned(mappings, pins)
+        let meta: JSONValue = pins.isEmpty ? ["managed_by": "logstream"]
+            : ["managed_by": "logstream", "pinned_fields": .object(pins.keys.sorted().map { JSONMember($0, pins[$0]!) })]
         switch mode {
         case .aliases:
             return [
                 "index_patterns": [.string(layout.pattern)],
                 "priority": 200,
                 "template": ["mappings": mappings],
-                "_meta": ["managed_by": "logstream"],
+                "_meta": meta,
             ]
         case .dataStreams:
             return [
@@ -37,8 +41,39 @@ public enum IndexTemplate {
                 "data_stream": [:],
                 "priority": 200,
                 "template": ["mappings": mappings],
-                "_meta": ["managed_by": "logstream"],
+                "_meta": meta,
             ]
         }
+    }
+
+    /// `mappings` with each pinned field's mapping placed at its path (`json.status` →
+    /// properties.json.properties.status).
+    public static func pinned(_ mappings: JSONValue, _ pins: [String: JSONValue]) -> JSONValue {
+        var result = mappings
+        for path in pins.keys.sorted() {
+            result = insert(pins[path]!, at: path.split(separator: ".").map(String.init)[...], into: result)
+        }
+        return result
+    }
+
+    private static func insert(_ mapping: JSONValue, at path: ArraySlice<String>, into node: JSONValue) -> JSONValue {
+        guard let head = path.first else { return node }
+        var members = node.members ?? []
+        var properties = members.first { $0.key == "properties" }?.value.members ?? []
+        let existing = properties.first { $0.key == head }?.value ?? .object([])
+        let updated: JSONValue
+        if path.count == 1 {
+            updated = mapping
+        } else if existing["type"] != nil && existing["type"] != "object" {
+            // A scalar is pinned above this path already; the deeper pin cannot apply.
+            return node
+        } else {
+            updated = insert(mapping, at: path.dropFirst(), into: existing)
+        }
+        properties.removeAll { $0.key == head }
+        properties.append(JSONMember(head, updated))
+        members.removeAll { $0.key == "properties" }
+        members.append(JSONMember("properties", .object(properties)))
+        return .object(members)
     }
 }

@@ -1,0 +1,78 @@
+/// What `heal` found and will do: the conflicts, the fields to pin in the template, the
+/// group targets to rebuild, and the conflicting indices logstream does not manage.
+public struct HealPlan: Sendable {
+    public var conflicts: [MappingConflict]
+    public var rebuilds: [TargetRebuild]
+    /// Losing indices that are not a group's versioned target (left for the operator).
+    public var unmanaged: [String]
+    /// Field path → the mapping that settles it.
+    public var pins: [String: JSONValue]
+
+    public var isEmpty: Bool { conflicts.isEmpty }
+
+    public init(conflicts: [MappingConflict], layout: IndexLayout) {
+        self.conflicts = conflicts
+        var pins: [String: JSONValue] = [:]
+        var byTarget: [String: TargetRebuild] = [:]
+        var unmanaged: Set<String> = []
+        for conflict in conflicts {
+            pins[conflict.field] = conflict.winner.pinnedMapping(type: conflict.winningType)
+            for index in conflict.losingIndices {
+                guard let target = ManagedTarget(index: index, layout: layout) else {
+                    unmanaged.insert(index)
+                    continue
+                }
+                var rebuild = byTarget[target.name] ?? TargetRebuild(stable: target.stable, from: target.name, to: target.standby, indices: [], fields: [])
+                if !rebuild.indices.contains(index) { rebuild.indices.append(index) }
+                if !rebuild.fields.contains(conflict.field) { rebuild.fields.append(conflict.field) }
+                byTarget[target.name] = rebuild
+            }
+        }
+        self.pins = pins
+        rebuilds = byTarget.values.sorted { $0.from < $1.from }
+        self.unmanaged = unmanaged.sorted()
+    }
+}
+
+/// One group target rebuilt into its standby version.
+public struct TargetRebuild: Sendable, Equatable {
+    /// The group's stable name (alias).
+    public var stable: String
+    /// The target on the losing side now (`…-v1` or `…-v2`, an index or a data stream).
+    public var from: String
+    /// Where its documents go: the other version.
+    public var to: String
+    /// The indices behind `from` that conflict (a data stream's backing indices, or `from` itself).
+    public var indices: [String]
+    public var fields: [String]
+}
+
+/// A group's versioned target recognised from an index name: `{stable}-v1`, `{stable}-v2`,
+/// or a data stream's backing index `.ds-{stable}-v1-2025.12.21-000001`.
+public struct ManagedTarget: Sendable, Equatable {
+    public var stable: String
+    public var version: Int
+
+    public var name: String { "\(stable)-v\(version)" }
+    public var standby: String { "\(stable)-v\(version == 1 ? 2 : 1)" }
+
+    public init?(index: String, layout: IndexLayout) {
+        var name = Substring(index)
+        if name.hasPrefix(".ds-") {
+            name = name.dropFirst(4)
+            // Drop the backing index's `-YYYY.MM.DD-NNNNNN`.
+            let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count > 2, parts[parts.count - 1].allSatisfy(\.isNumber), parts[parts.count - 2].contains(".") else { return nil }
+            name = name.dropLast(parts[parts.count - 1].count + parts[parts.count - 2].count + 2)
+        }
+        guard name.hasPrefix(layout.prefix + "-"), name.count > layout.prefix.count + 4 else { return nil }
+        if name.hasSuffix("-v1") {
+            version = 1
+        } else if name.hasSuffix("-v2") {
+            version = 2
+        } else {
+            return nil
+        }
+        stable = String(name.dropLast(3))
+    }
+}

@@ -1,0 +1,81 @@
+/// `heal`: finds fields whose type differs across `{prefix}-*` (what Kibana calls a
+/// mapping conflict), settles each by the type most documents have, pins that type in
+/// the template, and rebuilds the group targets on the losing side. See
+/// `TargetRebuilder` for how a rebuild keeps every document.
+public struct Healer: Sendable {
+    let client: ElasticsearchClient
+    let layout: IndexLayout
+    let bootstrap: Bootstrap
+    let rebuilder: TargetRebuilder
+
+    public init(client: ElasticsearchClient, layout: IndexLayout, bootstrap: Bootstrap, rebuilder: TargetRebuilder) {
+        self.client = client
+        self.layout = layout
+        self.bootstrap = bootstrap
+        self.rebuilder = rebuilder
+    }
+
+    /// The conflicts now, each decided by its documents.
+    public func plan() async throws -> HealPlan {
+        let caps = try await client.json("GET", "/\(layout.pattern)/_field_caps?fields=*&ignore_unavailable=true&allow_no_indices=true")
+        var conflicts = MappingConflict.detect(fieldCaps: caps)
+        for position in conflicts.indices {
+            var documents: [String: Int] = [:]
+            for index in Set(conflicts[position].typesByIndex.values.joined()) {
+                documents[index] = try await client.count(index, query: ["exists": ["field": .string(conflicts[position].field)]])
+            }
+            conflicts[position].decide(documents: documents)
+        }
+        return HealPlan(conflicts: conflicts, layout: layout)
+    }
+
+    /// Plans and, unless `dryRun`, repairs; the report says what is left.
+    public func heal(dryRun: Bool, control: CopyControl = .unlimited) async throws -> HealReport {
+        let plan = try await plan()
+        var report = HealReport(plan: plan, dryRun: dryRun)
+        for conflict in plan.conflicts {
+            Log.info("heal: mapping conflict", ("field", conflict.field), ("winner", conflict.winningType),
+                     ("votes", conflict.votes.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ",")),
+                     ("losing", conflict.losingIndices.joined(separator: ",")))
+        }
+        guard !dryRun, !plan.isEmpty else {
+            report.remaining = plan.conflicts
+            return report
+        }
+        try await bootstrap.pin(plan.pins)
+        Log.info("heal: winning types pinned in the template", ("fields", plan.pins.keys.sorted().joined(separator: ",")))
+        for rebuild in plan.rebuilds {
+            await control.admit(.high)
+            do {
+                report.results[rebuild.from] = try await rebuilder.rebuild(rebuild, pins: plan.pins)
+            } catch {
+                report.errors.append("\(rebuild.from): \(error)")
+                Log.error("heal: rebuild stopped; the old target is kept and the next run continues", ("target", rebuild.from), ("error", error))
+            }
+        }
+        for index in plan.unmanaged {
+            Log.warn("heal: index not managed by logstream has a losing type; reindex or delete it yourself", ("index", index))
+        }
+        _ = try await client.send("POST", "/\(layout.pattern)/_refresh?ignore_unavailable=true&allow_no_indices=true")
+        report.remaining = try await self.plan().conflicts
+        return report
+    }
+}
+
+/// What `heal` found, did, and left.
+public struct HealReport: Sendable {
+    public var plan: HealPlan
+    public var dryRun: Bool
+    /// Per rebuilt target (its old name).
+    public var results: [String: TargetRebuilder.Result] = [:]
+    public var errors: [String] = []
+    /// Conflicts still there afterwards (with a dry run: all of them).
+    public var remaining: [MappingConflict] = []
+
+    public init(plan: HealPlan, dryRun: Bool) {
+        self.plan = plan
+        self.dryRun = dryRun
+    }
+
+    public var clean: Bool { remaining.isEmpty && errors.isEmpty }
+}

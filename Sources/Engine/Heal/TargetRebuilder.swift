@@ -1,0 +1,162 @@
+/// Rebuilds one group target into its standby version with the winning types, without
+/// ever holding a document in only one place:
+///
+/// 1. create the standby (`-v2` for `-v1`, or back), hidden while it fills, with the
+///    pinned fields mapped;
+/// 2. copy every document into it (values the new type refuses are moved to
+///    `logstream.conflicts` by the sink's safe form — kept, not dropped);
+/// 3. switch the stable alias to it in one atomic step, so new writes land there;
+/// 4. copy again what arrived meanwhile, checking that every document of the old
+///    target is in the new one;
+/// 5. only then remove the old target.
+///
+/// Each step is logged. The cluster's state says how far a rebuild got, so running it
+/// again after a crash continues where it stopped.
+public struct TargetRebuilder: Sendable {
+    public struct Result: Sendable, Equatable {
+        public var copied = 0
+        public var alreadyThere = 0
+        public var moved = 0
+        public var verified = 0
+        public var removed = false
+    }
+
+    let client: ElasticsearchClient
+    let sink: BulkSink
+    let presence: PresenceLookup
+    let pageSize: Int
+    /// After the switch, how long a bulk request sent to the old target just before it may
+    /// still be landing there (the HTTP timeout): the catch-up copy waits that long.
+    let graceSeconds: Double
+
+    public init(client: ElasticsearchClient, sink: BulkSink, graceSeconds: Double, pageSize: Int = 1_000) {
+        self.client = client
+        self.sink = sink
+        presence = PresenceLookup(client: client)
+        self.graceSeconds = graceSeconds
+        self.pageSize = pageSize
+    }
+
+    public func rebuild(_ rebuild: TargetRebuild, pins: [String: JSONValue]) async throws -> Result {
+        var result = Result()
+        let dataStream = try await isDataStream(rebuild.from)
+        let writeTarget = try await aliasWriteTarget(rebuild.stable)
+        if writeTarget == rebuild.from || writeTarget == nil {
+            if try await !exists(rebuild.to) {
+                try await createStandby(rebuild, pins: pins, dataStream: dataStream)
+                Log.info("heal: standby created", ("target", rebuild.to), ("fields", rebuild.fields.joined(separator: ",")))
+            }
+            let first = try await copy(from: rebuild.from, to: rebuild.to, verify: false)
+            result.copied += first.copied
+            result.alreadyThere += first.alreadyThere
+            result.moved += first.moved
+            Log.info("heal: documents copied", ("from", rebuild.from), ("to", rebuild.to), ("copied", first.copied), ("moved_values", first.moved))
+            try await switchAlias(rebuild)
+            Log.info("heal: stable name switched", ("alias", rebuild.stable), ("to", rebuild.to))
+            try await Task.sleep(nanoseconds: UInt64(graceSeconds * 1e9))
+        }
+        guard try await exists(rebuild.from) else {
+            result.removed = true
+            return result
+        }
+        // Writes that reached the old target before the switch: copy them, and prove that
+        // every document of the old target is in the new one.
+        _ = try await client.send("POST", "/\(rebuild.from)/_refresh")
+        let second = try await copy(from: rebuild.from, to: rebuild.to, verify: true)
+        result.copied += second.copied
+        result.moved += second.moved
+        result.verified = second.verified
+        let remaining = try await client.count(rebuild.from, query: ["match_all": [:]])
+        guard second.verified == remaining else {
+            throw ElasticsearchError(method: "heal", path: rebuild.from, status: 0, type: "verification_failed",
+                                     reason: "\(second.verified) of \(remaining) documents of \(rebuild.from) are confirmed in \(rebuild.to); \(rebuild.from) is kept")
+        }
+        if !dataStream {
+            try await client.json("PUT", "/\(rebuild.to)/_settings", ["index": ["hidden": false]])
+        }
+        try await client.json("DELETE", dataStream ? "/_data_stream/\(rebuild.from)" : "/\(rebuild.from)")
+        result.removed = true
+        Log.info("heal: old target removed after every document was confirmed in the new one", ("removed", rebuild.from), ("documents", remaining))
+        return result
+    }
+
+    private func isDataStream(_ name: String) async throws -> Bool {
+        let answer = try await client.send("GET", "/_data_stream/\(name)")
+        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return false }
+        return !(json["data_streams"]?.array ?? []).isEmpty
+    }
+
+    private func exists(_ name: String) async throws -> Bool {
+        let answer = try await client.send("HEAD", "/\(name)")
+        return answer.status == 200
+    }
+
+    /// The index or data stream the alias writes to (nil when the alias is missing).
+    private func aliasWriteTarget(_ alias: String) async throws -> String? {
+        let answer = try await client.send("GET", "/_alias/\(alias)")
+        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return nil }
+        let members = json.members ?? []
+        let writer = members.first { $0.value["aliases"]?[alias]?["is_write_index"] == .bool(true) } ?? (members.count == 1 ? members.first : nil)
+        // Keyed by index, or by data stream for an alias over data streams.
+        return writer?.key
+    }
+
+    private func createStandby(_ rebuild: TargetRebuild, pins: [String: JSONValue], dataStream: Bool) async throws {
+        if dataStream {
+            // The template carries the pins already; data streams are created from it.
+            try await client.json("PUT", "/_data_stream/\(rebuild.to)")
+        } else {
+            let mappings = IndexTemplate.pinned(["properties": [:]], pins.filter { rebuild.fields.contains($0.key) })
+            try await client.json("PUT", "/\(rebuild.to)", ["settings": ["index": ["hidden": true]], "mappings": mappings])
+        }
+    }
+
+    private func switchAlias(_ rebuild: TargetRebuild) async throws {
+        try await client.json("POST", "/_aliases", ["actions": [
+            ["remove": ["index": .string(rebuild.from), "alias": .string(rebuild.stable)]],
+            ["add": ["index": .string(rebuild.to), "alias": .string(rebuild.stable), "is_write_index": true]],
+        ]])
+    }
+
+    private struct CopyTally {
+        var copied = 0
+        var alreadyThere = 0
+        var moved = 0
+        var verified = 0
+    }
+
+    /// Every document of `from` into `to` (those not there yet), page by page with a
+    /// scroll. With `verify`, counts the documents confirmed present afterwards.
+    private func copy(from: String, to: String, verify: Bool) async throws -> CopyTally {
+        var tally = CopyTally()
+        var page = try await client.json("POST", "/\(from)/_search?scroll=5m", ["size": .int(pageSize), "sort": ["_doc"]])
+        defer {
+            if let id = page["_scroll_id"]?.string {
+                let client = self.client
+                Task { _ = try? await client.send("DELETE", "/_search/scroll", body: (["scroll_id": .string(id)] as JSONValue).serialized) }
+            }
+        }
+        while true {
+            let hits = page["hits"]?["hits"]?.array ?? []
+            if hits.isEmpty { break }
+            let documents = hits.compactMap { hit -> LogDocument? in
+                guard let id = hit["_id"]?.string, let source = hit["_source"] else { return nil }
+                return LogDocument(id: id, index: to, logGroup: source["aws"]?["cloudwatch"]?["log_group"]?.string ?? "",
+                                   timestamp: source["@timestamp"]?.string.flatMap(Timestamp.parse) ?? 0, source: source.serialized)
+            }
+            let (missing, present) = try await presence.missing(documents, in: to)
+            let outcome = try await sink.write(missing, priority: .high)
+            guard outcome.deadLettered == 0 else {
+                throw ElasticsearchError(method: "heal", path: to, status: 0, type: "documents_refused",
+                                         reason: "\(outcome.deadLettered) documents of \(from) could not be stored in \(to) even in the safe form (see the dead-letter file); \(from) is kept")
+            }
+            tally.copied += outcome.created
+            tally.alreadyThere += present + outcome.duplicates
+            tally.moved += outcome.rewritten
+            if verify { tally.verified += present + outcome.created + outcome.duplicates }
+            guard let scroll = page["_scroll_id"]?.string else { break }
+            page = try await client.json("POST", "/_search/scroll", ["scroll": "5m", "scroll_id": .string(scroll)])
+        }
+        return tally
+    }
+}
