@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pkg in libcurl4-openssl-dev zlib1g-dev; do
+# zsh, fish and man-db only so the tests can load the completions and render the man page.
+for pkg in libcurl4-openssl-dev zlib1g-dev zsh fish man-db; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -6,7 +6,15 @@ enum BackfillCommand {
         let settings = try CLI.settings(invocation, environment: environment)
         let range = try TimeRangeOptions.range(invocation, defaultDays: settings.backfillDays)
         let engine = Engine(settings: settings, environment: environment)
-        let reports = try await engine.backfill(range: range)
+        let meter = ProgressMeter()
+        var view: ProgressView?
+        if !invocation.has("quiet") {
+            view = ProgressView(meter: meter, label: "backfill")
+            // The bar is the news on a terminal; per-window lines would tear it.
+            if view?.onTerminal == true && invocation.value("log-level") == nil { Log.configure(level: .warn, format: Log.format) }
+        }
+        let reports = try await engine.backfill(range: range, progress: meter)
+        await view?.finish()
         if invocation.has("json") {
             Output.print(ReportFormatter.json(reports, range: range))
         } else {

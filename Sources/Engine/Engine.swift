@@ -68,12 +68,12 @@ public struct Engine: Sendable {
     }
 
     /// Copies `range` of every configured group; returns one report per group.
-    public func backfill(range: TimeRange) async throws -> [GroupReport] {
+    public func backfill(range: TimeRange, progress: ProgressMeter? = nil) async throws -> [GroupReport] {
         let parts = try await pipeline()
         let copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder, layout: layout,
                                   presence: parts.presence)
         Log.info("backfill starting", ("groups", parts.groups.count), ("range", range), ("es", redactedURL(settings.esHost)))
-        return await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout).run(groups: parts.groups, range: range)
+        return await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout, progress: progress).run(groups: parts.groups, range: range)
     }
 
     /// Ships everything newer than the checkpoints once; with `follow`, runs the daemon

@@ -34,6 +34,8 @@ public enum Log {
         state.withLock { $0 = (level, format) }
     }
 
+    public static var format: LogFormat { state.withLock { $0.format } }
+
     public static func debug(_ message: String, _ fields: (String, Any)...) { emit(.debug, message, fields) }
     public static func info(_ message: String, _ fields: (String, Any)...) { emit(.info, message, fields) }
     public static func warn(_ message: String, _ fields: (String, Any)...) { emit(.warn, message, fields) }

@@ -6,8 +6,10 @@ public struct Backfill: Sendable {
     let checkpoints: CheckpointStore
     let layout: IndexLayout
     let groupConcurrency: Int
+    let progress: ProgressMeter?
 
-    public init(copier: WindowCopier, checkpoints: CheckpointStore, layout: IndexLayout, groupConcurrency: Int = 4) {
+    public init(copier: WindowCopier, checkpoints: CheckpointStore, layout: IndexLayout, groupConcurrency: Int = 4, progress: ProgressMeter? = nil) {
+        self.progress = progress
         self.copier = copier
         self.checkpoints = checkpoints
         self.layout = layout
@@ -15,7 +17,12 @@ public struct Backfill: Sendable {
     }
 
     public func run(groups: [String], range: TimeRange) async -> [GroupReport] {
-        await withTaskGroup(of: GroupReport.self) { tasks in
+        if let progress {
+            for group in groups {
+                await progress.addTotal(await checkpoints.shipped(group).gaps(in: range).reduce(0) { $0 + $1.duration })
+            }
+        }
+        return await withTaskGroup(of: GroupReport.self) { tasks in
             var reports: [GroupReport] = []
             var next = 0
             func startNext() {
@@ -45,7 +52,7 @@ public struct Backfill: Sendable {
             for window in windows {
                 let before = report.eventsRead
                 let windowStarted = WallClock.monotonicSeconds()
-                try await copier.copy(group: group, range: window, into: &report)
+                try await copier.copy(group: group, range: window, into: &report, control: CopyControl(progress: progress))
                 Log.info("backfill window done", ("group", group), ("window", window), ("events", report.eventsRead - before),
                          ("ms", Int((WallClock.monotonicSeconds() - windowStarted) * 1000)))
             }

@@ -2,14 +2,17 @@
 /// priority gate (which holds them while a side is under stress), and after each page
 /// is acknowledged they ask whether to stop there (shutdown, or more urgent work
 /// waiting). A stopped copy leaves its progress in the checkpoint; the rest is picked up
-/// later. One-off commands use `unlimited`.
+/// later. Progress, when measured, is counted page by page. One-off commands use
+/// `unlimited`.
 public struct CopyControl: Sendable {
     public var gate: PriorityGate?
     public var stop: (@Sendable (Priority) async -> Bool)?
+    public var progress: ProgressMeter?
 
-    public init(gate: PriorityGate? = nil, stop: (@Sendable (Priority) async -> Bool)? = nil) {
+    public init(gate: PriorityGate? = nil, stop: (@Sendable (Priority) async -> Bool)? = nil, progress: ProgressMeter? = nil) {
         self.gate = gate
         self.stop = stop
+        self.progress = progress
     }
 
     public static let unlimited = CopyControl()

@@ -28,6 +28,7 @@ public struct WindowCopier: Sendable {
         let index = layout.stableName(for: group)
         let priority = given ?? Priority.forHistory(age: WallClock.nowMillis() - range.end)
         await control.admit(priority)
+        var covered = range.start
         var page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: nil, priority: priority)
         while true {
             let token = page.nextToken
@@ -44,12 +45,16 @@ public struct WindowCopier: Sendable {
             if let last = page.events.last?.timestamp, last > range.start {
                 try await checkpoints.markShipped(group, TimeRange(start: range.start, end: last))
             }
+            let reached = max(covered, min(range.end, page.events.last?.timestamp ?? covered))
+            await control.progress?.advance(covered: reached - covered, events: page.events.count)
+            covered = reached
             if token != nil, await control.shouldStop(priority) { return false }
             guard let next = try await following else { break }
             page = next
             await control.admit(priority)
         }
         try await checkpoints.markShipped(group, range)
+        await control.progress?.advance(covered: range.end - covered, events: 0)
         report.rangesCopied += 1
         return true
     }
