@@ -53,7 +53,7 @@ _logstream() {
         " checkpoint show") COMPREPLY=($(compgen -W "--json --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint set") COMPREPLY=($(compgen -W "--stream --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint reset") COMPREPLY=($(compgen -W "--yes -y --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
-        " checkpoint verify") COMPREPLY=($(compgen -W "--checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
+        " checkpoint verify") COMPREPLY=($(compgen -W "--json --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " completions") COMPREPLY=($(compgen -W "--config --log-level --log-format --help -h" -- "$cur")) ;;
     esac
 }

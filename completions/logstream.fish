@@ -70,6 +70,7 @@ complete -c logstream -n '__fish_seen_subcommand_from set' -l stream -r -d 'Only
 complete -c logstream -n '__fish_seen_subcommand_from set' -l checkpoint-path -r -F -d 'Checkpoint file'
 complete -c logstream -n '__fish_seen_subcommand_from reset' -l yes -s y -d 'Do not ask for confirmation'
 complete -c logstream -n '__fish_seen_subcommand_from reset' -l checkpoint-path -r -F -d 'Checkpoint file'
+complete -c logstream -n '__fish_seen_subcommand_from verify' -l json -d 'Print the result as JSON on stdout'
 complete -c logstream -n '__fish_seen_subcommand_from verify' -l checkpoint-path -r -F -d 'Checkpoint file'
 complete -c logstream -n 'not __fish_use_subcommand' -l config -r -F -d 'Read settings from this TOML file (default: $LOGSTREAM_CONFIG, then ~/.config/logstream/config.toml)'
 complete -c logstream -n 'not __fish_use_subcommand' -l log-level -r -a 'debug info warn error' -d 'Least severe log lines to print: debug, info, warn or error (default: info)'

@@ -10,7 +10,7 @@ enum CheckpointCommand {
         case "show": return try await show(path: path, json: invocation.has("json"))
         case "set": return try await set(invocation, path: path)
         case "reset": return try await reset(invocation, path: path)
-        default: return verify(path: path)
+        default: return verify(path: path, json: invocation.has("json"))
         }
     }
 
@@ -68,21 +68,28 @@ enum CheckpointCommand {
         return 0
     }
 
-    static func verify(path: String) -> Int32 {
+    static func verify(path: String, json: Bool) -> Int32 {
+        func report(_ status: String, _ members: [JSONMember]) {
+            if json { Output.print(JSONValue.object([JSONMember("file", .string(path)), JSONMember("status", .string(status))] + members).serializedString) }
+        }
         do {
             guard let bytes = try FileIO.read(path: path) else {
-                Output.print("\(path): no checkpoint file yet (a first run creates it)")
+                report("absent", [])
+                if !json { Output.print("\(path): no checkpoint file yet (a first run creates it)") }
                 return 0
             }
             let state = try CheckpointState.decode(bytes, path: path)
             let streams = state.groups.values.reduce(0) { $0 + $1.streams.count }
-            Output.print("\(path): ok — \(state.groups.count) groups, \(streams) stream cursors, \(bytes.count) bytes, checksum valid")
+            report("ok", [JSONMember("groups", .int(state.groups.count)), JSONMember("stream_cursors", .int(streams)), JSONMember("bytes", .int(bytes.count))])
+            if !json { Output.print("\(path): ok — \(state.groups.count) groups, \(streams) stream cursors, \(bytes.count) bytes, checksum valid") }
             return 0
         } catch let error as CheckpointError {
             var message = "\(path): \(error.reasonText)"
-            if let aside = try? CheckpointStore.quarantine(path: path) {
+            let aside = try? CheckpointStore.quarantine(path: path)
+            if let aside {
                 message += "\nThe damaged file was moved to \(aside) (kept for inspection). The next run starts without checkpoints: the tail starts TAIL_MAX_OVERLAP_SECS back, and a backfill re-reads its range — events already in Elasticsearch are recognised by their id and not duplicated. To resume precisely instead, restore a good copy or use 'logstream checkpoint set GROUP TIME'."
             }
+            report("damaged", [JSONMember("reason", .string(error.reasonText)), JSONMember("moved_to", aside.map { .string($0) } ?? .null)])
             Output.error(message)
             return 1
         } catch {

@@ -92,7 +92,7 @@ public enum CommandTable {
                                 arguments: [ArgumentSpec("GROUP", "only this log group", optional: true)]),
                     CommandSpec("verify", summary: "check the checkpoint file's integrity; a damaged file is moved aside",
                                 details: "Exit status 0 when the file is sound (or absent), 1 when it is damaged: it is then renamed to FILE.corrupt-TIME and the message explains how to resume.",
-                                options: [checkpointOption]),
+                                options: [json, checkpointOption]),
                 ]),
             CommandSpec(
                 "completions", summary: "print a shell completion script",

@@ -72,5 +72,10 @@ import Testing
         try bytes.prefix(10).write(to: URL(fileURLWithPath: path))
         let show = try await run(["show"])
         #expect(show.status == 1 && show.stderr.contains("checkpoint reset"))
+        let verdict = try await run(["verify", "--json"])
+        #expect(verdict.status == 1)
+        let report = try JSONParser().parse(verdict.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(report["status"] == "damaged")
+        #expect(report["moved_to"]?.string?.contains(".corrupt-") == true)
     }
 }
