@@ -44,4 +44,5 @@ clean:
 # Performance figures, each next to a baseline measured in the same run (not part of `make test`).
 bench: setup
 	$(SWIFT) build -c release --product logstream-bench
-	.build/release/logstream-bench
+	$(SWIFT) build -c release --product logstream
+	$(RIG_PYTHON) scripts/bench.py

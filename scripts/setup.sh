@@ -19,8 +19,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 VENV=.rig/venv
-PY_PACKAGES=("moto==5.2.1" "flask" "flask-cors" "osmem-server==0.1.6")
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import moto, flask_cors, osmem_server, boto3" 2>/dev/null; then
+# opensearch-py only for `make bench`'s Python peer (its standard bulk helper).
+PY_PACKAGES=("moto==5.2.1" "flask" "flask-cors" "osmem-server==0.1.6" "opensearch-py==3.2.0")
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import moto, flask_cors, osmem_server, boto3, opensearchpy" 2>/dev/null; then
     echo "setup: creating the test rig's Python environment in $VENV (pip)"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --disable-pip-version-check "${PY_PACKAGES[@]}"

@@ -4,6 +4,7 @@
 #define LOGSTREAM_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <malloc.h>
 #include <zlib.h>
 
 typedef size_t (*ls_data_cb)(char *ptr, size_t size, size_t nmemb, void *userdata);
@@ -22,5 +23,13 @@ static inline int ls_deflate_init_gzip(z_streamp s, int level) {
 }
 // windowBits 15 + 32 accepts both gzip and zlib headers.
 static inline int ls_inflate_init_auto(z_streamp s) { return inflateInit2(s, 15 + 32); }
+
+// glibc's malloc, tuned for a process that moves big buffers through a few threads:
+// buffers above 1 MB come from and go back to the kernel (the default threshold grows
+// with the first large free and then keeps freed pages), and two arenas suffice.
+static inline void ls_tune_malloc(void) {
+    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+    mallopt(M_ARENA_MAX, 2);
+}
 
 #endif

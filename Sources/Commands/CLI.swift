@@ -5,6 +5,7 @@ import Foundation
 /// to an exit status. Results go to stdout, messages and logs to stderr.
 public enum CLI {
     public static func run(arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
+        ProcessTuning.apply()
         let parsed: ParseResult
         do {
             parsed = try ArgumentParser().parse(Array(arguments.dropFirst()))

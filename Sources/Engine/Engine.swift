@@ -155,7 +155,8 @@ public struct Engine: Sendable {
         BulkSink(client: client, limits: BulkLimits(batchSize: settings.batchSize, inFlight: settings.maxInFlight),
                  ceiling: BulkLimits(batchSize: settings.adaptiveMaxBatchSize, inFlight: settings.adaptiveMaxInFlight),
                  backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath), stress: stress, gate: gate,
-                 pressure: ResourcePressure(softLimitMB: settings.memorySoftLimitMB), lingerMillis: settings.bulkLingerMs)
+                 pressure: ResourcePressure(softLimitMB: settings.memorySoftLimitMB), lingerMillis: settings.bulkLingerMs,
+                 compress: settings.esGzip)
     }
 
     public func refreshTuner() -> RefreshTuner {

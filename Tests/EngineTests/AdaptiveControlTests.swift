@@ -47,6 +47,18 @@ import Testing
         #expect(fast?.1 == .fast)
     }
 
+    @Test func batchesDoubleUntilTheFirstPushBackThenGrowByAddition() {
+        var state = ControllerState(start: BulkLimits(batchSize: 100, inFlight: 2), ceiling: BulkLimits(batchSize: 5000, inFlight: 8))
+        let fast = WindowStats(requests: 10, p50Millis: 50, p95Millis: 80)
+        for _ in 0..<3 { _ = state.decide(fast, pressure: .normal) }
+        #expect(state.limits == BulkLimits(batchSize: 800, inFlight: 5))
+        _ = state.decide(WindowStats(requests: 10, p50Millis: 50, p95Millis: 80, throttled: 1), pressure: .normal)
+        #expect(state.limits == BulkLimits(batchSize: 400, inFlight: 2))
+        #expect(!state.slowStart)
+        _ = state.decide(fast, pressure: .normal)
+        #expect(state.limits == BulkLimits(batchSize: 450, inFlight: 3))
+    }
+
     @Test func slowAnswersErrorsAndMemoryPressureShrinkHighPressureHolds() {
         var state = ControllerState(start: BulkLimits(batchSize: 1000, inFlight: 4), ceiling: BulkLimits(batchSize: 5000, inFlight: 8))
         #expect(state.decide(WindowStats(requests: 10, p50Millis: 3000, p95Millis: 9000), pressure: .normal)?.1 == .slow)

@@ -42,7 +42,7 @@ import Testing
         try await Rig.with(esProxy: true) { rig in
             let sink = sink(rig, lingerMillis: 300)
             let started = WallClock.monotonicSeconds()
-            let outcome = try await sink.write(documents(group: "alone", count: 2))
+            let outcome = try await sink.write(documents(group: "alone", count: 2), priority: .critical)
             #expect(outcome.created == 2)
             // Bounded by the linger plus one request, not by the arrival of more writes.
             #expect(WallClock.monotonicSeconds() - started < 10)

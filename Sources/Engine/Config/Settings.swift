@@ -10,6 +10,7 @@ public struct Settings: Sendable {
     public var esAPIKey: String?
     public var esCABundle: String?
     public var esTLSVerify: Bool
+    public var esGzip: Bool
     public var indexPrefix: String
     public var batchSize: Int
     public var maxInFlight: Int
@@ -48,6 +49,7 @@ public struct Settings: Sendable {
         esAPIKey = try reader.optionalText("ES_API_KEY")
         esCABundle = try reader.optionalText("ES_CA_BUNDLE")
         esTLSVerify = try reader.boolean("ES_TLS_VERIFY")
+        esGzip = try reader.boolean("ES_GZIP")
         indexPrefix = try reader.indexPrefix("INDEX_PREFIX")
         batchSize = try reader.integer("BATCH_SIZE")
         maxInFlight = try reader.integer("MAX_IN_FLIGHT")

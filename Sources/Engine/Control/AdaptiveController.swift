@@ -14,7 +14,7 @@ public actor AdaptiveController {
     private var cpuAtLastDecision = ResourcePressure.cpuSeconds()
     public private(set) var lastStats = WindowStats(requests: 0, p50Millis: 0, p95Millis: 0)
 
-    public init(state: ControllerState, pressure: ResourcePressure, permits: BulkPermits, interval: Double = 2) {
+    public init(state: ControllerState, pressure: ResourcePressure, permits: BulkPermits, interval: Double = 1) {
         self.state = state
         self.pressure = pressure
         self.permits = permits

@@ -12,14 +12,18 @@ public struct BulkLimits: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The adaptive controller's arithmetic, free of clocks and I/O so it can be pinned by
-/// tests: additive increase while Elasticsearch answers quickly, multiplicative decrease
-/// on 429s, errors, slow answers or memory pressure.
+/// tests: while Elasticsearch answers quickly, batches double at first (a slow start, as
+/// in TCP, so a backfill is not held at BATCH_SIZE for minutes) and grow by addition once
+/// the cluster has pushed back; multiplicative decrease on 429s, errors, slow answers or
+/// memory pressure.
 public struct ControllerState: Sendable {
     public enum Reason: String, Sendable {
         case fast, slow, throttled, errors, memory
     }
 
     public private(set) var limits: BulkLimits
+    /// Until the first decrease, increases double the batch.
+    public private(set) var slowStart = true
     public let floor: BulkLimits
     public let ceiling: BulkLimits
     /// Added to the batch size on each increase.
@@ -57,12 +61,13 @@ public struct ControllerState: Sendable {
             next = BulkLimits(batchSize: limits.batchSize * 3 / 4, inFlight: limits.inFlight - 1)
         } else if pressure == .normal && window.p50Millis < targetMillis {
             reason = .fast
-            next = BulkLimits(batchSize: limits.batchSize + step, inFlight: limits.inFlight + 1)
+            next = BulkLimits(batchSize: slowStart ? limits.batchSize * 2 : limits.batchSize + step, inFlight: limits.inFlight + 1)
         } else {
             return nil
         }
         next = BulkLimits(batchSize: min(ceiling.batchSize, max(floor.batchSize, next.batchSize)),
                           inFlight: min(ceiling.inFlight, max(floor.inFlight, next.inFlight)))
+        if reason != .fast { slowStart = false }
         guard next != limits else { return nil }
         limits = next
         return (next, reason)

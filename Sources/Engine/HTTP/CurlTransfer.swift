@@ -118,6 +118,10 @@ final class CurlTransfer: @unchecked Sendable {
         let name = String(line[..<colon])
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         headers.append(HTTPHeader(name, value))
+        // Room for the whole body at once: growing by doubling holds two copies of a big page.
+        if name.lowercased() == "content-length", let length = Int(value), length > 0, length < 256 * 1_048_576, body.isEmpty {
+            body.reserveCapacity(length)
+        }
     }
 
     func finish(_ easy: UnsafeMutableRawPointer, result: CURLcode) {
