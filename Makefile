@@ -4,7 +4,7 @@ DEBUG_BIN := .build/debug/logstream
 RELEASE_BIN := .build/release/logstream
 RIG_PYTHON := .rig/venv/bin/python
 
-.PHONY: all setup build release test demo demo-stop docs bench clean
+.PHONY: all setup build release test soak demo demo-stop docs bench clean
 
 all: build
 
@@ -23,6 +23,15 @@ release: setup
 test: setup
 	$(SWIFT) build --build-tests
 	LOGSTREAM_BIN=$(CURDIR)/$(DEBUG_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) $(SWIFT) test --skip-build
+
+# The reliability suite at full length (its small version runs in `make test`): crashes,
+# faults, bad input and secrets, then the tally of what it survived.
+soak: setup
+	$(SWIFT) build --build-tests
+	rm -f .rig/soak-tally.jsonl
+	LOGSTREAM_SOAK=1 LOGSTREAM_TALLY=$(CURDIR)/.rig/soak-tally.jsonl LOGSTREAM_BIN=$(CURDIR)/$(DEBUG_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) \
+		$(SWIFT) test --skip-build --filter 'CrashSafetyTests|FaultToleranceTests|BadInputTests|SecretsTests'
+	@$(RIG_PYTHON) scripts/soak_tally.py .rig/soak-tally.jsonl
 
 # Start the local rig with sample logs, backfill them into the local engine, show the result.
 demo: release

@@ -7,7 +7,11 @@ public final class CloudWatchLogsClient: Sendable {
     let credentials: CredentialsProvider
     let timeoutSeconds: Double
     let backoff: Backoff
+    /// Unanswered requests (connection refused, DNS, timeouts) are tried this often:
+    /// persistent ones are usually a wrong endpoint.
     let maxAttempts: Int
+    /// A busy service (throttling, 5xx) is waited out this long before the step fails.
+    let busyWindowSeconds: Double
     let budget: RequestBudget
     /// Throttling and failures raise it; the priority gate reads it and its breaker holds
     /// requests back while CloudWatch keeps failing.
@@ -15,8 +19,9 @@ public final class CloudWatchLogsClient: Sendable {
 
     public init(
         transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
-        timeoutSeconds: Double, backoff: Backoff, budget: RequestBudget, maxAttempts: Int = 10
+        timeoutSeconds: Double, backoff: Backoff, budget: RequestBudget, maxAttempts: Int = 10, busyWindowSeconds: Double = 600
     ) {
+        self.busyWindowSeconds = busyWindowSeconds
         self.budget = budget
         stress = StressTracker(side: "cloudwatch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
         self.transport = transport
@@ -41,6 +46,7 @@ public final class CloudWatchLogsClient: Sendable {
     /// Calls `operation` with retries and returns the response body unparsed.
     public func callRaw(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> [UInt8] {
         var attempt = 0
+        let started = WallClock.monotonicSeconds()
         while true {
             await budget.acquire(priority)
             await stress.admit()
@@ -52,16 +58,27 @@ public final class CloudWatchLogsClient: Sendable {
             } catch let error as CloudWatchError where error.isRetryable {
                 if error.isThrottling { await budget.throttled() }
                 await stress.failure(error.code)
-                guard attempt + 1 < maxAttempts else { throw error }
+                guard WallClock.monotonicSeconds() - started < busyWindowSeconds else {
+                    throw CloudWatchError(operation: error.operation, code: error.code,
+                                          message: "\(error.message) — still after \(attempt + 1) attempts over \(Int(busyWindowSeconds)) s; giving up on this step",
+                                          status: error.status, logGroup: error.logGroup)
+                }
                 Log.warn("cloudwatch call failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("code", error.code), ("attempt", attempt + 1))
             } catch let error as HTTPTransportError {
                 await stress.failure(error.message)
-                guard attempt + 1 < maxAttempts else { throw error }
+                guard attempt + 1 < maxAttempts else { throw unreachable(error, attempts: attempt + 1) }
                 Log.warn("cloudwatch request failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("error", error.message), ("attempt", attempt + 1))
             }
             try await backoff.sleep(attempt: attempt)
             attempt += 1
         }
+    }
+
+    /// The transport failure in words an operator can act on: which endpoint, and which setting decides it.
+    func unreachable(_ error: HTTPTransportError, attempts: Int) -> ConnectionError {
+        let custom = !endpoint.contains(".amazonaws.com")
+        let setting = custom ? "check AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_CLOUDWATCH_LOGS)" : "check AWS_REGION and that this host can reach AWS (proxy, firewall, DNS)"
+        return ConnectionError(message: "cannot reach CloudWatch Logs at \(endpoint) after \(attempts) attempts: \(error.message); \(setting)")
     }
 
     func callOnceRaw(_ operation: String, _ body: JSONValue, logGroup: String?) async throws -> [UInt8] {

@@ -8,7 +8,10 @@ public final class BulkSink: Sendable {
     let client: ElasticsearchClient
     let maxBatchBytes: Int
     let backoff: Backoff
+    /// Unanswered requests (connection refused, timeouts) are tried this often.
     let maxAttempts: Int
+    /// A busy cluster (429, 503, blocked or busy items) is waited out this long.
+    let busyWindowSeconds: Double
     let deadLetters: DeadLetterFile
     public let permits: BulkPermits
     public let controller: AdaptiveController
@@ -24,7 +27,9 @@ public final class BulkSink: Sendable {
     /// request (0: never).
     public init(client: ElasticsearchClient, limits: BulkLimits, ceiling: BulkLimits? = nil, backoff: Backoff, deadLetters: DeadLetterFile,
                 stress: StressTracker? = nil, gate: PriorityGate? = nil, pressure: ResourcePressure = ResourcePressure(softLimitMB: 0), lingerMillis: Int = 0,
-                compress: Bool = true, maxBatchBytes: Int = 8 * 1024 * 1024, maxAttempts: Int = 12) {
+                compress: Bool = true, maxBatchBytes: Int = 8 * 1024 * 1024, maxAttempts: Int = 12,
+                busyWindowSeconds: Double = 600) {
+        self.busyWindowSeconds = busyWindowSeconds
         self.client = client
         self.maxBatchBytes = maxBatchBytes
         self.backoff = backoff
@@ -108,6 +113,7 @@ public final class BulkSink: Sendable {
         var pending = Array(zip(0..., batch))
         var rewrittenSlots = Set<Int>()
         var attempt = 0
+        let firstTry = WallClock.monotonicSeconds()
         while !pending.isEmpty {
             let documents = pending.map(\.1)
             await gate?.admit(priority)
@@ -123,12 +129,12 @@ public final class BulkSink: Sendable {
                     await self.stress.admit()
                     let sent = WallClock.monotonicSeconds()
                     return (try await self.client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson",
-                                                       contentEncoding: self.compress ? "gzip" : nil), sent)
+                                                       contentEncoding: self.compress ? "gzip" : nil, attempts: 1), sent)
                 }
             } catch let error as HTTPTransportError {
                 await stress.failure("bulk request failed: \(error.message)")
                 await controller.record(latencyMillis: elapsedMillis(since: started), failed: true)
-                try await retryLater(&attempt, "bulk request failed: \(error.message)", documents: pending.count)
+                try await retryLater(&attempt, "bulk request failed: \(error.message)", documents: pending.count, busySince: nil)
                 continue
             }
             let elapsed = elapsedMillis(since: started)
@@ -148,7 +154,7 @@ public final class BulkSink: Sendable {
             case 429, 502, 503, 504:
                 await stress.failure("HTTP \(answer.status)")
                 await controller.record(latencyMillis: elapsed, throttled: answer.status == 429, failed: answer.status != 429)
-                try await retryLater(&attempt, "Elasticsearch answered HTTP \(answer.status)", documents: pending.count)
+                try await retryLater(&attempt, "Elasticsearch answered HTTP \(answer.status)", documents: pending.count, busySince: firstTry)
                 continue
             default:
                 throw ElasticsearchError.from(answer, method: "POST", path: "/_bulk")
@@ -201,7 +207,7 @@ public final class BulkSink: Sendable {
             // Rewritten documents alone go back at once: they were refused, not throttled.
             if pending.count > rewrittenNow {
                 let why = (blocked ?? firstBusy).map { "\($0.errorType ?? "error") (HTTP \($0.status)): \($0.reason ?? "")" } ?? "items rejected as busy"
-                try await retryLater(&attempt, why, documents: pending.count)
+                try await retryLater(&attempt, why, documents: pending.count, busySince: firstTry)
             }
         }
         return fates.map { $0! }
@@ -211,11 +217,14 @@ public final class BulkSink: Sendable {
         (WallClock.monotonicSeconds() - started) * 1000
     }
 
-    private func retryLater(_ attempt: inout Int, _ why: String, documents: Int) async throws {
+    /// Waits before the next attempt, or gives up: after `maxAttempts` unanswered requests,
+    /// or once a busy cluster (`busySince` set) has been waited out for the whole window.
+    private func retryLater(_ attempt: inout Int, _ why: String, documents: Int, busySince: Double?) async throws {
         attempt += 1
-        guard attempt < maxAttempts else {
+        let exhausted = busySince.map { WallClock.monotonicSeconds() - $0 >= busyWindowSeconds } ?? (attempt >= maxAttempts)
+        guard !exhausted else {
             throw ElasticsearchError(method: "POST", path: "/_bulk", status: 0, type: "retries_exhausted",
-                                     reason: "\(documents) documents still not stored after \(maxAttempts) attempts; last problem: \(why)")
+                                     reason: "\(documents) documents still not stored after \(attempt) attempts; last problem: \(why)")
         }
         Log.warn("bulk retry", ("docs", documents), ("attempt", attempt), ("reason", why))
         try await backoff.sleep(attempt: attempt)

@@ -30,12 +30,30 @@ public final class ElasticsearchClient: Sendable {
     }
 
     /// Sends a request and returns the response whatever its status. `contentEncoding`
-    /// names how `body` is already encoded (`gzip`).
-    public func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json", contentEncoding: String? = nil) async throws -> HTTPResponse {
+    /// names how `body` is already encoded (`gzip`). A request that gets no answer, or a
+    /// busy one (429, 502, 503, 504), is tried up to `attempts` times with backoff: every
+    /// call but `_bulk` (which retries item by item itself) is safe to repeat.
+    public func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json", contentEncoding: String? = nil,
+                     attempts: Int = 4) async throws -> HTTPResponse {
         var headers = [HTTPHeader("Content-Type", contentType)]
         if let contentEncoding { headers.append(HTTPHeader("Content-Encoding", contentEncoding)) }
         let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body, auth: auth, tls: tls, timeoutSeconds: timeoutSeconds)
-        return try await transport.send(request)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let response = try await transport.send(request)
+                guard [429, 502, 503, 504].contains(response.status), attempt < attempts else { return response }
+                Log.warn("elasticsearch busy, retrying", ("method", method), ("path", Self.pathOnly(path)), ("status", response.status), ("attempt", attempt))
+            } catch let error as HTTPTransportError where attempt < attempts && error.kind != .tls {
+                Log.warn("elasticsearch request failed, retrying", ("method", method), ("path", Self.pathOnly(path)), ("error", error.message), ("attempt", attempt))
+            }
+            try await Task.sleep(nanoseconds: UInt64(Backoff(baseMillis: 250, maxMillis: 4_000).delay(attempt: attempt)) * 1_000_000)
+        }
+    }
+
+    private static func pathOnly(_ path: String) -> String {
+        String(path.prefix { $0 != "?" })
     }
 
     /// Sends a request and parses the JSON answer; error statuses throw `ElasticsearchError`.
