@@ -50,7 +50,7 @@ _logstream() {
         " heal") COMPREPLY=($(compgen -W "--dry-run --json --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;
         " refresh-tune") COMPREPLY=($(compgen -W "--dry-run --json --es-host --index-prefix --hot-refresh-interval --cold-refresh-interval --cold-age-days --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint") COMPREPLY=($(compgen -W "show set reset verify --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
-        " checkpoint show") COMPREPLY=($(compgen -W "--json --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
+        " checkpoint show") COMPREPLY=($(compgen -W "--json --checkpoint-path --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint set") COMPREPLY=($(compgen -W "--stream --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint reset") COMPREPLY=($(compgen -W "--yes -y --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint verify") COMPREPLY=($(compgen -W "--json --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;

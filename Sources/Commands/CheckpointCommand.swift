@@ -7,6 +7,8 @@ enum CheckpointCommand {
         let settings = try CLI.settings(invocation, environment: environment)
         let path = settings.checkpointPath
         switch invocation.path.last {
+        case "show" where settings.coordinated:
+            return try await showLeases(Engine(settings: settings, environment: environment), json: invocation.has("json"))
         case "show": return try await show(path: path, json: invocation.has("json"))
         case "set": return try await set(invocation, path: path)
         case "reset": return try await reset(invocation, path: path)
@@ -34,6 +36,39 @@ enum CheckpointCommand {
             rows.append([name, position, String(group.streams.count), lag, shipped.isEmpty ? "-" : shipped])
         }
         Output.print(TextTable.render(headers: headers, rows: rows))
+        return 0
+    }
+
+    /// With COORDINATION=elasticsearch the checkpoints that count are in the leases: who
+    /// owns each group, how fresh its lease is, and where its tail stands.
+    static func showLeases(_ engine: Engine, json: Bool) async throws -> Int32 {
+        let now = WallClock.nowMillis()
+        let leases = try await engine.leases().values.sorted { $0.group < $1.group }
+        func age(_ lease: LeaseStore.Lease) -> String {
+            guard !lease.owner.isEmpty else { return "free" }
+            let seconds = (lease.expiresAt - now) / 1000
+            return seconds >= 0 ? "expires in \(seconds)s" : "expired \(-seconds)s ago"
+        }
+        func position(_ lease: LeaseStore.Lease) -> EpochMillis? {
+            lease.checkpoint.flatMap(CheckpointState.Group.init(json:))?.tailPosition
+        }
+        if json {
+            Output.print(JSONValue.object([JSONMember("leases", .array(leases.map { lease in
+                [
+                    "group": .string(lease.group), "owner": lease.owner.isEmpty ? .null : .string(lease.owner),
+                    "held": .bool(lease.isHeld(now: now)), "expires_at": .string(Timestamp.format(lease.expiresAt)),
+                    "tail_position": position(lease).map { .string(Timestamp.format($0)) } ?? .null,
+                ]
+            }))]).serializedString)
+            return 0
+        }
+        guard !leases.isEmpty else {
+            Output.print("no leases yet: no tail --follow with COORDINATION=elasticsearch has run against this cluster")
+            return 0
+        }
+        Output.print(TextTable.render(headers: ["GROUP", "OWNER", "LEASE", "TAIL POSITION"], rows: leases.map { lease in
+            [lease.group, lease.owner.isEmpty ? "-" : lease.owner, age(lease), position(lease).map(Timestamp.format) ?? "-"]
+        }))
         return 0
     }
 

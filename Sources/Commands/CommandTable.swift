@@ -82,7 +82,8 @@ public enum CommandTable {
                 "checkpoint", summary: "inspect or change the checkpoint file",
                 options: [checkpointOption],
                 subcommands: [
-                    CommandSpec("show", summary: "print the checkpoints", options: [json, checkpointOption]),
+                    CommandSpec("show", summary: "print the checkpoints (with COORDINATION=elasticsearch: the leases, their owners and ages)",
+                                options: [json, checkpointOption] + elasticsearchOptions),
                     CommandSpec("set", summary: "move a group's (or one stream's) checkpoint to a time",
                                 details: "The tail resumes from TIME (less its overlap window), and for a whole group backfill treats everything after TIME as not shipped yet.",
                                 options: [OptionSpec("stream", value: "NAME", "Only this log stream"), checkpointOption],

@@ -85,7 +85,14 @@ public struct Engine: Sendable {
         let tail = Tail(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder,
                         layout: layout, window: window, shutdown: shutdown, presence: parts.presence)
         if follow {
-            return await Daemon(engine: self, parts: parts, tail: tail, shutdown: shutdown, metricsFile: settings.metricsFile).run()
+            var coordinator: Coordinator?
+            if settings.coordinated {
+                let store = LeaseStore(client: elasticsearch(), layout: layout)
+                try await store.ensureIndex()
+                coordinator = Coordinator(instance: settings.instanceID, store: store, checkpoints: parts.checkpoints, leaseSeconds: settings.leaseSecs)
+            }
+            return await Daemon(engine: self, parts: parts, tail: tail, shutdown: shutdown, metricsFile: settings.metricsFile,
+                                coordinator: coordinator).run()
         }
         Log.info("tail starting", ("groups", parts.groups.count))
         var reports: [GroupReport] = []
@@ -157,6 +164,15 @@ public struct Engine: Sendable {
                  backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath), stress: stress, gate: gate,
                  pressure: ResourcePressure(softLimitMB: settings.memorySoftLimitMB), lingerMillis: settings.bulkLingerMs,
                  compress: settings.esGzip)
+    }
+
+    /// The group leases instances share (COORDINATION=elasticsearch), by group.
+    public func leases() async throws -> [String: LeaseStore.Lease] {
+        let client = elasticsearch()
+        try await ensureReachable(client)
+        let store = LeaseStore(client: client, layout: layout)
+        try await store.ensureIndex()
+        return try await store.leases()
     }
 
     public func refreshTuner() -> RefreshTuner {

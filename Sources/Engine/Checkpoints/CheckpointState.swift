@@ -15,6 +15,29 @@ public struct CheckpointState: Sendable, Equatable {
 
         /// The newest acknowledged event timestamp over all streams.
         public var tailPosition: EpochMillis? { streams.values.map(\.lastTimestamp).max() }
+
+        /// `{"shipped": [[start, end], …], "streams": {name: {"ts", "ingested", "lag_ms"}}}`: in the
+        /// checkpoint file, and in a lease when instances share the groups.
+        public var json: JSONValue {
+            let ranges: [JSONValue] = shipped.ranges.map { [.int($0.start), .int($0.end)] }
+            let members: [JSONMember] = streams.keys.sorted().map { stream in
+                let cursor = streams[stream]!
+                return JSONMember(stream, ["ts": .int(cursor.lastTimestamp), "ingested": .int(cursor.lastIngestion), "lag_ms": .int(cursor.lagMillis)])
+            }
+            return ["shipped": .array(ranges), "streams": .object(members)]
+        }
+
+        /// nil when `json` is not a group's checkpoint.
+        public init?(json: JSONValue) {
+            for pair in json["shipped"]?.array ?? [] {
+                guard let start = pair[0]?.int64, let end = pair[1]?.int64, start <= end else { return nil }
+                shipped.insert(TimeRange(start: start, end: end))
+            }
+            for stream in json["streams"]?.members ?? [] {
+                guard let ts = stream.value["ts"]?.int64, let ingested = stream.value["ingested"]?.int64 else { return nil }
+                streams[stream.key] = StreamCursor(lastTimestamp: ts, lastIngestion: ingested, lagMillis: stream.value["lag_ms"]?.int64 ?? 0)
+            }
+        }
     }
 
     public var groups: [String: Group] = [:]
@@ -29,13 +52,7 @@ public struct CheckpointState: Sendable, Equatable {
     public func encoded() -> [UInt8] {
         var groupMembers: [JSONMember] = []
         for name in groups.keys.sorted() {
-            let group = groups[name]!
-            let ranges: [JSONValue] = group.shipped.ranges.map { [.int($0.start), .int($0.end)] }
-            let streams: [JSONMember] = group.streams.keys.sorted().map { stream in
-                let cursor = group.streams[stream]!
-                return JSONMember(stream, ["ts": .int(cursor.lastTimestamp), "ingested": .int(cursor.lastIngestion), "lag_ms": .int(cursor.lagMillis)])
-            }
-            groupMembers.append(JSONMember(name, ["shipped": .array(ranges), "streams": .object(streams)]))
+            groupMembers.append(JSONMember(name, groups[name]!.json))
         }
         let groupsValue = JSONValue.object(groupMembers)
         let document: JSONValue = [
@@ -74,21 +91,8 @@ public struct CheckpointState: Sendable, Equatable {
         }
         var state = CheckpointState()
         for member in groups.members ?? [] {
-            var shipped = IntervalSet()
-            for pair in member.value["shipped"]?.array ?? [] {
-                guard let start = pair[0]?.int64, let end = pair[1]?.int64, start <= end else {
-                    throw corrupt("group \(member.key) has a malformed range")
-                }
-                shipped.insert(TimeRange(start: start, end: end))
-            }
-            var streams: [String: StreamCursor] = [:]
-            for stream in member.value["streams"]?.members ?? [] {
-                guard let ts = stream.value["ts"]?.int64, let ingested = stream.value["ingested"]?.int64 else {
-                    throw corrupt("stream \(stream.key) of group \(member.key) is malformed")
-                }
-                streams[stream.key] = StreamCursor(lastTimestamp: ts, lastIngestion: ingested, lagMillis: stream.value["lag_ms"]?.int64 ?? 0)
-            }
-            state.groups[member.key] = Group(shipped: shipped, streams: streams)
+            guard let group = Group(json: member.value) else { throw corrupt("group \(member.key) is malformed") }
+            state.groups[member.key] = group
         }
         return state
     }

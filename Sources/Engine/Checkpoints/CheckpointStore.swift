@@ -68,6 +68,12 @@ public actor CheckpointStore {
         try FileIO.replaceAtomically(path: path, with: state.encoded())
     }
 
+    /// Takes over a group's checkpoint from elsewhere (a lease another instance held).
+    public func replace(_ group: String, with entry: CheckpointState.Group) throws {
+        state.groups[group] = entry
+        try FileIO.replaceAtomically(path: path, with: state.encoded())
+    }
+
     /// The stream name `set` uses for a group that has no stream cursors yet.
     public static let manualStream = "(set by checkpoint set)"
 

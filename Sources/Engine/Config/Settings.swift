@@ -37,6 +37,9 @@ public struct Settings: Sendable {
     public var documents: DocumentOptions
     public var awsEndpointURL: String?
     public var metricsFile: String?
+    public var coordinated: Bool
+    public var instanceID: String
+    public var leaseSecs: Int
     public var cloudWatchLogsEndpointURL: String?
 
     public init(resolved: [String: RawSetting]) throws {
@@ -78,6 +81,9 @@ public struct Settings: Sendable {
             maxFields: try reader.integer("JSON_MAX_FIELDS"), maxMessageBytes: try reader.integer("MAX_MESSAGE_BYTES"))
         awsEndpointURL = try reader.optionalURL("AWS_ENDPOINT_URL")
         metricsFile = try reader.optionalText("METRICS_FILE")
+        coordinated = try reader.choice("COORDINATION") == "elasticsearch"
+        instanceID = try reader.optionalText("INSTANCE_ID") ?? Settings.defaultInstanceID()
+        leaseSecs = try reader.integer("LEASE_SECS")
         cloudWatchLogsEndpointURL = try reader.optionalURL("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
 
         if backoffBaseMs > backoffMaxMs {
@@ -97,6 +103,14 @@ public struct Settings: Sendable {
             throw ConfigError("AWS_REGION is not set: set it to the region of your log groups, e.g. AWS_REGION=us-east-1 (or --region)")
         }
         return (logGroups, region)
+    }
+
+    /// `host-pid`: unique among instances on one network.
+    static func defaultInstanceID() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count)
+        let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "\(host.isEmpty ? "logstream" : host)-\(getpid())"
     }
 
     /// The CloudWatch Logs endpoint: the service-specific override, the general one, or AWS.

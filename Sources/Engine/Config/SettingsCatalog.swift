@@ -40,6 +40,10 @@ public enum SettingsCatalog {
         SettingSpec("BACKFILL_DAYS", .integer(min: 0, max: 36_500), default: "30", "Days of history to copy when no range is given", category: "Reconciliation and backfill"),
         SettingSpec("CHECKPOINT_PATH", .path, default: "/state/checkpoints.json", "Checkpoint file", category: "Reconciliation and backfill"),
 
+        SettingSpec("COORDINATION", .choice(["file", "elasticsearch"]), default: "file", "file: this process works on every group; elasticsearch: several tail --follow processes share the groups through leases in Elasticsearch", category: "Scale-out"),
+        SettingSpec("INSTANCE_ID", .text, default: "", "Name of this instance among those sharing the groups (empty: host name and process id)", category: "Scale-out"),
+        SettingSpec("LEASE_SECS", .integer(min: 3, max: 3_600), default: "60", "A group whose owner has not renewed its lease for this long is taken over by another instance", category: "Scale-out"),
+
         SettingSpec("METRICS_FILE", .path, default: nil, "tail --follow writes Prometheus metrics here every 10 seconds (for node_exporter's textfile collector)", category: "Observability"),
 
         SettingSpec("ES_HOT_REFRESH_INTERVAL", .timeValue, default: "1s", "refresh_interval of hot backing indices", category: "Refresh policy"),

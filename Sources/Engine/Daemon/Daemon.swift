@@ -22,6 +22,8 @@ actor Daemon {
     let metrics = Metrics()
     let metricsFile: String?
     let planner: BackgroundPlanner
+    /// With COORDINATION=elasticsearch: which groups this instance holds leases on.
+    let coordinator: Coordinator?
     private var groups: [String]
     private var health: GroupHealth
     private var totals: [String: GroupReport] = [:]
@@ -33,7 +35,8 @@ actor Daemon {
     private var running: BackgroundTask?
     private var backgroundFailures = 0
 
-    init(engine: Engine, parts: Engine.Pipeline, tail: Tail, shutdown: ShutdownSignal, metricsFile: String?) {
+    init(engine: Engine, parts: Engine.Pipeline, tail: Tail, shutdown: ShutdownSignal, metricsFile: String?, coordinator: Coordinator? = nil) {
+        self.coordinator = coordinator
         self.engine = engine
         self.parts = parts
         self.tail = tail
@@ -58,15 +61,53 @@ actor Daemon {
         let settings = engine.settings
         Log.info("daemon starting", ("groups", groups.count), ("poll_secs", settings.pollIntervalSecs), ("backfill_days", settings.backfillDays),
                  ("reconcile_secs", settings.reconcileIntervalSecs), ("refresh_tune_secs", settings.esRefreshTuneIntervalSecs))
+        if let coordinator {
+            await coordinator.setGroups(groups)
+            await coordinate(coordinator)
+        }
         await withTaskGroup(of: Void.self) { loops in
+            if let coordinator = self.coordinator {
+                loops.addTask { await self.coordinationLoop(coordinator) }
+            }
             loops.addTask { await self.tailLoop() }
             loops.addTask { await self.backgroundLoop() }
             loops.addTask { await self.refreshLoop() }
             loops.addTask { await self.reportLoop() }
         }
         await writeMetrics()
+        await coordinator?.releaseAll()
         Log.info("daemon stopped; checkpoints are saved", ("groups", totals.count))
         return groups.compactMap { totals[$0] }
+    }
+
+    // MARK: - Sharing the groups with other instances
+
+    private func coordinationLoop(_ coordinator: Coordinator) async {
+        let interval = await coordinator.roundSeconds
+        while !shutdown.isRequested {
+            await shutdown.wait(seconds: interval)
+            if shutdown.isRequested { break }
+            await coordinate(coordinator)
+        }
+    }
+
+    private func coordinate(_ coordinator: Coordinator) async {
+        do {
+            try await coordinator.round()
+        } catch {
+            Log.warn("lease round failed; leases not renewed in time expire and are taken over", ("error", error))
+        }
+    }
+
+    /// Whether this instance works on `group` now.
+    private func mine(_ group: String) async -> Bool {
+        guard let coordinator else { return true }
+        return await coordinator.owns(group)
+    }
+
+    /// Whether this instance does the cluster-wide chores.
+    private var leads: Bool {
+        get async { await coordinator?.isLeader ?? true }
     }
 
     // MARK: - The live tail
@@ -77,7 +118,10 @@ actor Daemon {
         var nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
         while !shutdown.isRequested {
             let now = WallClock.monotonicSeconds()
-            let due = groups.filter { health.isDue($0, now: now) }
+            var due: [String] = []
+            for group in groups where health.isDue(group, now: now) {
+                if await mine(group) { due.append(group) }
+            }
             await pass(due)
             if shutdown.isRequested { break }
             await shutdown.wait(seconds: Double(settings.pollIntervalSecs))
@@ -142,6 +186,7 @@ actor Daemon {
                 groups.append(group)
                 Log.info("new log group discovered", ("group", group))
             }
+            await coordinator?.setGroups(groups)
         } catch {
             Log.warn("log group discovery failed; keeping the known groups", ("error", error))
         }
@@ -154,10 +199,11 @@ actor Daemon {
         let now = WallClock.nowMillis()
         let clock = WallClock.monotonicSeconds()
         var candidates: [BackgroundTask] = []
-        if clock - lastHealCheck >= Double(engine.settings.reconcileIntervalSecs) {
+        if clock - lastHealCheck >= Double(engine.settings.reconcileIntervalSecs), await leads {
             candidates.append(BackgroundTask(group: "*", kind: .heal, priority: .high))
         }
         for group in groups where health.isDue(group, now: clock) {
+            guard await mine(group) else { continue }
             let shipped = await parts.checkpoints.shipped(group)
             if clock - (lastReconcile[group] ?? -.infinity) >= Double(engine.settings.reconcileIntervalSecs),
                let task = planner.reconcile(group: group, shipped: shipped, olderCursor: reconcileCursor[group], now: now) {
@@ -175,6 +221,8 @@ actor Daemon {
     /// Between pages: stop for shutdown, or for work more urgent than `priority`.
     private func shouldStop(_ priority: Priority) async -> Bool {
         if shutdown.isRequested { return true }
+        // Its lease went to another instance: that one carries on from the checkpoint.
+        if let running, running.group != "*", !(await mine(running.group)) { return true }
         guard let next = await nextTask() else { return false }
         return next.priority > priority
     }
@@ -249,7 +297,7 @@ actor Daemon {
         let tuner = engine.refreshTuner()
         while !shutdown.isRequested {
             do {
-                try await tuner.apply(try await tuner.plan())
+                if await leads { try await tuner.apply(try await tuner.plan()) }
             } catch {
                 await metrics.add("logstream_errors_total", labels: [("stage", "refresh-tune")], help: "Failed tail passes, background tasks and maintenance steps")
                 Log.warn("refresh tuning failed; trying again next interval", ("error", error))
@@ -322,6 +370,9 @@ actor Daemon {
                               help: "Times background work of this priority waited for stress to ease")
         }
         await metrics.set("logstream_background_running", running.map { Double($0.priority.rawValue) } ?? -1, help: "Priority of the background task running (-1: none; 0 idle … 3 high)")
+        if let coordinator {
+            await metrics.set("logstream_leases_held", Double(await coordinator.owned.count), help: "Groups this instance holds leases on (COORDINATION=elasticsearch)")
+        }
         await metrics.set("logstream_failing_groups", Double(health.failing), help: "Groups whose tail fails for a reason retrying will not fix")
         if let resident = ResourcePressure.residentBytes() {
             await metrics.set("logstream_resident_memory_bytes", Double(resident), help: "Resident set size of the process")

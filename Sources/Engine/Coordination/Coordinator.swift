@@ -1,0 +1,99 @@
+/// Shares the log groups among several logstream instances through Elasticsearch: each
+/// instance heartbeats, counts the live ones, and holds leases on up to its fair share of
+/// the groups (`ceil(groups / instances)`). A held lease is renewed every third of
+/// LEASE_SECS together with the group's checkpoint; a lease left to expire (its instance
+/// died) is taken over, and the new owner resumes from the checkpoint in it. Re-reading the
+/// little that the last renewal did not record is harmless: documents are created by id.
+/// Instances owning more than their share (one just joined) hand the extra leases back.
+public actor Coordinator {
+    public let instance: String
+    let store: LeaseStore
+    let checkpoints: CheckpointStore
+    let leaseMillis: EpochMillis
+    private(set) var groups: [String] = []
+    private var held: [String: LeaseStore.Lease] = [:]
+    private var live: [String] = []
+
+    public init(instance: String, store: LeaseStore, checkpoints: CheckpointStore, leaseSeconds: Int) {
+        self.instance = instance
+        self.store = store
+        self.checkpoints = checkpoints
+        leaseMillis = EpochMillis(leaseSeconds) * 1000
+    }
+
+    public var roundSeconds: Double { Double(leaseMillis) / 3000 }
+
+    public func owns(_ group: String) -> Bool {
+        guard let lease = held[group] else { return false }
+        return lease.expiresAt > WallClock.nowMillis()
+    }
+
+    public var owned: [String] { held.keys.sorted() }
+
+    /// The instance that runs cluster-wide chores (healing, refresh tuning): the first live one by name.
+    public var isLeader: Bool { (live.min() ?? instance) == instance }
+
+    public func setGroups(_ names: [String]) { groups = names }
+
+    /// One round: heartbeat, renew, rebalance, claim.
+    public func round(now: EpochMillis = WallClock.nowMillis()) async throws {
+        let expires = now + leaseMillis
+        try await store.heartbeat(instance: instance, expiresAt: expires)
+        live = Array(try await store.liveInstances(now: now).keys)
+        if !live.contains(instance) { live.append(instance) }
+        let share = (groups.count + live.count - 1) / max(1, live.count)
+        var leases = try await store.leases()
+
+        // Renew what is ours, with the checkpoint as it stands now.
+        for group in held.keys.sorted() {
+            guard groups.contains(group), let current = leases[group], current.owner == instance else {
+                held[group] = nil
+                Log.warn("lease lost: another instance holds the group now", ("group", group), ("instance", instance))
+                continue
+            }
+            let checkpoint = await checkpoints.group(group).json
+            if let renewed = try await store.write(group: group, owner: instance, expiresAt: expires, checkpoint: checkpoint, over: current) {
+                held[group] = renewed
+                leases[group] = renewed
+            } else {
+                held[group] = nil
+                Log.warn("lease lost while renewing", ("group", group), ("instance", instance))
+            }
+        }
+
+        // More than a fair share (an instance joined): hand the extra back, checkpoint included.
+        for group in held.keys.sorted().reversed() where held.count > share {
+            guard let current = held[group] else { continue }
+            let checkpoint = await checkpoints.group(group).json
+            if let released = try await store.write(group: group, owner: "", expiresAt: 0, checkpoint: checkpoint, over: current) {
+                leases[group] = released
+                Log.info("lease handed back to balance the instances", ("group", group), ("instance", instance), ("share", share))
+            }
+            held[group] = nil
+        }
+
+        // Less than a fair share: take free or expired leases, resuming from their checkpoints.
+        for group in groups where held.count < share && held[group] == nil {
+            let current = leases[group]
+            if let current, current.isHeld(now: now) { continue }
+            guard let taken = try await store.write(group: group, owner: instance, expiresAt: expires, checkpoint: current?.checkpoint, over: current) else {
+                continue
+            }
+            if let saved = current?.checkpoint, let entry = CheckpointState.Group(json: saved) {
+                try await checkpoints.replace(group, with: entry)
+            }
+            held[group] = taken
+            Log.info("lease acquired", ("group", group), ("instance", instance), ("from", current.map { $0.owner.isEmpty ? "(free)" : $0.owner } ?? "(new)"),
+                     ("instances", live.count), ("share", share))
+        }
+    }
+
+    /// Hands every lease back (clean shutdown), so others need not wait for expiry.
+    public func releaseAll() async {
+        for (group, lease) in held {
+            let checkpoint = await checkpoints.group(group).json
+            _ = try? await store.write(group: group, owner: "", expiresAt: 0, checkpoint: checkpoint, over: lease)
+        }
+        held.removeAll()
+    }
+}
