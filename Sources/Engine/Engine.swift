@@ -27,6 +27,11 @@ public struct Engine: Sendable {
             budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)))
     }
 
+    /// The learned volume patterns of the groups, next to the checkpoint file.
+    public var seasonalPath: String {
+        FileIO.parentDirectory(of: settings.checkpointPath) + "/seasonal.json"
+    }
+
     public var deadLetterPath: String {
         FileIO.parentDirectory(of: settings.checkpointPath) + "/dead-letter.ndjson"
     }
@@ -126,6 +131,7 @@ public struct Engine: Sendable {
         let reconciler = Reconciler(
             source: parts.source, elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries),
             sink: parts.sink, builder: parts.builder, layout: layout, queries: queries, options: options)
+        let seasonal = SeasonalModels(path: seasonalPath)
         Log.info("reconcile starting", ("groups", parts.groups.count), ("range", range), ("dry_run", options.dryRun))
         var reports: [ReconcileReport] = []
         for group in parts.groups {
@@ -139,8 +145,11 @@ public struct Engine: Sendable {
                 reports.append(report)
                 continue
             }
-            reports.append(await reconciler.reconcile(group: group, range: range, retentionDays: retention))
+            let report = await reconciler.reconcile(group: group, range: range, retentionDays: retention)
+            await seasonal.record(group, hourly: report.cloudWatchHourly)
+            reports.append(report)
         }
+        try? await seasonal.save()
         return reports
     }
 

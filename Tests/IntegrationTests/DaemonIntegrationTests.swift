@@ -68,4 +68,35 @@ import Testing
             }
         }
     }
+
+    @Test func theSeasonalModelSendsReconciliationStraightToAnOlderHole() async throws {
+        try await Rig.with { rig in
+            let group = "/daemon/steady"
+            let seeded = try await rig.seed(groups: [group], days: 10, eventsPerGroup: 6_000)
+            let checkpoint = rig.directory + "/state/cp.json"
+            var environment = rig.environment(groups: [group], checkpointPath: checkpoint)
+            environment["BACKFILL_DAYS"] = "11"
+            let backfill = try await ProcessRunner.run(ProjectPaths.binary, ["backfill"], environment: environment)
+            #expect(backfill.status == 0, "\(backfill.stderr)")
+            // Six days ago, a whole day vanished from Elasticsearch.
+            let dayStart = (WallClock.nowMillis() - 6 * WallClock.millisPerDay) / WallClock.millisPerDay * WallClock.millisPerDay
+            let deleted = try await rig.elasticsearch().json("POST", "/cloudwatch-*/_delete_by_query?refresh=true", [
+                "query": ["range": ["@timestamp": ["gte": .int(dayStart), "lt": .int(dayStart + WallClock.millisPerDay), "format": "epoch_millis"]]],
+            ])
+            #expect((deleted["deleted"]?.int ?? 0) > 300)
+
+            environment["POLL_INTERVAL_SECS"] = "1"
+            environment["RECONCILE_INTERVAL_SECS"] = "2"
+            let daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: environment)
+            // One round learns the last day's volume; the next goes straight to the hole,
+            // rather than walking back a day per round.
+            let restored = try await eventually(seconds: 60) { try await rig.documentCount(group: group) == seeded[group] }
+            #expect(restored, "\(daemon.stderr.suffix(3000))")
+            #expect(daemon.stderr.contains("a day looks short of its usual volume"))
+            #expect(daemon.stderr.contains(Timestamp.format(dayStart)))
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit(seconds: 40) == 0)
+            #expect(FileManager.default.fileExists(atPath: rig.directory + "/state/seasonal.json"))
+        }
+    }
 }

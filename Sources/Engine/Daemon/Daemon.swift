@@ -31,6 +31,10 @@ actor Daemon {
     private var lastReconcile: [String: Double] = [:]
     private var lastHealCheck = -Double.infinity
     private var reconcileCursor: [String: EpochMillis] = [:]
+    /// Older days checked lately because the seasonal model found them short, per group.
+    private var checkedSuspicious: [String: Set<EpochMillis>] = [:]
+    let seasonal: SeasonalModels
+    let windows: ElasticsearchWindows
     private var retention: [String: Int?] = [:]
     private var running: BackgroundTask?
     private var backgroundFailures = 0
@@ -48,6 +52,8 @@ actor Daemon {
         copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder,
                               layout: engine.layout, presence: parts.presence)
         let queries = QueryCounter()
+        seasonal = SeasonalModels(path: engine.seasonalPath)
+        windows = ElasticsearchWindows(client: engine.elasticsearch(), layout: engine.layout, queries: queries)
         reconciler = Reconciler(
             source: parts.source, elasticsearch: ElasticsearchWindows(client: engine.elasticsearch(), layout: engine.layout, queries: queries),
             sink: parts.sink, builder: parts.builder, layout: engine.layout, queries: queries,
@@ -282,13 +288,42 @@ actor Daemon {
             }
             await metrics.add("logstream_reconcile_reshipped_total", Double(report.reshipped), labels: [("group", group)],
                               help: "Events reconciliation found missing in Elasticsearch and shipped")
+            await seasonal.record(group, hourly: report.cloudWatchHourly)
         }
+        try? await seasonal.save()
         lastReconcile[group] = WallClock.monotonicSeconds()
-        // Walk one day further back next round, wrapping around at the end of the history.
-        let now = WallClock.nowMillis()
-        let cursor = (reconcileCursor[group] ?? now - WallClock.millisPerDay) - WallClock.millisPerDay
-        reconcileCursor[group] = cursor <= now - EpochMillis(engine.settings.backfillDays) * WallClock.millisPerDay ? nil : cursor
+        reconcileCursor[group] = try await nextOlderDay(group)
         Log.debug("reconcile round done", ("group", group), ("windows", windows.count), ("consistent", consistent))
+    }
+
+    /// The older day the next round checks (as its end): the day the seasonal model finds
+    /// most short of its usual volume in Elasticsearch, if any is — a hole is found in one
+    /// round, not after walking back to it; otherwise one day further back than last time,
+    /// wrapping around at the end of the history.
+    private func nextOlderDay(_ group: String) async throws -> EpochMillis? {
+        let now = WallClock.nowMillis()
+        let historyStart = now - EpochMillis(engine.settings.backfillDays) * WallClock.millisPerDay
+        let model = await seasonal.model(group)
+        let olderEnd = (now - WallClock.millisPerDay) / 3_600_000 * 3_600_000
+        if model.expectation(at: olderEnd) != nil, olderEnd > historyStart {
+            let range = TimeRange(start: max(historyStart, olderEnd - 28 * WallClock.millisPerDay), end: olderEnd)
+            let counts = try await windows.hourlyCounts(group: group, range: range)
+            let shipped = await parts.checkpoints.shipped(group)
+            let hours = counts.keys.filter { shipped.covers(TimeRange(start: $0, end: $0 + 3_600_000)) }.sorted()
+            let seen = checkedSuspicious[group, default: []]
+            if let day = model.suspiciousDays(counts, hours: hours).first(where: { !seen.contains($0.day) }) {
+                checkedSuspicious[group, default: []].insert(day.day)
+                Log.info("reconcile: a day looks short of its usual volume; checking it next", ("group", group),
+                         ("day", Timestamp.format(day.day)), ("score", Int(day.score)))
+                return day.day + WallClock.millisPerDay
+            }
+        }
+        let cursor = (reconcileCursor[group] ?? now - WallClock.millisPerDay) - WallClock.millisPerDay
+        if cursor <= historyStart {
+            checkedSuspicious[group] = []
+            return nil
+        }
+        return cursor
     }
 
     // MARK: - Maintenance and reporting

@@ -30,6 +30,23 @@ public struct ElasticsearchWindows: Sendable {
         return WindowSummary(count: count, hashSum: Int64(sum.rounded()))
     }
 
+    /// Documents of `group` per hour of `range` (hours without documents included, as 0).
+    public func hourlyCounts(group: String, range: TimeRange) async throws -> [EpochMillis: Int] {
+        await queries.countElasticsearch()
+        let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
+            "size": 0, "query": filter(group: group, range: range),
+            "aggs": ["hours": ["date_histogram": [
+                "field": "@timestamp", "fixed_interval": "1h", "min_doc_count": 0,
+                "extended_bounds": ["min": .int(range.start), "max": .int(range.end - 1)],
+            ]]],
+        ])
+        var counts: [EpochMillis: Int] = [:]
+        for bucket in response["aggregations"]?["hours"]?["buckets"]?.array ?? [] {
+            if let hour = bucket["key"]?.int64, let count = bucket["doc_count"]?.int { counts[hour] = count }
+        }
+        return counts
+    }
+
     /// Every copy of every document of `group` in `range`: (index, id).
     public func documents(group: String, range: TimeRange) async throws -> [(index: String, id: String)] {
         var found: [(index: String, id: String)] = []

@@ -19,6 +19,8 @@ public struct ReconcileReport: Sendable {
     public var duplicatesRemoved = 0
     public var extrasFound = 0
     public var extrasDeleted = 0
+    /// CloudWatch's events per whole hour of the range, for the seasonal model.
+    public var cloudWatchHourly: [EpochMillis: Int] = [:]
     public var cloudWatchQueries = 0
     public var elasticsearchQueries = 0
     public var error: String?

@@ -60,6 +60,7 @@ public struct Reconciler: Sendable {
                 } else {
                     summaries = try await minuteSummaries(group: group, range: window)
                 }
+                report.cloudWatchHourly.merge(summaries.hourly(within: window)) { $1 }
                 var bad: [(TimeRange, WindowSummary)] = []
                 try await bisect(group: group, window: window, cloudWatch: summaries, into: &bad)
                 for (badWindow, esSummary) in bad {
@@ -110,7 +111,9 @@ public struct Reconciler: Sendable {
     private func bisect(group: String, window: TimeRange, cloudWatch: MinuteSummaries, into bad: inout [(TimeRange, WindowSummary)]) async throws {
         let esSummary = try await elasticsearch.summary(group: group, range: window)
         guard !cloudWatch.matches(esSummary, in: window) else { return }
-        if window.duration <= options.minWindow {
+        // Nothing there at all: the whole window is missing, and halving it further would
+        // only repair it a minute at a time.
+        if window.duration <= options.minWindow || esSummary.count == 0 {
             bad.append((window, esSummary))
             return
         }

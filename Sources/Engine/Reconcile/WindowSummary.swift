@@ -28,6 +28,23 @@ public struct MinuteSummaries: Sendable {
         hasChecksums = false
     }
 
+    /// Events per whole hour inside `range` (0 for hours without events): what the seasonal
+    /// model learns from.
+    public func hourly(within range: TimeRange) -> [EpochMillis: Int] {
+        let hour: EpochMillis = 3_600_000
+        var counts: [EpochMillis: Int] = [:]
+        var start = (range.start + hour - 1) / hour * hour
+        while start + hour <= range.end {
+            counts[start] = 0
+            start += hour
+        }
+        for (minute, summary) in byMinute {
+            let key = minute / hour * hour
+            if counts[key] != nil { counts[key]! += summary.count }
+        }
+        return counts
+    }
+
     /// Whether Elasticsearch's summary of `range` agrees with what is known of CloudWatch's.
     public func matches(_ elasticsearch: WindowSummary, in range: TimeRange) -> Bool {
         let mine = summary(of: range)
