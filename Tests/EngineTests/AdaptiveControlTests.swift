@@ -157,12 +157,6 @@ private actor OrderLog {
 
 /// Stress levels and the circuit breaker, on a clock the test moves.
 @Suite struct StressTrackerTests {
-    final class Clock: Sendable {
-        private let now = Mutex(100.0)
-        func read() -> Double { now.withLock { $0 } }
-        func advance(_ seconds: Double) { now.withLock { $0 += seconds } }
-    }
-
     @Test func failuresRaiseTheLevelAndSuccessesLowerIt() async {
         let tracker = StressTracker(side: "test", minBackoff: 1, maxBackoff: 60, breakerThreshold: 100)
         #expect(await tracker.level == .calm)
@@ -177,7 +171,7 @@ private actor OrderLog {
     }
 
     @Test func theBreakerOpensWaitsLetsOneProbeThroughAndClosesOnItsSuccess() async {
-        let clock = Clock()
+        let clock = ManualClock(100)
         let tracker = StressTracker(side: "test", minBackoff: 1, maxBackoff: 60, breakerThreshold: 3, clock: { clock.read() })
         for _ in 0..<3 { await tracker.failure("HTTP 503") }
         guard case .open(let until) = await tracker.breaker else {
@@ -198,7 +192,7 @@ private actor OrderLog {
     }
 
     @Test func aFailedProbeOpensTheBreakerForLonger() async {
-        let clock = Clock()
+        let clock = ManualClock(100)
         let tracker = StressTracker(side: "test", minBackoff: 1, maxBackoff: 60, breakerThreshold: 2, clock: { clock.read() })
         for _ in 0..<2 { await tracker.failure("x") }
         clock.advance(4)

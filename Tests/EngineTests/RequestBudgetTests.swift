@@ -7,13 +7,6 @@ private actor Recorder {
     func add(_ name: String) { names.append(name) }
 }
 
-/// Monotonic seconds that move only when the test says so.
-private final class ManualClock: Sendable {
-    private let seconds = Mutex(1000.0)
-    func read() -> Double { seconds.withLock { $0 } }
-    func advance(seconds delta: Double) { seconds.withLock { $0 += delta } }
-}
-
 @Suite struct RequestBudgetTests {
     @Test func waitersAreServedByPriorityThenInOrder() async throws {
         // The clock stands still until every waiter is queued, so none is served early.
@@ -40,7 +33,7 @@ private final class ManualClock: Sendable {
             // One token at a time, so each release is observed before the next.
             // (A hair over one token's worth: floating point must not leave it a hair under.)
             for released in 1...4 {
-                clock.advance(seconds: 1.0 / 20 + 1e-6)
+                clock.advance(1.0 / 20 + 1e-6)
                 let deadline = WallClock.monotonicSeconds() + 10
                 while await served.names.count < released && WallClock.monotonicSeconds() < deadline { await Task.yield() }
             }

@@ -4,8 +4,7 @@
 public actor BulkPermits {
     public private(set) var capacity: Int
     public private(set) var inUse = 0
-    private var waiters: [(priority: Priority, order: Int, continuation: CheckedContinuation<Void, Never>)] = []
-    private var order = 0
+    private var waiters = PriorityWaiters()
 
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -18,11 +17,8 @@ public actor BulkPermits {
             inUse += 1
             return
         }
-        order += 1
-        let ticket = order
         await withCheckedContinuation { continuation in
-            waiters.append((priority, ticket, continuation))
-            waiters.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.order < $1.order }
+            waiters.add(priority, continuation)
         }
     }
 
@@ -39,7 +35,7 @@ public actor BulkPermits {
     private func admit() {
         while inUse < capacity && !waiters.isEmpty {
             inUse += 1
-            waiters.removeFirst().continuation.resume()
+            waiters.resumeNext()
         }
     }
 

@@ -8,8 +8,7 @@ public actor RequestBudget {
     let minRate: Double
     private var tokens: Double
     private var lastRefill: Double
-    private var waiters: [(priority: Priority, order: Int, continuation: CheckedContinuation<Void, Never>)] = []
-    private var order = 0
+    private var waiters = PriorityWaiters()
     private var draining = false
     /// Monotonic seconds; a test substitutes a clock it moves by hand.
     let clock: @Sendable () -> Double
@@ -29,11 +28,8 @@ public actor RequestBudget {
             tokens -= 1
             return
         }
-        order += 1
-        let ticket = order
         await withCheckedContinuation { continuation in
-            waiters.append((priority, ticket, continuation))
-            waiters.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.order < $1.order }
+            waiters.add(priority, continuation)
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -46,7 +42,7 @@ public actor RequestBudget {
             refill()
             if tokens >= 1 {
                 tokens -= 1
-                waiters.removeFirst().continuation.resume()
+                waiters.resumeNext()
                 continue
             }
             let wait = min(1, (1 - tokens) / ratePerSecond)
