@@ -35,6 +35,25 @@ import Testing
         }
     }
 
+    @Test func jsonLogsAreOneObjectPerLineWithTheFieldsOperatorsFilterOn() async throws {
+        try await Rig.with { rig in
+            let group = "/ux/json-logs"
+            _ = try await rig.seed(groups: [group], days: 1, eventsPerGroup: 500)
+            let result = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "2", "--log-format", "json"],
+                                                     environment: rig.environment(groups: [group], checkpointPath: rig.directory + "/cp.json"))
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stderr.split(separator: "\n").map(String.init)
+            #expect(lines.count >= 3)
+            for line in lines {
+                let object = try JSONParser().parse(Array(line.utf8))
+                #expect(object["time"]?.string != nil && object["level"]?.string != nil && object["msg"]?.string != nil, "\(line)")
+            }
+            let windowDone = try lines.map { try JSONParser().parse(Array($0.utf8)) }.first { $0["msg"] == "backfill window done" }
+            #expect(windowDone?["group"]?.string == group)
+            #expect(windowDone?["events"]?.int != nil && windowDone?["ms"]?.int != nil)
+        }
+    }
+
     func shell(_ program: String, _ script: String) async throws -> ProcessResult {
         try await ProcessRunner.run(program, ["-c", script], environment: ["PATH": "/usr/bin:/bin", "HOME": ProjectPaths.temporaryDirectory("home")])
     }
