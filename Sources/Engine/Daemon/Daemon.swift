@@ -122,12 +122,18 @@ actor Daemon {
         let settings = engine.settings
         let patterns = settings.logGroups.contains { $0.hasSuffix("*") }
         var nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
+        var previouslyMine: Set<String> = []
         while !shutdown.isRequested {
             let now = WallClock.monotonicSeconds()
             var due: [String] = []
-            for group in groups where health.isDue(group, now: now) {
-                if await mine(group) { due.append(group) }
+            var nowMine: Set<String> = []
+            for group in groups where await mine(group) {
+                nowMine.insert(group)
+                // Taken over (again) from another instance: what this process remembers is stale.
+                if coordinator != nil && !previouslyMine.contains(group) { await tail.forget(group) }
+                if health.isDue(group, now: now) { due.append(group) }
             }
+            previouslyMine = nowMine
             await pass(due)
             if shutdown.isRequested { break }
             await shutdown.wait(seconds: Double(settings.pollIntervalSecs))

@@ -26,6 +26,12 @@ public actor Tail {
         self.shutdown = shutdown
     }
 
+    /// Forgets what this process shipped of `group`: another instance may have shipped
+    /// since (a lease changed hands), so the next pass checks like a first one.
+    public func forget(_ group: String) {
+        recent[group] = nil
+    }
+
     /// One pass over `group`.
     public func pass(group: String, now: EpochMillis = WallClock.nowMillis()) async throws -> GroupReport {
         var report = GroupReport(group: group, index: layout.stableName(for: group))
