@@ -52,7 +52,8 @@ import Testing
             let takeover = WallClock.monotonicSeconds() - killed
             let afterKill = try await leases(rig)
             #expect(takenOver, "\(afterKill)")
-            #expect(takeover <= Double(2 * lease + 2), "groups were taken over after \(takeover) s with a \(lease) s lease")
+            // The dead instance's leases run out within LEASE_SECS; the next round (a third of it) takes them.
+            #expect(takeover <= Double(lease) * 4 / 3 + 2, "groups were taken over after \(takeover) s with a \(lease) s lease")
 
             // Events keep arriving; all of them, and all history, end up there exactly once.
             for group in groups.prefix(4) {
