@@ -6,13 +6,7 @@ enum BackfillCommand {
         let settings = try CLI.settings(invocation, environment: environment)
         let range = try TimeRangeOptions.range(invocation, defaultDays: settings.backfillDays)
         let engine = Engine(settings: settings, environment: environment)
-        let meter = ProgressMeter()
-        var view: ProgressView?
-        if !invocation.has("quiet") {
-            view = ProgressView(meter: meter, label: "backfill")
-            // The bar is the news on a terminal; per-window lines would tear it.
-            if view?.onTerminal == true && invocation.value("log-level") == nil { Log.configure(level: .warn, format: Log.format) }
-        }
+        let (meter, view) = ProgressView.start(invocation, label: "backfill")
         let reports = try await engine.backfill(range: range, progress: meter)
         await view?.finish()
         if invocation.has("json") {

@@ -38,6 +38,7 @@ public enum CommandTable {
     ]
 
     static let json = OptionSpec("json", "Print the result as JSON on stdout")
+    static let quiet = OptionSpec("quiet", short: "q", "Print only errors and the final summary (no progress)")
     static let dryRun = OptionSpec("dry-run", "Show what would be done without changing anything")
 
     public static let root = CommandSpec(
@@ -57,20 +58,20 @@ public enum CommandTable {
             CommandSpec(
                 "backfill", summary: "copy history from CloudWatch into Elasticsearch",
                 details: "Copies every event of the range for each group, newest day first. Ranges already shipped (see the checkpoint file) are skipped, so an interrupted backfill resumes where it stopped; re-copying is harmless because documents are created by id.",
-                options: rangeOptions + [json, OptionSpec("quiet", short: "q", "Print only errors and the final summary")]
+                options: rangeOptions + [json, quiet]
                     + cloudWatchOptions + elasticsearchOptions + throughputOptions + [checkpointOption],
                 examples: ["logstream backfill --days 7", "logstream backfill --since 2024-05-01 --until 2024-05-08 --groups /aws/lambda/api"]),
             CommandSpec(
                 "reconcile", summary: "compare CloudWatch and Elasticsearch per time window and repair what differs",
                 details: "CloudWatch's events are read once per day and summarised per minute (count and a checksum of the event ids) — or, with --counts insights, counted per minute by one Logs Insights query per day; Elasticsearch is asked for the same summary of the whole day, and days that differ are halved until the differing minutes are found. There, missing events are shipped and surplus copies of an event (for example in a sibling index) are removed. Documents CloudWatch does not have are reported, and deleted only with --delete-extras while CloudWatch's retention still covers them. The last two minutes are left out: they are still settling. Exit status 3 when discrepancies remain.",
-                options: rangeOptions + [dryRun, json, OptionSpec("delete-extras", "Delete documents CloudWatch does not have (only where its retention still covers the window)"),
+                options: rangeOptions + [dryRun, json, quiet, OptionSpec("delete-extras", "Delete documents CloudWatch does not have (only where its retention still covers the window)"),
                                          .setting("counts", "RECONCILE_COUNTS", completion: .choices(["events", "insights"]))]
                     + cloudWatchOptions + elasticsearchOptions + [checkpointOption],
                 examples: ["logstream reconcile --days 7 --json"]),
             CommandSpec(
                 "heal", summary: "repair mapping conflicts without losing documents",
                 details: "Finds fields whose type differs across the indices of INDEX_PREFIX-* (Kibana's \"mapping conflict\"). Each is settled by the type most documents have; that type is pinned in the template, and every group target on the losing side is rebuilt into its standby version (-v1 into -v2 or back): documents copied, values the winning type refuses moved to logstream.conflicts, the stable name switched, every document confirmed in the new target, and only then the old one removed. A run stopped halfway continues where it stopped. Exit status 3 when conflicts remain (for example in indices logstream does not manage).",
-                options: [dryRun, json] + elasticsearchOptions,
+                options: [dryRun, json, quiet] + elasticsearchOptions,
                 examples: ["logstream heal --dry-run"]),
             CommandSpec(
                 "refresh-tune", summary: "set refresh_interval of hot and cold indices",

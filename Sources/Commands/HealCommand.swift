@@ -4,7 +4,9 @@ import Engine
 enum HealCommand {
     static func run(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
         let settings = try CLI.settings(invocation, environment: environment)
-        let report = try await Engine(settings: settings, environment: environment).heal(dryRun: invocation.has("dry-run"))
+        let (meter, view) = ProgressView.start(invocation, label: "heal")
+        let report = try await Engine(settings: settings, environment: environment).heal(dryRun: invocation.has("dry-run"), progress: meter)
+        await view?.finish()
         Output.print(invocation.has("json") ? json(report) : text(report))
         if !report.errors.isEmpty { return 1 }
         return report.remaining.isEmpty ? 0 : 3

@@ -30,6 +30,16 @@ final class ProgressView: Sendable {
         }
     }
 
+    /// A meter, and unless `--quiet` a view of it, for `label`'s run. On a terminal the bar
+    /// is the news, so info lines (which would tear it) are held back unless --log-level asks.
+    static func start(_ invocation: Invocation, label: String) -> (ProgressMeter, ProgressView?) {
+        let meter = ProgressMeter()
+        guard !invocation.has("quiet") else { return (meter, nil) }
+        let view = ProgressView(meter: meter, label: label)
+        if view.onTerminal && invocation.value("log-level") == nil { Log.configure(level: .warn, format: Log.format) }
+        return (meter, view)
+    }
+
     /// Stops drawing; on a terminal the bar is left in its final state on its own line.
     func finish() async {
         task.cancel()

@@ -14,7 +14,9 @@ enum ReconcileCommand {
             throw UsageError(message: "nothing to check: the range ends within the last \(settleMillis / 1000) seconds, which are still settling", commandPath: invocation.path)
         }
         let options = ReconcileOptions(dryRun: invocation.has("dry-run"), deleteExtras: invocation.has("delete-extras"), counts: settings.reconcileCounts)
-        let reports = try await Engine(settings: settings, environment: environment).reconcile(range: range, options: options)
+        let (meter, view) = ProgressView.start(invocation, label: "reconcile")
+        let reports = try await Engine(settings: settings, environment: environment).reconcile(range: range, options: options, progress: meter)
+        await view?.finish()
         Output.print(invocation.has("json") ? json(reports, options: options) : table(reports, options: options))
         if reports.contains(where: { $0.error != nil }) { return 1 }
         return reports.allSatisfy(\.consistent) ? 0 : 3

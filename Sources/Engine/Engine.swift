@@ -125,7 +125,7 @@ public struct Engine: Sendable {
 
     /// Compares CloudWatch and Elasticsearch over `range` for every group and repairs what
     /// differs (or only reports, with `dryRun`).
-    public func reconcile(range: TimeRange, options: ReconcileOptions) async throws -> [ReconcileReport] {
+    public func reconcile(range: TimeRange, options: ReconcileOptions, progress: ProgressMeter? = nil) async throws -> [ReconcileReport] {
         let parts = try await pipeline()
         let queries = QueryCounter()
         let reconciler = Reconciler(
@@ -133,6 +133,7 @@ public struct Engine: Sendable {
             sink: parts.sink, builder: parts.builder, layout: layout, queries: queries, options: options)
         let seasonal = SeasonalModels(path: seasonalPath)
         Log.info("reconcile starting", ("groups", parts.groups.count), ("range", range), ("dry_run", options.dryRun))
+        await progress?.addTotal(range.duration * EpochMillis(parts.groups.count))
         var reports: [ReconcileReport] = []
         for group in parts.groups {
             let retention: Int?
@@ -145,7 +146,7 @@ public struct Engine: Sendable {
                 reports.append(report)
                 continue
             }
-            let report = await reconciler.reconcile(group: group, range: range, retentionDays: retention)
+            let report = await reconciler.reconcile(group: group, range: range, retentionDays: retention, control: CopyControl(progress: progress))
             await seasonal.record(group, hourly: report.cloudWatchHourly)
             reports.append(report)
         }
@@ -154,12 +155,13 @@ public struct Engine: Sendable {
     }
 
     /// Finds mapping conflicts across the prefix and, unless `dryRun`, repairs them.
-    public func heal(dryRun: Bool) async throws -> HealReport {
+    public func heal(dryRun: Bool, progress: ProgressMeter? = nil) async throws -> HealReport {
         let client = elasticsearch()
         try await ensureReachable(client)
         let bootstrap = Bootstrap(client: client, layout: layout)
         try await bootstrap.prepare()
-        return try await healer(client: client, bootstrap: bootstrap, sink: makeSink(client: client, stress: nil, gate: nil)).heal(dryRun: dryRun)
+        return try await healer(client: client, bootstrap: bootstrap, sink: makeSink(client: client, stress: nil, gate: nil))
+            .heal(dryRun: dryRun, control: CopyControl(progress: progress))
     }
 
     func healer(client: ElasticsearchClient, bootstrap: Bootstrap, sink: BulkSink) -> Healer {

@@ -32,6 +32,11 @@ import Testing
             #expect(quiet.status == 0)
             #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
             #expect(quiet.stdout.contains("GROUP"))
+
+            // Long reconcile runs show the same bar.
+            let reconcile = try await onTerminal(["reconcile", "--days", "4"], environment: rig.environment(groups: groups, checkpointPath: rig.directory + "/tty.json"))
+            #expect(reconcile.status == 0, "\(reconcile.stdout)")
+            #expect(reconcile.stdout.contains("reconcile [########################] 100%"))
         }
     }
 

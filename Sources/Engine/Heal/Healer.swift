@@ -42,12 +42,17 @@ public struct Healer: Sendable {
             report.remaining = plan.conflicts
             return report
         }
+        if let progress = control.progress {
+            for rebuild in plan.rebuilds {
+                await progress.addTotal(EpochMillis((try? await client.count(rebuild.from, query: ["match_all": [:]])) ?? 0))
+            }
+        }
         try await bootstrap.pin(plan.pins)
         Log.info("heal: winning types pinned in the template", ("fields", plan.pins.keys.sorted().joined(separator: ",")))
         for rebuild in plan.rebuilds {
             await control.admit(.high)
             do {
-                report.results[rebuild.from] = try await rebuilder.rebuild(rebuild, pins: plan.pins)
+                report.results[rebuild.from] = try await rebuilder.rebuild(rebuild, pins: plan.pins, progress: control.progress)
             } catch {
                 report.errors.append("\(rebuild.from): \(error)")
                 Log.error("heal: rebuild stopped; the old target is kept and the next run continues", ("target", rebuild.from), ("error", error))

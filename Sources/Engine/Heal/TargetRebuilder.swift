@@ -37,7 +37,8 @@ public struct TargetRebuilder: Sendable {
         self.pageSize = pageSize
     }
 
-    public func rebuild(_ rebuild: TargetRebuild, pins: [String: JSONValue]) async throws -> Result {
+    /// `progress` counts the documents of the first copy.
+    public func rebuild(_ rebuild: TargetRebuild, pins: [String: JSONValue], progress: ProgressMeter? = nil) async throws -> Result {
         var result = Result()
         let dataStream = try await isDataStream(rebuild.from)
         let writeTarget = try await aliasWriteTarget(rebuild.stable)
@@ -46,7 +47,7 @@ public struct TargetRebuilder: Sendable {
                 try await createStandby(rebuild, pins: pins, dataStream: dataStream)
                 Log.info("heal: standby created", ("target", rebuild.to), ("fields", rebuild.fields.joined(separator: ",")))
             }
-            let first = try await copy(from: rebuild.from, to: rebuild.to, verify: false)
+            let first = try await copy(from: rebuild.from, to: rebuild.to, verify: false, progress: progress)
             result.copied += first.copied
             result.alreadyThere += first.alreadyThere
             result.moved += first.moved
@@ -127,7 +128,7 @@ public struct TargetRebuilder: Sendable {
 
     /// Every document of `from` into `to` (those not there yet), page by page with a
     /// scroll. With `verify`, counts the documents confirmed present afterwards.
-    private func copy(from: String, to: String, verify: Bool) async throws -> CopyTally {
+    private func copy(from: String, to: String, verify: Bool, progress: ProgressMeter? = nil) async throws -> CopyTally {
         var tally = CopyTally()
         var page = try await client.json("POST", "/\(from)/_search?scroll=5m", ["size": .int(pageSize), "sort": ["_doc"]])
         defer {
@@ -154,6 +155,7 @@ public struct TargetRebuilder: Sendable {
             tally.alreadyThere += present + outcome.duplicates
             tally.moved += outcome.rewritten
             if verify { tally.verified += present + outcome.created + outcome.duplicates }
+            await progress?.advance(covered: EpochMillis(documents.count), events: documents.count)
             guard let scroll = page["_scroll_id"]?.string else { break }
             page = try await client.json("POST", "/_search/scroll", ["scroll": "5m", "scroll_id": .string(scroll)])
         }

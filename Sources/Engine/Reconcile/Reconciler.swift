@@ -68,6 +68,7 @@ public struct Reconciler: Sendable {
                     try await repair(group: group, &discrepancy, report: &report, retentionDays: retentionDays, now: now)
                     report.discrepancies.append(discrepancy)
                 }
+                await control.progress?.advance(covered: window.duration, events: summaries.summary(of: window).count)
             }
             if !options.dryRun && !report.discrepancies.isEmpty {
                 try await elasticsearch.refresh()
