@@ -12,35 +12,30 @@ public enum Timestamp {
         let days = floorDiv(millis, 86_400_000)
         let msOfDay = millis - days * 86_400_000
         let (year, month, day) = civil(fromDays: days)
-        let hour = msOfDay / 3_600_000
-        let minute = msOfDay / 60_000 % 60
-        let second = msOfDay / 1000 % 60
-        let fraction = msOfDay % 1000
-        appendDigits(year, 4, &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(month, 2, &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(day, 2, &out)
-        out.append(UInt8(ascii: "T"))
-        appendDigits(hour, 2, &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(minute, 2, &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(second, 2, &out)
-        out.append(UInt8(ascii: "."))
-        appendDigits(fraction, 3, &out)
-        out.append(UInt8(ascii: "Z"))
-    }
-
-    private static func appendDigits(_ value: Int64, _ width: Int, _ out: inout [UInt8]) {
-        var rest = value < 0 ? 0 : value
-        let start = out.count
-        for _ in 0..<width { out.append(UInt8(ascii: "0")) }
-        var index = start + width - 1
-        while index >= start && rest > 0 {
-            out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            index -= 1
+        // Filled in place and appended once: two of these go into every document.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            func digits(_ value: Int64, _ width: Int, at offset: Int) {
+                var rest = max(0, value)
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            digits(year, 4, at: 0)
+            text[4] = UInt8(ascii: "-")
+            digits(month, 2, at: 5)
+            text[7] = UInt8(ascii: "-")
+            digits(day, 2, at: 8)
+            text[10] = UInt8(ascii: "T")
+            digits(msOfDay / 3_600_000, 2, at: 11)
+            text[13] = UInt8(ascii: ":")
+            digits(msOfDay / 60_000 % 60, 2, at: 14)
+            text[16] = UInt8(ascii: ":")
+            digits(msOfDay / 1000 % 60, 2, at: 17)
+            text[19] = UInt8(ascii: ".")
+            digits(msOfDay % 1000, 3, at: 20)
+            text[23] = UInt8(ascii: "Z")
+            out.append(contentsOf: UnsafeBufferPointer(text))
         }
     }
 
