@@ -294,12 +294,24 @@ actor Daemon {
             }
             await metrics.add("logstream_reconcile_reshipped_total", Double(report.reshipped), labels: [("group", group)],
                               help: "Events reconciliation found missing in Elasticsearch and shipped")
+            await noteSilentHours(group, report.cloudWatchHourly)
             await seasonal.record(group, hourly: report.cloudWatchHourly)
         }
         try? await seasonal.save()
         lastReconcile[group] = WallClock.monotonicSeconds()
         reconcileCursor[group] = try await nextOlderDay(group)
         Log.debug("reconcile round done", ("group", group), ("windows", windows.count), ("consistent", consistent))
+    }
+
+    /// An hour CloudWatch itself has no events for, where the group is usually busy, is worth
+    /// a word: nothing is missing from the copy, but whatever writes these logs may be down.
+    private func noteSilentHours(_ group: String, _ hourly: [EpochMillis: Int]) async {
+        let model = await seasonal.model(group)
+        for (hour, count) in hourly.sorted(by: { $0.key < $1.key }) where count == 0 && !model.emptyIsPlausible(at: hour) {
+            Log.warn("CloudWatch has no events for an hour in which this group usually has many; is its source running?", ("group", group),
+                     ("hour", Timestamp.format(hour)), ("usual", Int(model.expectation(at: hour)?.mean ?? 0)))
+            await metrics.add("logstream_silent_hours_total", labels: [("group", group)], help: "Hours without CloudWatch events where the seasonal model expected many")
+        }
     }
 
     /// The older day the next round checks (as its end): the day the seasonal model finds
