@@ -4,8 +4,9 @@
 ///   match LOG_GROUPS patterns are picked up every GROUP_DISCOVERY_INTERVAL_SECS.
 /// - One background worker, always on the most urgent piece of work: mapping-conflict
 ///   healing and recent history (high), reconciliation every RECONCILE_INTERVAL_SECS
-///   (normal), older history (low), history beyond a year (idle). It passes the priority gate before every page and
-///   steps aside between pages when more urgent work appears.
+///   (normal), older history (low), history beyond a year (idle). It passes the priority
+///   gate before every page and steps aside between pages when more urgent work appears.
+/// - With COORDINATION=elasticsearch, only the groups this instance holds leases on.
 /// - Refresh tuning every ES_REFRESH_TUNE_INTERVAL_SECS.
 /// - A summary line a minute and, with a metrics file, Prometheus metrics every 10 s.
 ///
@@ -55,7 +56,7 @@ actor Daemon {
         seasonal = SeasonalModels(path: engine.seasonalPath)
         windows = ElasticsearchWindows(client: engine.elasticsearch(), layout: engine.layout, queries: queries)
         reconciler = Reconciler(
-            source: parts.source, elasticsearch: ElasticsearchWindows(client: engine.elasticsearch(), layout: engine.layout, queries: queries),
+            source: parts.source, elasticsearch: windows,
             sink: parts.sink, builder: parts.builder, layout: engine.layout, queries: queries,
             options: ReconcileOptions(counts: settings.reconcileCounts))
         gate = parts.gate ?? PriorityGate(trackers: [parts.sink.stress, parts.source.stress], shutdown: shutdown)
