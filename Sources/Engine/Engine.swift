@@ -181,9 +181,7 @@ public struct Engine: Sendable {
     public func leases() async throws -> [String: LeaseStore.Lease] {
         let client = elasticsearch()
         try await ensureReachable(client)
-        let store = LeaseStore(client: client, layout: layout)
-        try await store.ensureIndex()
-        return try await store.leases()
+        return try await LeaseStore(client: client, layout: layout).leases()
     }
 
     public func refreshTuner() -> RefreshTuner {

@@ -43,9 +43,9 @@ public struct LeaseStore: Sendable {
     static func documentID(group: String) -> String { "lease-" + DocumentID.make(logGroup: "logstream-lease", eventId: group) }
     static func documentID(instance: String) -> String { "instance-" + DocumentID.make(logGroup: "logstream-instance", eventId: instance) }
 
-    /// Every lease, by group.
+    /// Every lease, by group (none before any instance has run).
     public func leases() async throws -> [String: Lease] {
-        let answer = try await client.json("POST", "/\(index)/_search", [
+        let answer = try await client.json("POST", "/\(index)/_search?ignore_unavailable=true", [
             "size": 10_000, "seq_no_primary_term": true, "query": ["term": ["kind": "lease"]],
         ])
         var leases: [String: Lease] = [:]
