@@ -5,17 +5,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+apt_install() {
+    echo "setup: installing $* (apt)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
 need_apt=()
 # zsh, fish and man-db only so the tests can load the completions and render the man page.
 for pkg in libcurl4-openssl-dev zlib1g-dev zsh fish man-db; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
-    echo "setup: installing ${need_apt[*]} (apt)"
-    SUDO=""
-    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    apt_install "${need_apt[@]}"
 fi
 
 VENV=.rig/venv
@@ -23,6 +27,11 @@ VENV=.rig/venv
 PY_PACKAGES=("moto==5.2.1" "flask" "flask-cors" "osmem-server==0.1.6" "opensearch-py==3.2.0")
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import moto, flask_cors, osmem_server, boto3, opensearchpy" 2>/dev/null; then
     echo "setup: creating the test rig's Python environment in $VENV (pip)"
-    python3 -m venv "$VENV"
+    # Debian's own python3 has no venv module until python3-venv is installed.
+    if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
+        rm -rf "$VENV"
+        apt_install python3-venv
+        python3 -m venv "$VENV"
+    fi
     "$VENV/bin/pip" install -q --disable-pip-version-check "${PY_PACKAGES[@]}"
 fi
