@@ -59,9 +59,9 @@ final class ProgressView: Sendable {
     static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         if total < 60 { return "\(total)s" }
-        if total < 3600 { return "\(total / 60)m\(String(format2(total % 60)))s" }
-        return "\(total / 3600)h\(String(format2(total % 3600 / 60)))m"
+        if total < 3600 { return "\(total / 60)m\(twoDigits(total % 60))s" }
+        return "\(total / 3600)h\(twoDigits(total % 3600 / 60))m"
     }
 
-    private static func format2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

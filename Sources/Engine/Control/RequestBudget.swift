@@ -61,7 +61,7 @@ public actor RequestBudget {
         let before = ratePerSecond
         ratePerSecond = max(minRate, ratePerSecond / 2)
         if ratePerSecond < before {
-            Log.warn("cloudwatch throttled: request rate lowered", ("rate_per_sec", String(format2(ratePerSecond))))
+            Log.warn("cloudwatch throttled: request rate lowered", ("rate_per_sec", format2(ratePerSecond)))
         }
     }
 

@@ -15,7 +15,6 @@
 public struct TargetRebuilder: Sendable {
     public struct Result: Sendable, Equatable {
         public var copied = 0
-        public var alreadyThere = 0
         public var moved = 0
         public var verified = 0
         public var removed = false
@@ -49,7 +48,6 @@ public struct TargetRebuilder: Sendable {
             }
             let first = try await copy(from: rebuild.from, to: rebuild.to, verify: false, progress: progress)
             result.copied += first.copied
-            result.alreadyThere += first.alreadyThere
             result.moved += first.moved
             Log.info("heal: documents copied", ("from", rebuild.from), ("to", rebuild.to), ("copied", first.copied), ("moved_values", first.moved))
             try await switchAlias(rebuild)
@@ -121,7 +119,6 @@ public struct TargetRebuilder: Sendable {
 
     private struct CopyTally {
         var copied = 0
-        var alreadyThere = 0
         var moved = 0
         var verified = 0
     }
@@ -152,7 +149,6 @@ public struct TargetRebuilder: Sendable {
                                          reason: "\(outcome.deadLettered) documents of \(from) could not be stored in \(to) even in the safe form (see the dead-letter file); \(from) is kept")
             }
             tally.copied += outcome.created
-            tally.alreadyThere += present + outcome.duplicates
             tally.moved += outcome.rewritten
             if verify { tally.verified += present + outcome.created + outcome.duplicates }
             await progress?.advance(covered: EpochMillis(documents.count), events: documents.count)
