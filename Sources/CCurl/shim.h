@@ -28,8 +28,9 @@ static inline int ls_inflate_init_auto(z_streamp s) { return inflateInit2(s, 15 
 // buffers above 1 MB come from and go back to the kernel (the default threshold grows
 // with the first large free and then keeps freed pages), and two arenas suffice.
 static inline void ls_tune_malloc(void) {
-    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     mallopt(M_ARENA_MAX, 2);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 }
 
 #endif

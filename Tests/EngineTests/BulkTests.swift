@@ -20,6 +20,34 @@ import Testing
         #expect(items[3].reason == "failed to parse field [x]")
     }
 
+    @Test func readsPrettyPrintedAnswersStringErrorsAndEscapes() throws {
+        let body = """
+            {
+              "took" : 3, "errors" : true, "ingest_took": 0,
+              "items" : [
+                { "create" : { "_id" : "a", "status" : 201, "_shards" : { "total" : 2 } } },
+                { "create" : { "_id" : "b", "status" : 400, "error" : "plain \\"text\\" reason" } },
+                { "create" : { "_id" : "c", "status" : 400, "error" : { "type" : "mapper_parsing_exception", "caused_by" : { "type" : "x", "reason" : "inner" }, "reason" : "field [a\\u00e9]" } } }
+              ]
+            }
+            """
+        let items = try BulkResponseParser.items(from: Array(body.utf8))
+        #expect(items.map(\.status) == [201, 400, 400])
+        #expect(items[1].reason == #"plain "text" reason"#)
+        #expect(items[1].errorType == nil)
+        #expect(items[2].errorType == "mapper_parsing_exception")
+        #expect(items[2].reason == "field [aé]")
+    }
+
+    @Test func aCutOffOrMalformedAnswerIsAnError() {
+        let whole = #"{"took":1,"errors":false,"items":[{"create":{"status":201}},{"create":{"status":201}}]}"#
+        for cut in [whole.count - 1, whole.count - 10, 20] {
+            #expect(throws: JSONParseError.self) { try BulkResponseParser.items(from: Array(whole.utf8.prefix(cut))) }
+        }
+        #expect(throws: JSONParseError.self) { try BulkResponseParser.items(from: Array((whole + "x").utf8)) }
+        #expect(throws: JSONParseError.self) { try BulkResponseParser.items(from: Array(#"{"items":{"create":{}}}"#.utf8)) }
+    }
+
     @Test func aResponseWithoutItemsIsAnError() {
         #expect(throws: (any Error).self) { try BulkResponseParser.items(from: Array(#"{"error":"x"}"#.utf8)) }
     }

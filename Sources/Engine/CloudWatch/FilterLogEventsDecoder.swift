@@ -25,9 +25,8 @@ enum FilterLogEventsDecoder {
         if scanner.expect(UInt8(ascii: "}")) { return LogEventPage(events: [], nextToken: nil) }
         var lastStream: (bytes: [UInt8], name: String) = ([], "")
         repeat {
-            scanner.skipWhitespace()
-            guard scanner.peek() == UInt8(ascii: "\""), scanner.readString(into: &scratch), scanner.expect(UInt8(ascii: ":")) else { throw fail() }
-            if Self.equals(scratch, "events") {
+            guard let key = Self.key(&scanner, &scratch) else { throw fail() }
+            if key == .events {
                 guard scanner.expect(UInt8(ascii: "[")) else { throw fail() }
                 if scanner.expect(UInt8(ascii: "]")) { continue }
                 repeat {
@@ -35,7 +34,7 @@ enum FilterLogEventsDecoder {
                     if let event { events.append(event) }
                 } while scanner.expect(UInt8(ascii: ","))
                 guard scanner.expect(UInt8(ascii: "]")) else { throw fail() }
-            } else if Self.equals(scratch, "nextToken") {
+            } else if key == .nextToken {
                 scanner.skipWhitespace()
                 if scanner.peek() == UInt8(ascii: "\"") {
                     guard scanner.readString(into: &scratch) else { throw fail() }
@@ -51,11 +50,44 @@ enum FilterLogEventsDecoder {
         return LogEventPage(events: events, nextToken: nextToken)
     }
 
-    /// Compares bytes with a literal without going through generic sequence code: the
-    /// decoder does it five times per event.
+    /// The member names the decoder acts on.
+    private enum Key {
+        case events, nextToken, message, eventId, timestamp, ingestionTime, logStreamName, other
+    }
+
+    /// Reads a member name and its colon. Names are compared where they lie in the
+    /// response; only one written with escapes is unescaped (into `scratch`) first.
+    private static func key(_ scanner: inout JSONScanner, _ scratch: inout [UInt8]) -> Key? {
+        guard scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { return nil }
+        let start = scanner.position + 1
+        guard scanner.skipString() else { return nil }
+        let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
+        let key: Key
+        if raw.isEmpty || memchr(raw.baseAddress!, 0x5C, raw.count) == nil {
+            key = Self.key(named: raw)
+        } else {
+            scratch = JSONScanner.unescaped(raw)
+            key = scratch.withUnsafeBufferPointer { Self.key(named: $0) }
+        }
+        return scanner.expect(UInt8(ascii: ":")) ? key : nil
+    }
+
+    private static func key(named name: UnsafeBufferPointer<UInt8>) -> Key {
+        switch name.count {
+        case 6 where equals(name, "events"): return .events
+        case 7 where equals(name, "message"): return .message
+        case 7 where equals(name, "eventId"): return .eventId
+        case 9 where equals(name, "nextToken"): return .nextToken
+        case 9 where equals(name, "timestamp"): return .timestamp
+        case 13 where equals(name, "ingestionTime"): return .ingestionTime
+        case 13 where equals(name, "logStreamName"): return .logStreamName
+        default: return .other
+        }
+    }
+
     @inline(__always)
-    private static func equals(_ bytes: [UInt8], _ literal: StaticString) -> Bool {
-        bytes.count == literal.utf8CodeUnitCount && bytes.withUnsafeBufferPointer { $0.isEmpty || memcmp($0.baseAddress!, literal.utf8Start, $0.count) == 0 }
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        bytes.count == literal.utf8CodeUnitCount && (bytes.isEmpty || memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0)
     }
 
     /// One event object; `.some(nil)` when it lacks an id or timestamp (skipped), nil when malformed.
@@ -69,12 +101,10 @@ enum FilterLogEventsDecoder {
         var stream = ""
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
-                scanner.skipWhitespace()
-                guard scanner.peek() == UInt8(ascii: "\""), scanner.readString(into: &scratch), scanner.expect(UInt8(ascii: ":")) else { return nil }
-                scanner.skipWhitespace()
-                let isString = scanner.peek() == UInt8(ascii: "\"")
-                switch scratch.count {
-                case 7 where Self.equals(scratch, "message") && isString:
+                guard let key = Self.key(&scanner, &scratch) else { return nil }
+                let isString = scanner.peekAfterWhitespace() == UInt8(ascii: "\"")
+                switch key {
+                case .message where isString:
                     let start = scanner.position + 1
                     guard scanner.skipString() else { return nil }
                     let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
@@ -84,22 +114,21 @@ enum FilterLogEventsDecoder {
                         message = valid ? storage[start..<scanner.position - 1] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
                         encodedMessage = valid ? message : nil
                     } else {
-                        scanner.position = start - 1
-                        guard scanner.readString(into: &scratch) else { return nil }
-                        let valid = scratch.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
-                        message = valid ? ArraySlice(scratch) : ArraySlice(String(decoding: scratch, as: UTF8.self).utf8)
+                        let text = JSONScanner.unescaped(raw)
+                        let valid = text.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
+                        message = valid ? text[...] : ArraySlice(String(decoding: text, as: UTF8.self).utf8)
                         encodedMessage = valid ? storage[start..<scanner.position - 1] : nil
                     }
-                case 7 where Self.equals(scratch, "eventId") && isString:
+                case .eventId where isString:
                     guard scanner.readString(into: &scratch) else { return nil }
                     id = String(decoding: scratch, as: UTF8.self)
-                case 9 where Self.equals(scratch, "timestamp"):
+                case .timestamp:
                     guard let value = scanner.readInt64() else { return nil }
                     timestamp = value
-                case 13 where Self.equals(scratch, "ingestionTime"):
+                case .ingestionTime:
                     guard let value = scanner.readInt64() else { return nil }
                     ingestion = value
-                case 13 where Self.equals(scratch, "logStreamName") && isString:
+                case .logStreamName where isString:
                     guard scanner.readString(into: &scratch) else { return nil }
                     // Consecutive events mostly share a stream: reuse its String.
                     if scratch != lastStream.bytes {

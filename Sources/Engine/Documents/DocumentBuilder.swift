@@ -26,28 +26,28 @@ public struct DocumentBuilder: Sendable {
         let estimate = events.reduce(0) { $0 + $1.messageUTF8.count * 2 } + events.count * (360 + index.utf8.count + logGroup.utf8.count)
         var writer = JSONWriter(capacity: estimate)
         var constants = PageConstants(region: region, logGroup: logGroup, index: index)
-        var placed: [(id: String, timestamp: EpochMillis, lines: Range<Int>, sourceStart: Int)] = []
+        var placed: [(timestamp: EpochMillis, lines: Range<Int>, sourceStart: Int, id: Range<Int>)] = []
         placed.reserveCapacity(events.count)
         // By index, not by value: copying an event costs a retain per field.
         for position in events.indices {
             let start = writer.bytes.count
             let (high, low) = DocumentID.hash(logGroup: logGroup, eventId: events[position].eventId)
-            let id = DocumentID.encode(high, low)
             // The action line; the id is base64url, which needs no escaping.
             writer.bytes.append(contentsOf: constants.actionPrefix)
-            writer.raw(id)
+            let idStart = writer.bytes.count
+            DocumentID.append(high, low, to: &writer.bytes)
+            let id = idStart..<writer.bytes.count
             writer.raw("\"}}\n")
             let sourceStart = writer.bytes.count
             events[position].messageUTF8.withUnsafeBufferPointer {
                 write(events[position], message: $0, idHash: high, constants: &constants, into: &writer)
             }
             writer.byte(UInt8(ascii: "\n"))
-            placed.append((id, events[position].timestamp, start..<writer.bytes.count, sourceStart))
+            placed.append((events[position].timestamp, start..<writer.bytes.count, sourceStart, id))
         }
-        let storage = writer.bytes
+        let page = DocumentPage(storage: writer.bytes, index: index, logGroup: logGroup)
         return placed.map { place in
-            LogDocument(id: place.id, index: index, logGroup: logGroup, timestamp: place.timestamp, storage: storage,
-                        lines: place.lines, sourceStart: place.sourceStart)
+            LogDocument(page: page, lines: place.lines, sourceStart: place.sourceStart, idBytes: place.id, timestamp: place.timestamp)
         }
     }
 

@@ -39,29 +39,42 @@ public enum DocumentID {
 
     /// 16 bytes, big-endian, as 22 characters of unpadded base64url.
     static func encode(_ high: UInt64, _ low: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 22) { out in
-            var written = 0
-            var bits: UInt32 = 0
-            var bitCount = 0
-            for index in 0..<16 {
-                let byte = UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (56 - 8 * UInt64(index % 8)))
-                bits = bits << 8 | UInt32(byte)
-                bitCount += 8
-                while bitCount >= 6 {
-                    bitCount -= 6
-                    out[written] = alphabet[Int(bits >> UInt32(bitCount) & 63)]
-                    written += 1
-                }
-            }
-            if bitCount > 0 {
-                out[written] = alphabet[Int(bits << UInt32(6 - bitCount) & 63)]
-                written += 1
-            }
-            return written
+        String(unsafeUninitializedCapacity: encodedCount) { out in
+            write(high, low, to: out.baseAddress!)
+            return encodedCount
         }
     }
 
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    /// The same 22 characters, appended to a buffer being written.
+    static func append(_ high: UInt64, _ low: UInt64, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encodedCount) { out in
+            write(high, low, to: out.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(out))
+        }
+    }
+
+    static let encodedCount = 22
+
+    private static func write(_ high: UInt64, _ low: UInt64, to out: UnsafeMutablePointer<UInt8>) {
+        let letters = base64URLAlphabet.utf8Start
+        var written = 0
+        var bits: UInt32 = 0
+        var bitCount = 0
+        for index in 0..<16 {
+            let byte = UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (56 - 8 * UInt64(index % 8)))
+            bits = bits << 8 | UInt32(byte)
+            bitCount += 8
+            while bitCount >= 6 {
+                bitCount -= 6
+                out[written] = letters[Int(bits >> UInt32(bitCount) & 63)]
+                written += 1
+            }
+        }
+        out[written] = letters[Int(bits << UInt32(6 - bitCount) & 63)]
+    }
+
+    private static let base64URLAlphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    private static let alphabet = Array(UnsafeBufferPointer(start: base64URLAlphabet.utf8Start, count: 64))
 
     static func base64URL(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []

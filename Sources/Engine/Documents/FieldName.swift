@@ -6,7 +6,7 @@ public enum FieldName {
     public static let maxBytes = 256
 
     /// True when `sanitize` would return the name unchanged; the common case, checked cheaply.
-    static func isClean(_ bytes: [UInt8]) -> Bool {
+    static func isClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first, let last = bytes.last, bytes.count <= maxBytes,
               first != UInt8(ascii: "_"), first != UInt8(ascii: "."), last != UInt8(ascii: ".") else { return false }
         var previous: UInt8 = 0

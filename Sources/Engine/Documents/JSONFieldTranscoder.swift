@@ -1,3 +1,5 @@
+import Glibc
+
 /// Writes a message's JSON object as document fields that map cleanly, straight from
 /// the message bytes to the output without building a tree:
 /// sanitised and de-duplicated names, objects deeper than the cap and arrays that hold
@@ -12,10 +14,9 @@ struct JSONFieldTranscoder {
     private(set) var dropped = 0
     /// The top-level `level`-like string value, for ECS `log.level`.
     private(set) var level: String?
-    private var key: [UInt8] = []
-    /// Names already written, per open object: bytes in one buffer, ranges on a stack.
-    private var usedBytes: [UInt8] = []
-    private var usedRanges: [Range<Int>] = []
+    /// Where the names written so far sit in the output, per open object (a stack):
+    /// a repeated name is found by comparing output bytes, with no copy of its own.
+    private var writtenNames: [Range<Int>] = []
 
     init(maxDepth: Int, maxFields: Int) {
         self.maxDepth = maxDepth
@@ -26,44 +27,36 @@ struct JSONFieldTranscoder {
     mutating func writeObject(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) -> Bool {
         guard scanner.expect(UInt8(ascii: "{")) else { return false }
         writer.byte(UInt8(ascii: "{"))
-        let usedFrom = usedRanges.count
-        let bytesFrom = usedBytes.count
-        defer {
-            usedRanges.removeSubrange(usedFrom...)
-            usedBytes.removeSubrange(bytesFrom...)
-        }
+        let namesFrom = writtenNames.count
+        defer { writtenNames.removeSubrange(namesFrom...) }
         var first = true
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
-                scanner.skipWhitespace()
-                guard scanner.peek() == UInt8(ascii: "\""), scanner.readString(into: &key), scanner.expect(UInt8(ascii: ":")) else { return false }
+                guard scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { return false }
+                let nameStart = scanner.position + 1
+                guard scanner.skipString() else { return false }
+                let raw = UnsafeBufferPointer(rebasing: scanner.bytes[nameStart..<scanner.position - 1])
+                guard scanner.expect(UInt8(ascii: ":")) else { return false }
                 scanner.skipWhitespace()
                 if fields >= maxFields {
                     guard let leaves = Self.leafCount(&scanner, depth: depth + 1) else { return false }
                     dropped += leaves
                     continue
                 }
-                if depth == 0, level == nil, scanner.peek() == UInt8(ascii: "\""), MessageLevel.isLevelKey(key) {
-                    var probe = scanner
-                    var value: [UInt8] = []
-                    if probe.readString(into: &value), !value.isEmpty, value.count <= 32 {
-                        level = String(decoding: value, as: UTF8.self).lowercased()
-                    }
-                }
-                if !FieldName.isClean(key) {
-                    key = Array(FieldName.sanitize(String(decoding: key, as: UTF8.self)).utf8)
-                }
-                if isUsed(key, since: usedFrom) {
-                    var suffix = 2
-                    while isUsed(key + Array("_\(suffix)".utf8), since: usedFrom) { suffix += 1 }
-                    key += Array("_\(suffix)".utf8)
-                }
-                usedRanges.append(usedBytes.count..<usedBytes.count + key.count)
-                usedBytes.append(contentsOf: key)
                 if !first { writer.byte(UInt8(ascii: ",")) }
                 first = false
-                writer.string(key)
-                writer.byte(UInt8(ascii: ":"))
+                if (raw.isEmpty || memchr(raw.baseAddress!, 0x5C, raw.count) == nil) && FieldName.isClean(raw) {
+                    // The common case: the name as it lies in the message is the field's name.
+                    if depth == 0 { noteLevel(named: raw, scanner) }
+                    writeName(raw, namesFrom: namesFrom, into: &writer)
+                } else {
+                    var name = JSONScanner.unescaped(raw)
+                    name.withUnsafeBufferPointer { if depth == 0 { noteLevel(named: $0, scanner) } }
+                    if !name.withUnsafeBufferPointer({ FieldName.isClean($0) }) {
+                        name = Array(FieldName.sanitize(String(decoding: name, as: UTF8.self)).utf8)
+                    }
+                    name.withUnsafeBufferPointer { writeName($0, namesFrom: namesFrom, into: &writer) }
+                }
                 guard writeValue(&scanner, depth: depth, into: &writer) else { return false }
             } while scanner.expect(UInt8(ascii: ","))
             guard scanner.expect(UInt8(ascii: "}")) else { return false }
@@ -72,11 +65,36 @@ struct JSONFieldTranscoder {
         return true
     }
 
-    private func isUsed(_ name: [UInt8], since first: Int) -> Bool {
-        for range in usedRanges[first...] where range.count == name.count && usedBytes[range].elementsEqual(name) {
-            return true
+    /// Keeps the first top-level level-like string value, for ECS `log.level`.
+    private mutating func noteLevel(named name: UnsafeBufferPointer<UInt8>, _ scanner: JSONScanner) {
+        guard level == nil, scanner.peek() == UInt8(ascii: "\""), MessageLevel.isLevelKey(name) else { return }
+        var probe = scanner
+        var value: [UInt8] = []
+        if probe.readString(into: &value), !value.isEmpty, value.count <= 32 {
+            level = String(decoding: value, as: UTF8.self).lowercased()
         }
-        return false
+    }
+
+    /// Writes `"name":`, or `"name_2":` (`_3`, …) when this object already has that name.
+    private mutating func writeName(_ name: UnsafeBufferPointer<UInt8>, namesFrom: Int, into writer: inout JSONWriter) {
+        let start = writer.bytes.count
+        writer.string(name)
+        var suffix = 2
+        while isWritten(start..<writer.bytes.count, in: writer.bytes, since: namesFrom) {
+            writer.bytes.removeSubrange(start...)
+            writer.string(Array(name) + Array("_\(suffix)".utf8))
+            suffix += 1
+        }
+        writtenNames.append(start..<writer.bytes.count)
+        writer.byte(UInt8(ascii: ":"))
+    }
+
+    private func isWritten(_ candidate: Range<Int>, in output: [UInt8], since first: Int) -> Bool {
+        output.withUnsafeBufferPointer { bytes in
+            writtenNames[first...].contains { range in
+                range.count == candidate.count && memcmp(bytes.baseAddress! + range.lowerBound, bytes.baseAddress! + candidate.lowerBound, range.count) == 0
+            }
+        }
     }
 
     private mutating func writeValue(_ scanner: inout JSONScanner, depth: Int, into writer: inout JSONWriter) -> Bool {

@@ -2,42 +2,47 @@
 /// two bulk lines (the `create` action and the JSON source). Built once, so a retry
 /// re-sends identical bytes.
 ///
-/// The lines live in `storage`, which the documents built from one page share: a batch
-/// of consecutive documents is then one contiguous run of bytes, sent without copying.
+/// The lines live in a `DocumentPage` that the documents built from one page of events
+/// share: a batch of consecutive documents is then one contiguous run of bytes, sent
+/// without copying, and copying a document costs one reference count, not one per field.
 public struct LogDocument: Sendable {
-    public let id: String
-    public let index: String
-    public let logGroup: String
+    let page: DocumentPage
+    /// Where the action line starts and the source line's newline ends, in `page.storage`.
+    let lines: Range<Int>
+    /// Where the source starts in `page.storage` (it ends before the final newline).
+    let sourceStart: Int
+    /// The id's bytes in `page.storage`, as they are (not JSON-escaped).
+    let idBytes: Range<Int>
     public let timestamp: EpochMillis
     /// How often `SafeForm` has rewritten this document after mapping refusals.
     public var safeFormRounds = 0
-    let storage: [UInt8]
-    /// Where the action line starts and the source line's newline ends, in `storage`.
-    let lines: Range<Int>
-    /// Where the source starts in `storage` (it ends before the final newline).
-    let sourceStart: Int
 
     public init(id: String, index: String, logGroup: String, timestamp: EpochMillis, source: [UInt8]) {
-        var writer = JSONWriter(capacity: source.count + id.utf8.count + index.utf8.count + 40)
+        var writer = JSONWriter(capacity: source.count + 2 * id.utf8.count + index.utf8.count + 40)
         let sourceStart = Self.appendAction(id: id, index: index, to: &writer)
         writer.bytes.append(contentsOf: source)
         writer.byte(UInt8(ascii: "\n"))
-        self.init(id: id, index: index, logGroup: logGroup, timestamp: timestamp, storage: writer.bytes,
-                  lines: 0..<writer.bytes.count, sourceStart: sourceStart)
+        let lines = 0..<writer.bytes.count
+        // The id may need escaping in the action line: its plain bytes follow the lines.
+        writer.raw(id)
+        self.init(page: DocumentPage(storage: writer.bytes, index: index, logGroup: logGroup), lines: lines,
+                  sourceStart: sourceStart, idBytes: lines.upperBound..<writer.bytes.count, timestamp: timestamp)
     }
 
-    init(id: String, index: String, logGroup: String, timestamp: EpochMillis, storage: [UInt8], lines: Range<Int>, sourceStart: Int) {
-        self.id = id
-        self.index = index
-        self.logGroup = logGroup
-        self.timestamp = timestamp
-        self.storage = storage
+    init(page: DocumentPage, lines: Range<Int>, sourceStart: Int, idBytes: Range<Int>, timestamp: EpochMillis) {
+        self.page = page
         self.lines = lines
         self.sourceStart = sourceStart
+        self.idBytes = idBytes
+        self.timestamp = timestamp
     }
 
+    public var id: String { String(decoding: page.storage[idBytes], as: UTF8.self) }
+    public var index: String { page.index }
+    public var logGroup: String { page.logGroup }
+
     /// The JSON source, copied out; for the rare paths (rewrites, dead letters, tests).
-    public var source: [UInt8] { Array(storage[sourceStart..<lines.upperBound - 1]) }
+    public var source: [UInt8] { Array(page.storage[sourceStart..<lines.upperBound - 1]) }
 
     /// The bytes this document adds to a bulk body.
     public var bulkBytes: Int { lines.count }
@@ -57,5 +62,18 @@ public struct LogDocument: Sendable {
         writer.string(id)
         writer.raw("}}\n")
         return writer.bytes.count
+    }
+}
+
+/// The bytes of documents built together, and what they have in common.
+final class DocumentPage: Sendable {
+    let storage: [UInt8]
+    let index: String
+    let logGroup: String
+
+    init(storage: [UInt8], index: String, logGroup: String) {
+        self.storage = storage
+        self.index = index
+        self.logGroup = logGroup
     }
 }

@@ -1,13 +1,16 @@
 /// The ECS `log.level` of a message, when it states one.
 enum MessageLevel {
-    static let jsonKeys: [[UInt8]] = ["level", "severity", "loglevel", "log_level", "levelname", "log.level", "lvl"].map { Array($0.utf8) }
+    static let jsonKeys: [StaticString] = ["level", "severity", "loglevel", "log_level", "levelname", "log.level", "lvl"]
 
     /// True when `key` names a level field, in any letter case. Asked of every top-level
     /// key of every JSON message, so it compares bytes rather than building strings.
-    static func isLevelKey(_ key: [UInt8]) -> Bool {
-        guard key.count >= 3 && key.count <= 9 else { return false }
+    static func isLevelKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard key.count >= 3 && key.count <= 9, key[0] | 0x20 == UInt8(ascii: "l") || key[0] | 0x20 == UInt8(ascii: "s") else { return false }
         return jsonKeys.contains { candidate in
-            candidate.count == key.count && zip(candidate, key).allSatisfy { $0 == (($1 >= 65 && $1 <= 90) ? $1 | 0x20 : $1) }
+            candidate.utf8CodeUnitCount == key.count && (0..<key.count).allSatisfy { index in
+                let byte = key[index]
+                return candidate.utf8Start[index] == ((byte >= 65 && byte <= 90) ? byte | 0x20 : byte)
+            }
         }
     }
 

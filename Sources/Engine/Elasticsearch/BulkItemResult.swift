@@ -31,22 +31,3 @@ public struct BulkItemResult: Sendable, Equatable {
         }
     }
 }
-
-public enum BulkResponseParser {
-    /// Reads per-item results in request order, whichever action key (`create`, `index`,
-    /// …) each item is reported under.
-    public static func items(from body: [UInt8]) throws -> [BulkItemResult] {
-        let json = try JSONParser().parse(body)
-        guard let items = json["items"]?.array else {
-            throw JSONParseError(offset: 0, reason: "bulk response has no items array")
-        }
-        return items.map { item in
-            let result = item.members?.first?.value ?? .null
-            let error = result["error"]
-            return BulkItemResult(
-                status: result["status"]?.int ?? 0,
-                errorType: error?["type"]?.string,
-                reason: error?["reason"]?.string ?? error?.string)
-        }
-    }
-}

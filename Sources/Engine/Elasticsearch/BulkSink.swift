@@ -85,21 +85,19 @@ public final class BulkSink: Sendable {
     /// Documents built together from one page are one run of bytes, taken as it is.
     public static func body(for documents: ArraySlice<LogDocument>) -> ArraySlice<UInt8> {
         guard let first = documents.first else { return [] }
-        let shared = first.storage.withUnsafeBufferPointer { $0.baseAddress }
         var end = first.lines.upperBound
         var contiguous = true
         for document in documents.dropFirst() {
-            let same = document.storage.withUnsafeBufferPointer { $0.baseAddress } == shared
-            guard same && document.lines.lowerBound == end else {
+            guard document.page === first.page && document.lines.lowerBound == end else {
                 contiguous = false
                 break
             }
             end = document.lines.upperBound
         }
-        if contiguous { return first.storage[first.lines.lowerBound..<end] }
+        if contiguous { return first.page.storage[first.lines.lowerBound..<end] }
         var body: [UInt8] = []
         body.reserveCapacity(documents.reduce(0) { $0 + $1.bulkBytes })
-        for document in documents { body.append(contentsOf: document.storage[document.lines]) }
+        for document in documents { body.append(contentsOf: document.page.storage[document.lines]) }
         return body[...]
     }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Allocation-free validation and navigation of JSON bytes: finds where values end and
 /// what kind they are, without building them. The fast paths of the pipeline use it to
 /// copy already-valid JSON straight from input to output.
@@ -21,6 +23,11 @@ struct JSONScanner {
     var atEnd: Bool { position >= bytes.count }
 
     func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    mutating func peekAfterWhitespace() -> UInt8? {
+        skipWhitespace()
+        return peek()
+    }
 
     mutating func skipWhitespace() {
         while position < bytes.count {
@@ -172,85 +179,107 @@ struct JSONScanner {
         return true
     }
 
-    /// The unescaped bytes of the string whose opening quote is at the current position,
-    /// validated and copied in one pass.
+    /// The unescaped bytes of the string whose opening quote is at the current position:
+    /// validated first, then copied as they are or, when they hold escapes, unescaped.
     mutating func readString(into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
-        position += 1
-        var runStart = position
-        while position < bytes.count {
-            position = Self.endOfPlainRun(bytes, from: position)
-            guard position < bytes.count else { return false }
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
-                position += 1
-                return true
-            }
-            if byte < 0x20 { return false }
-            if byte != UInt8(ascii: "\\") {
-                position += 1
-                continue
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
-            guard position + 1 < bytes.count else { return false }
-            let escape = bytes[position + 1]
-            position += 2
-            switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                guard position + 4 <= bytes.count, (position..<position + 4).allSatisfy({ isHex(bytes[$0]) }) else { return false }
-                var scalar = hex4(at: position)
-                position += 4
-                if (0xD800...0xDBFF).contains(scalar), position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                   bytes[position + 1] == UInt8(ascii: "u"), (position + 2..<position + 6).allSatisfy({ isHex(bytes[$0]) }) {
-                    let low = hex4(at: position + 2)
-                    if (0xDC00...0xDFFF).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        position += 6
-                    }
-                }
-                appendUTF8(scalar, to: &out)
-            default:
-                return false
-            }
-            runStart = position
+        let open = position
+        guard skipString() else { return false }
+        let raw = UnsafeBufferPointer(rebasing: bytes[open + 1..<position - 1])
+        guard let base = raw.baseAddress, memchr(base, 0x5C, raw.count) != nil else {
+            out.append(contentsOf: raw)
+            return true
         }
-        return false
+        // Unescaping never lengthens a string: write into room for all of it, then trim.
+        out.append(contentsOf: repeatElement(0, count: raw.count))
+        let written = out.withUnsafeMutableBufferPointer { Self.unescape(raw, into: $0.baseAddress!) }
+        out.removeLast(raw.count - written)
+        return true
     }
 
-    private func hex4(at offset: Int) -> UInt32 {
+    /// The unescaped bytes of a string's raw contents (between its quotes), which
+    /// `skipString` has validated.
+    static func unescaped(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: raw.count) { out, written in
+            written = raw.isEmpty ? 0 : unescape(raw, into: out.baseAddress!)
+        }
+    }
+
+    /// Writes the unescaped form of `raw` (validated string contents) at `out`, which has
+    /// room for `raw.count` bytes; returns how many it wrote.
+    private static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        let base = raw.baseAddress!
+        let count = raw.count
+        var read = 0
+        var written = 0
+        while read < count {
+            guard let found = memchr(base + read, 0x5C, count - read) else {
+                (out + written).update(from: base + read, count: count - read)
+                written += count - read
+                break
+            }
+            let slash = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            (out + written).update(from: base + read, count: slash - read)
+            written += slash - read
+            let escape = base[slash + 1]
+            read = slash + 2
+            switch escape {
+            case UInt8(ascii: "b"): out[written] = 0x08
+            case UInt8(ascii: "f"): out[written] = 0x0C
+            case UInt8(ascii: "n"): out[written] = 0x0A
+            case UInt8(ascii: "r"): out[written] = 0x0D
+            case UInt8(ascii: "t"): out[written] = 0x09
+            case UInt8(ascii: "u"):
+                var scalar = hex4(base + read)
+                read += 4
+                if (0xD800...0xDBFF).contains(scalar), read + 6 <= count, base[read] == UInt8(ascii: "\\"),
+                   base[read + 1] == UInt8(ascii: "u") {
+                    let low = hex4(base + read + 2)
+                    if (0xDC00...0xDFFF).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        read += 6
+                    }
+                }
+                written += writeUTF8(scalar, to: out + written)
+                continue
+            default: out[written] = escape  // \" \\ and \/
+            }
+            written += 1
+        }
+        return written
+    }
+
+    private static func hex4(_ digits: UnsafePointer<UInt8>) -> UInt32 {
         var value: UInt32 = 0
-        for index in offset..<offset + 4 {
-            let byte = bytes[index]
-            let digit: UInt8 = byte <= 57 ? byte - 48 : (byte | 0x20) - 87
-            value = value << 4 | UInt32(digit)
+        for index in 0..<4 {
+            let byte = digits[index]
+            value = value << 4 | UInt32(byte <= 57 ? byte - 48 : (byte | 0x20) - 87)
         }
         return value
     }
 
-    private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+    /// A lone surrogate becomes U+FFFD, as it cannot be UTF-8.
+    private static func writeUTF8(_ scalar: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let value = (0xD800...0xDFFF).contains(scalar) ? 0xFFFD : scalar
         switch value {
         case 0..<0x80:
-            out.append(UInt8(value))
+            out[0] = UInt8(value)
+            return 1
         case 0x80..<0x800:
-            out.append(UInt8(0xC0 | value >> 6))
-            out.append(UInt8(0x80 | value & 0x3F))
+            out[0] = UInt8(0xC0 | value >> 6)
+            out[1] = UInt8(0x80 | value & 0x3F)
+            return 2
         case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | value >> 12))
-            out.append(UInt8(0x80 | value >> 6 & 0x3F))
-            out.append(UInt8(0x80 | value & 0x3F))
+            out[0] = UInt8(0xE0 | value >> 12)
+            out[1] = UInt8(0x80 | value >> 6 & 0x3F)
+            out[2] = UInt8(0x80 | value & 0x3F)
+            return 3
         default:
-            out.append(UInt8(0xF0 | value >> 18))
-            out.append(UInt8(0x80 | value >> 12 & 0x3F))
-            out.append(UInt8(0x80 | value >> 6 & 0x3F))
-            out.append(UInt8(0x80 | value & 0x3F))
+            out[0] = UInt8(0xF0 | value >> 18)
+            out[1] = UInt8(0x80 | value >> 12 & 0x3F)
+            out[2] = UInt8(0x80 | value >> 6 & 0x3F)
+            out[3] = UInt8(0x80 | value & 0x3F)
+            return 4
         }
     }
 
