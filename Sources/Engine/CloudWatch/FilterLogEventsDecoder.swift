@@ -30,8 +30,7 @@ enum FilterLogEventsDecoder {
                 guard scanner.expect(UInt8(ascii: "[")) else { throw fail() }
                 if scanner.expect(UInt8(ascii: "]")) { continue }
                 repeat {
-                    guard let event = try decodeEvent(&scanner, &scratch, &lastStream, storage) else { throw fail() }
-                    if let event { events.append(event) }
+                    guard decodeEvent(&scanner, &scratch, &lastStream, storage, appendingTo: &events) else { throw fail() }
                 } while scanner.expect(UInt8(ascii: ","))
                 guard scanner.expect(UInt8(ascii: "]")) else { throw fail() }
             } else if key == .nextToken {
@@ -90,9 +89,11 @@ enum FilterLogEventsDecoder {
         bytes.count == literal.utf8CodeUnitCount && (bytes.isEmpty || memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0)
     }
 
-    /// One event object; `.some(nil)` when it lacks an id or timestamp (skipped), nil when malformed.
-    private static func decodeEvent(_ scanner: inout JSONScanner, _ scratch: inout [UInt8], _ lastStream: inout (bytes: [UInt8], name: String), _ storage: [UInt8]) throws -> LogEvent?? {
-        guard scanner.expect(UInt8(ascii: "{")) else { return nil }
+    /// Reads one event object into `events` (one without an id or timestamp is skipped);
+    /// false when it is malformed.
+    private static func decodeEvent(_ scanner: inout JSONScanner, _ scratch: inout [UInt8], _ lastStream: inout (bytes: [UInt8], name: String),
+                                    _ storage: [UInt8], appendingTo events: inout [LogEvent]) -> Bool {
+        guard scanner.expect(UInt8(ascii: "{")) else { return false }
         var id: String?
         var timestamp: Int64?
         var ingestion: Int64?
@@ -101,12 +102,12 @@ enum FilterLogEventsDecoder {
         var stream = ""
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
-                guard let key = Self.key(&scanner, &scratch) else { return nil }
+                guard let key = Self.key(&scanner, &scratch) else { return false }
                 let isString = scanner.peekAfterWhitespace() == UInt8(ascii: "\"")
                 switch key {
                 case .message where isString:
                     let start = scanner.position + 1
-                    guard scanner.skipString() else { return nil }
+                    guard scanner.skipString() else { return false }
                     let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
                     if raw.isEmpty || memchr(raw.baseAddress!, 0x5C, raw.count) == nil {
                         // No escapes: the text is the bytes themselves, and already safe to copy into JSON.
@@ -120,28 +121,29 @@ enum FilterLogEventsDecoder {
                         encodedMessage = valid ? storage[start..<scanner.position - 1] : nil
                     }
                 case .eventId where isString:
-                    guard scanner.readString(into: &scratch) else { return nil }
+                    guard scanner.readString(into: &scratch) else { return false }
                     id = String(decoding: scratch, as: UTF8.self)
                 case .timestamp:
-                    guard let value = scanner.readInt64() else { return nil }
+                    guard let value = scanner.readInt64() else { return false }
                     timestamp = value
                 case .ingestionTime:
-                    guard let value = scanner.readInt64() else { return nil }
+                    guard let value = scanner.readInt64() else { return false }
                     ingestion = value
                 case .logStreamName where isString:
-                    guard scanner.readString(into: &scratch) else { return nil }
+                    guard scanner.readString(into: &scratch) else { return false }
                     // Consecutive events mostly share a stream: reuse its String.
                     if scratch != lastStream.bytes {
                         lastStream = (scratch, String(decoding: scratch, as: UTF8.self))
                     }
                     stream = lastStream.name
                 default:
-                    guard scanner.skipValue() != nil else { return nil }
+                    guard scanner.skipValue() != nil else { return false }
                 }
             } while scanner.expect(UInt8(ascii: ","))
-            guard scanner.expect(UInt8(ascii: "}")) else { return nil }
+            guard scanner.expect(UInt8(ascii: "}")) else { return false }
         }
-        guard let id, let timestamp else { return .some(nil) }
-        return .some(LogEvent(eventId: id, timestamp: timestamp, ingestionTime: ingestion, messageUTF8: message, logStream: stream, encodedMessage: encodedMessage))
+        guard let id, let timestamp else { return true }
+        events.append(LogEvent(eventId: id, timestamp: timestamp, ingestionTime: ingestion, messageUTF8: message, logStream: stream, encodedMessage: encodedMessage))
+        return true
     }
 }

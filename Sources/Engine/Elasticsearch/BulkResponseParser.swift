@@ -12,7 +12,10 @@ public enum BulkResponseParser {
 
     private struct Reader {
         var scanner: JSONScanner
-        var key: [UInt8] = []
+        /// The current member's name: where it lies in the answer, or unescaped in
+        /// `unescapedKey` when it was written with escapes (nil range).
+        var keyRange: Range<Int>? = nil
+        var unescapedKey: [UInt8] = []
 
         func malformed(_ reason: String = "bulk response is not valid JSON") -> JSONParseError {
             JSONParseError(offset: scanner.position, reason: reason)
@@ -96,19 +99,24 @@ public enum BulkResponseParser {
             guard scanner.expect(UInt8(ascii: "{")) else { throw malformed() }
             if scanner.expect(UInt8(ascii: "}")) { return }
             repeat {
-                scanner.skipWhitespace()
-                guard scanner.peek() == UInt8(ascii: "\""), scanner.readString(into: &key), scanner.expect(UInt8(ascii: ":")) else {
-                    throw malformed()
+                guard scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { throw malformed() }
+                let start = scanner.position + 1
+                guard scanner.skipString() else { throw malformed() }
+                keyRange = start..<scanner.position - 1
+                if scanner.bytes[keyRange!].contains(0x5C) {
+                    unescapedKey = JSONScanner.unescaped(UnsafeBufferPointer(rebasing: scanner.bytes[keyRange!]))
+                    keyRange = nil
                 }
+                guard scanner.expect(UInt8(ascii: ":")) else { throw malformed() }
                 try member(&self)
             } while scanner.expect(UInt8(ascii: ","))
             guard scanner.expect(UInt8(ascii: "}")) else { throw malformed() }
         }
 
         func keyIs(_ literal: StaticString) -> Bool {
-            key.count == literal.utf8CodeUnitCount && key.withUnsafeBufferPointer {
-                $0.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-            }
+            let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+            guard let keyRange else { return unescapedKey.elementsEqual(expected) }
+            return keyRange.count == expected.count && UnsafeBufferPointer(rebasing: scanner.bytes[keyRange]).elementsEqual(expected)
         }
 
         mutating func string() throws -> String {

@@ -108,20 +108,31 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
+        let line = bytes.bindMemory(to: UInt8.self)
+        if line.starts(with: "HTTP/".utf8) {
             // A new status line (after 100-continue or a redirect) starts a new header block.
             headers.removeAll()
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        // Split and trimmed as bytes: every response has a dozen of these lines.
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: Self.trimmed(line[..<colon]), as: UTF8.self)
+        let value = String(decoding: Self.trimmed(line[(colon + 1)...]), as: UTF8.self)
         headers.append(HTTPHeader(name, value))
         // Room for the whole body at once: growing by doubling holds two copies of a big page.
-        if name.lowercased() == "content-length", let length = Int(value), length > 0, length < 256 * 1_048_576, body.isEmpty {
+        if name.utf8.count == 14, name.lowercased() == "content-length", let length = Int(value), length > 0,
+           length < 256 * 1_048_576, body.isEmpty {
             body.reserveCapacity(length)
         }
+    }
+
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
     }
 
     func finish(_ easy: UnsafeMutableRawPointer, result: CURLcode) {
