@@ -123,7 +123,7 @@ public final class BulkSink: Sendable {
                     // bodies exist at a time. One contiguous body in one call: measured
                     // cheaper than feeding zlib the pieces, three small writes per document.
                     let ndjson = Self.body(for: documents[...])
-                    let body = self.compress ? try Gzip.compress(ndjson) : Array(ndjson)
+                    let body = self.compress ? try Gzip.compress(ndjson)[...] : ndjson
                     await self.stress.admit()
                     let sent = WallClock.monotonicSeconds()
                     return (try await self.client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson",

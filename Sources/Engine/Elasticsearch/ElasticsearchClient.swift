@@ -35,6 +35,11 @@ public final class ElasticsearchClient: Sendable {
     /// call but `_bulk` (which retries item by item itself) is safe to repeat.
     public func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json", contentEncoding: String? = nil,
                      attempts: Int = 4) async throws -> HTTPResponse {
+        try await send(method, path, body: body[...], contentType: contentType, contentEncoding: contentEncoding, attempts: attempts)
+    }
+
+    public func send(_ method: String, _ path: String, body: ArraySlice<UInt8>, contentType: String = "application/json", contentEncoding: String? = nil,
+                     attempts: Int = 4) async throws -> HTTPResponse {
         var headers = [HTTPHeader("Content-Type", contentType)]
         if let contentEncoding { headers.append(HTTPHeader("Content-Encoding", contentEncoding)) }
         let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body, auth: auth, tls: tls, timeoutSeconds: timeoutSeconds)

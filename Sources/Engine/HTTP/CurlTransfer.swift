@@ -43,8 +43,10 @@ final class CurlTransfer: @unchecked Sendable {
         if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
             // The size must be set before the data, or libcurl measures the body with strlen.
             _ = ls_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            // Sent from where it lies, not copied (bulk bodies are megabytes): `request` keeps
+            // the storage alive, unchanged, for as long as this transfer — and so libcurl — uses it.
             request.body.withUnsafeBytes { bytes in
-                _ = ls_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
+                _ = ls_easy_setopt_ptr(easy, CURLOPT_POSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
             }
         }
 

@@ -46,7 +46,7 @@ public struct HTTPRequest: Sendable {
     public var method: String
     public var url: String
     public var headers: [HTTPHeader]
-    public var body: [UInt8]
+    public var body: ArraySlice<UInt8>
     public var auth: HTTPAuth
     public var tls: TLSOptions
     public var timeoutSeconds: Double
@@ -54,6 +54,15 @@ public struct HTTPRequest: Sendable {
     public init(
         method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [],
         auth: HTTPAuth = .none, tls: TLSOptions = TLSOptions(), timeoutSeconds: Double = 30
+    ) {
+        self.init(method: method, url: url, headers: headers, body: body[...], auth: auth, tls: tls, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// A body that is part of a larger buffer (bulk documents inside their page) is sent
+    /// from where it lies.
+    public init(
+        method: String, url: String, headers: [HTTPHeader], body: ArraySlice<UInt8>,
+        auth: HTTPAuth, tls: TLSOptions, timeoutSeconds: Double
     ) {
         self.method = method
         self.url = url
