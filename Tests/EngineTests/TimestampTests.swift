@@ -14,6 +14,20 @@ import Testing
         #expect(Timestamp.parse(text) == millis)
     }
 
+    @Test func theDayCacheWritesWhatFormatDoesAcrossDaysAndBeforeTheEpoch() {
+        var cache = Timestamp.DayCache()
+        var generator = SystemRandomNumberGenerator()
+        // Runs within a day, jumps between days, the epoch, leap days, far past and future.
+        var samples: [Int64] = [0, -1, -86_400_000, 86_399_999, 86_400_000, 951_782_400_123, 951_868_799_999, 4_102_444_800_000]
+        for _ in 0..<2000 { samples.append(Int64.random(in: 1_700_000_000_000...1_700_000_000_000 + 3 * 86_400_000, using: &generator)) }
+        for _ in 0..<500 { samples.append(Int64.random(in: -62_135_596_800_000...253_402_300_799_999, using: &generator)) }
+        for millis in samples {
+            var written: [UInt8] = []
+            cache.append(millis, to: &written)
+            #expect(String(decoding: written, as: UTF8.self) == Timestamp.format(millis), "at \(millis)")
+        }
+    }
+
     @Test func parsesOffsetsDatesAndFractions() {
         #expect(Timestamp.parse("2024-05-01") == 1_714_521_600_000)
         #expect(Timestamp.parse("2024-05-01T02:00:00+02:00") == 1_714_521_600_000)

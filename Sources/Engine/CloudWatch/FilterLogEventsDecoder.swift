@@ -59,10 +59,11 @@ enum FilterLogEventsDecoder {
     private static func key(_ scanner: inout JSONScanner, _ scratch: inout [UInt8]) -> Key? {
         guard scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { return nil }
         let start = scanner.position + 1
-        guard scanner.skipString() else { return nil }
+        var shape = JSONScanner.StringShape()
+        guard scanner.skipString(noting: &shape) else { return nil }
         let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
         let key: Key
-        if raw.isEmpty || memchr(raw.baseAddress!, 0x5C, raw.count) == nil {
+        if !shape.escaped {
             key = Self.key(named: raw)
         } else {
             scratch = JSONScanner.unescaped(raw)
@@ -94,7 +95,7 @@ enum FilterLogEventsDecoder {
     private static func decodeEvent(_ scanner: inout JSONScanner, _ scratch: inout [UInt8], _ lastStream: inout (bytes: [UInt8], name: String),
                                     _ storage: [UInt8], appendingTo events: inout [LogEvent]) -> Bool {
         guard scanner.expect(UInt8(ascii: "{")) else { return false }
-        var id: String?
+        var id: ArraySlice<UInt8>?
         var timestamp: Int64?
         var ingestion: Int64?
         var message: ArraySlice<UInt8> = []
@@ -107,22 +108,26 @@ enum FilterLogEventsDecoder {
                 switch key {
                 case .message where isString:
                     let start = scanner.position + 1
-                    guard scanner.skipString() else { return false }
+                    var shape = JSONScanner.StringShape()
+                    guard scanner.skipString(noting: &shape) else { return false }
                     let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
-                    if raw.isEmpty || memchr(raw.baseAddress!, 0x5C, raw.count) == nil {
+                    if !shape.escaped {
                         // No escapes: the text is the bytes themselves, and already safe to copy into JSON.
-                        let valid = UTF8Validation.isValid(raw)
+                        let valid = shape.ascii || UTF8Validation.isValid(raw)
                         message = valid ? storage[start..<scanner.position - 1] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
                         encodedMessage = valid ? message : nil
                     } else {
+                        // Unescaping writes valid UTF-8 for every \u escape; only raw bytes can be invalid.
                         let text = JSONScanner.unescaped(raw)
-                        let valid = text.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
+                        let valid = shape.ascii || text.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
                         message = valid ? text[...] : ArraySlice(String(decoding: text, as: UTF8.self).utf8)
                         encodedMessage = valid ? storage[start..<scanner.position - 1] : nil
                     }
                 case .eventId where isString:
-                    guard scanner.readString(into: &scratch) else { return false }
-                    id = String(decoding: scratch, as: UTF8.self)
+                    let start = scanner.position + 1
+                    guard scanner.skipString() else { return false }
+                    let raw = storage[start..<scanner.position - 1]
+                    id = raw.contains(0x5C) ? raw.withUnsafeBufferPointer { JSONScanner.unescaped($0)[...] } : raw
                 case .timestamp:
                     guard let value = scanner.readInt64() else { return false }
                     timestamp = value
@@ -143,7 +148,7 @@ enum FilterLogEventsDecoder {
             guard scanner.expect(UInt8(ascii: "}")) else { return false }
         }
         guard let id, let timestamp else { return true }
-        events.append(LogEvent(eventId: id, timestamp: timestamp, ingestionTime: ingestion, messageUTF8: message, logStream: stream, encodedMessage: encodedMessage))
+        events.append(LogEvent(eventIdUTF8: id, timestamp: timestamp, ingestionTime: ingestion, messageUTF8: message, logStream: stream, encodedMessage: encodedMessage))
         return true
     }
 }

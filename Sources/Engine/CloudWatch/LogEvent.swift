@@ -1,6 +1,8 @@
 /// One CloudWatch Logs event as FilterLogEvents returns it.
 public struct LogEvent: Sendable, Equatable {
-    public var eventId: String
+    /// The eventId's bytes, mostly a slice of the response: most uses hash or copy them,
+    /// and a String per event is measurable.
+    public var eventIdUTF8: ArraySlice<UInt8>
     public var timestamp: EpochMillis
     public var ingestionTime: EpochMillis?
     /// The message as valid UTF-8 (invalid sequences replaced). Kept as bytes, mostly a
@@ -15,17 +17,22 @@ public struct LogEvent: Sendable, Equatable {
     public var encodedMessage: ArraySlice<UInt8>?
 
     public init(eventId: String, timestamp: EpochMillis, ingestionTime: EpochMillis?, message: String, logStream: String) {
-        self.init(eventId: eventId, timestamp: timestamp, ingestionTime: ingestionTime, messageUTF8: ArraySlice(message.utf8),
+        self.init(eventIdUTF8: ArraySlice(eventId.utf8), timestamp: timestamp, ingestionTime: ingestionTime, messageUTF8: ArraySlice(message.utf8),
                   logStream: logStream, encodedMessage: nil)
     }
 
-    init(eventId: String, timestamp: EpochMillis, ingestionTime: EpochMillis?, messageUTF8: ArraySlice<UInt8>, logStream: String, encodedMessage: ArraySlice<UInt8>?) {
-        self.eventId = eventId
+    init(eventIdUTF8: ArraySlice<UInt8>, timestamp: EpochMillis, ingestionTime: EpochMillis?, messageUTF8: ArraySlice<UInt8>, logStream: String, encodedMessage: ArraySlice<UInt8>?) {
+        self.eventIdUTF8 = eventIdUTF8
         self.timestamp = timestamp
         self.ingestionTime = ingestionTime
         self.messageUTF8 = messageUTF8
         self.encodedMessage = encodedMessage
         self.logStream = logStream
+    }
+
+    public var eventId: String {
+        get { String(decoding: eventIdUTF8, as: UTF8.self) }
+        set { eventIdUTF8 = ArraySlice(newValue.utf8) }
     }
 
     public var message: String { String(decoding: messageUTF8, as: UTF8.self) }

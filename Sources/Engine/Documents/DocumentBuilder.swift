@@ -32,7 +32,7 @@ public struct DocumentBuilder: Sendable {
         events.withUnsafeBufferPointer { events in
             for event in events.indices {
                 let start = writer.bytes.count
-                let (high, low) = DocumentID.hash(logGroup: logGroup, eventId: events[event].eventId)
+                let (high, low) = DocumentID.hash(logGroup: logGroup, eventIdUTF8: events[event].eventIdUTF8)
                 // The action line; the id is base64url, which needs no escaping.
                 writer.bytes.append(contentsOf: constants.actionPrefix)
                 let idStart = writer.bytes.count
@@ -59,6 +59,7 @@ public struct DocumentBuilder: Sendable {
         let actionPrefix: [UInt8]
         /// From the end of `event` to the `log_stream` value.
         let placement: [UInt8]
+        var timestamps = Timestamp.DayCache()
         private var lastStream = ""
         private var lastStreamJSON: [UInt8] = []
 
@@ -92,7 +93,7 @@ public struct DocumentBuilder: Sendable {
     private func write(_ event: borrowing LogEvent, message: UnsafeBufferPointer<UInt8>, idHash high: UInt64,
                        constants: inout PageConstants, into writer: inout JSONWriter) {
         writer.raw("{\"@timestamp\":\"")
-        Timestamp.append(event.timestamp, to: &writer.bytes)
+        constants.timestamps.append(event.timestamp, to: &writer.bytes)
         writer.raw("\",\"message\":")
         let originalBytes = message.count
         let truncated = originalBytes > options.maxMessageBytes
@@ -104,10 +105,10 @@ public struct DocumentBuilder: Sendable {
             writer.string(truncated ? Self.prefix(of: message, bytes: options.maxMessageBytes) : message)
         }
         writer.raw(",\"event\":{\"id\":")
-        writer.string(event.eventId)
+        event.eventIdUTF8.withUnsafeBufferPointer { writer.string($0) }
         if let ingested = event.ingestionTime {
             writer.raw(",\"ingested\":\"")
-            Timestamp.append(ingested, to: &writer.bytes)
+            constants.timestamps.append(ingested, to: &writer.bytes)
             writer.raw("\"")
         }
         writer.bytes.append(contentsOf: constants.placement)

@@ -19,20 +19,26 @@ public enum DocumentID {
         Int64(hash(logGroup: logGroup, eventId: eventId).0 >> 33)
     }
 
+    static func checksum(logGroup: String, eventIdUTF8: ArraySlice<UInt8>) -> Int64 {
+        Int64(hash(logGroup: logGroup, eventIdUTF8: eventIdUTF8).0 >> 33)
+    }
+
     static func hash(logGroup: String, eventId: String) -> (UInt64, UInt64) {
+        hash(logGroup: logGroup, eventIdUTF8: ArraySlice(eventId.utf8))
+    }
+
+    static func hash(logGroup: String, eventIdUTF8: ArraySlice<UInt8>) -> (UInt64, UInt64) {
         var group = logGroup
-        var event = eventId
         return group.withUTF8 { groupBytes in
-            event.withUTF8 { eventBytes in
+            eventIdUTF8.withUnsafeBufferPointer { eventBytes in
                 let length = groupBytes.count + 1 + eventBytes.count
-                let (high, low) = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer -> (UInt64, UInt64) in
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer -> (UInt64, UInt64) in
                     let base = buffer.baseAddress!
                     if let source = groupBytes.baseAddress { base.update(from: source, count: groupBytes.count) }
                     base[groupBytes.count] = 0
                     if let source = eventBytes.baseAddress { (base + groupBytes.count + 1).update(from: source, count: eventBytes.count) }
                     return MurmurHash3.hash128(UnsafeRawBufferPointer(buffer))
                 }
-                return (high, low)
             }
         }
     }

@@ -34,7 +34,8 @@ struct JSONFieldTranscoder {
             repeat {
                 guard scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { return false }
                 let nameStart = scanner.position + 1
-                guard scanner.skipString() else { return false }
+                var shape = JSONScanner.StringShape()
+                guard scanner.skipString(noting: &shape) else { return false }
                 let raw = UnsafeBufferPointer(rebasing: scanner.bytes[nameStart..<scanner.position - 1])
                 guard scanner.expect(UInt8(ascii: ":")) else { return false }
                 scanner.skipWhitespace()
@@ -45,7 +46,7 @@ struct JSONFieldTranscoder {
                 }
                 if !first { writer.byte(UInt8(ascii: ",")) }
                 first = false
-                if (raw.isEmpty || memchr(raw.baseAddress!, 0x5C, raw.count) == nil) && FieldName.isClean(raw) {
+                if !shape.escaped && FieldName.isClean(raw) {
                     // The common case: the name as it lies in the message is the field's name.
                     if depth == 0 { noteLevel(named: raw, scanner) }
                     writeName(raw, namesFrom: namesFrom, into: &writer)

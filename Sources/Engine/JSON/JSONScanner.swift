@@ -84,9 +84,23 @@ struct JSONScanner {
 
     /// Skips a string whose opening quote is at the current position.
     mutating func skipString() -> Bool {
+        var shape = StringShape()
+        return skipString(noting: &shape)
+    }
+
+    /// What a skipped string holds, found on the way: its text can be used as it lies
+    /// when it has no escapes, and needs no UTF-8 validation when it is all ASCII.
+    struct StringShape {
+        var escaped = false
+        var ascii = true
+    }
+
+    mutating func skipString(noting shape: inout StringShape) -> Bool {
         position += 1
+        var highBits: UInt64 = 0
+        defer { shape.ascii = highBits == 0 }
         while position < bytes.count {
-            position = Self.endOfPlainRun(bytes, from: position)
+            position = Self.endOfPlainRun(bytes, from: position, highBits: &highBits)
             guard position < bytes.count else { return false }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -95,6 +109,7 @@ struct JSONScanner {
             }
             if byte < 0x20 { return false }
             if byte == UInt8(ascii: "\\") {
+                shape.escaped = true
                 guard position + 1 < bytes.count else { return false }
                 let escape = bytes[position + 1]
                 switch escape {
@@ -110,6 +125,7 @@ struct JSONScanner {
                 }
                 continue
             }
+            highBits |= UInt64(byte & 0x80)
             position += 1
         }
         return false
@@ -120,6 +136,14 @@ struct JSONScanner {
     /// JSON string. Eight bytes at a time, since log messages are long runs of such bytes.
     @inline(__always)
     static func endOfPlainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var highBits: UInt64 = 0
+        return endOfPlainRun(bytes, from: start, highBits: &highBits)
+    }
+
+    /// The same, also OR-ing into `highBits` the top bit of every byte passed over (zero
+    /// while the text is ASCII).
+    @inline(__always)
+    static func endOfPlainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, highBits: inout UInt64) -> Int {
         guard let base = bytes.baseAddress else { return start }
         let count = bytes.count
         var index = start
@@ -132,11 +156,13 @@ struct JSONScanner {
             // A byte is flagged when it is zero (for the xor'ed words) or below 0x20.
             let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
             if special & highs != 0 { break }
+            highBits |= word & highs
             index += 8
         }
         while index < count {
             let byte = base[index]
             if byte == 0x22 || byte == 0x5C || byte < 0x20 { return index }
+            highBits |= UInt64(byte & 0x80)
             index += 1
         }
         return index

@@ -92,7 +92,7 @@ public struct Reconciler: Sendable {
     private func minuteSummaries(group: String, range: TimeRange) async throws -> MinuteSummaries {
         var summaries = MinuteSummaries()
         for event in try await events(group: group, range: range) {
-            summaries.add(timestamp: event.timestamp, checksum: DocumentID.checksum(logGroup: group, eventId: event.eventId))
+            summaries.add(timestamp: event.timestamp, checksum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
         }
         return summaries
     }
@@ -131,7 +131,7 @@ public struct Reconciler: Sendable {
         var exact = WindowSummary()
         for event in cloudWatchEvents {
             expected[DocumentID.make(logGroup: group, eventId: event.eventId)] = event
-            exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventId: event.eventId))
+            exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
         }
         // The events are at hand now: judge the repair by their exact summary, checksum included.
         discrepancy.cloudWatch = exact

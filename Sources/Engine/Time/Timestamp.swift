@@ -39,6 +39,46 @@ public enum Timestamp {
         }
     }
 
+    /// Writes timestamps that mostly fall on the same day, as a page's events do: the
+    /// calendar date is worked out once per day instead of once per timestamp.
+    struct DayCache {
+        private var day: Int64 = .min
+        private var date: (UInt64, UInt16, UInt8) = (0, 0, 0)
+
+        mutating func append(_ millis: EpochMillis, to out: inout [UInt8]) {
+            let days = floorDiv(millis, 86_400_000)
+            var msOfDay = millis - days * 86_400_000
+            if days != day {
+                var text: [UInt8] = []
+                Timestamp.append(millis, to: &text)
+                text.withUnsafeBytes { date = ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt16.self), $0[10]) }
+                day = days
+            }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+                let raw = UnsafeMutableRawPointer(text.baseAddress!)
+                raw.storeBytes(of: date.0, as: UInt64.self)
+                raw.storeBytes(of: date.1, toByteOffset: 8, as: UInt16.self)
+                text[10] = date.2
+                func two(_ value: Int64, at offset: Int) {
+                    text[offset] = UInt8(ascii: "0") + UInt8(value / 10)
+                    text[offset + 1] = UInt8(ascii: "0") + UInt8(value % 10)
+                }
+                let millisecond = msOfDay % 1000
+                msOfDay /= 1000
+                two(msOfDay / 3600, at: 11)
+                text[13] = UInt8(ascii: ":")
+                two(msOfDay / 60 % 60, at: 14)
+                text[16] = UInt8(ascii: ":")
+                two(msOfDay % 60, at: 17)
+                text[19] = UInt8(ascii: ".")
+                text[20] = UInt8(ascii: "0") + UInt8(millisecond / 100)
+                two(millisecond % 100, at: 21)
+                text[23] = UInt8(ascii: "Z")
+                out.append(contentsOf: UnsafeBufferPointer(text))
+            }
+        }
+    }
+
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         a >= 0 ? a / b : (a - b + 1) / b
     }

@@ -23,7 +23,7 @@ final class ScriptedCluster: HTTPTransport {
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let path = String(request.url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
-        let body = request.body.isEmpty ? nil : try? JSONParser().parse(request.body)
+        let body = request.body.isEmpty ? nil : try? JSONParser().parse(Array(request.body))
         log.withLock { $0.append(Recorded(method: request.method, path: path, body: body)) }
         guard let answer = answers.first(where: { $0.method == request.method && path.hasPrefix($0.path) }) else {
             return HTTPResponse(status: 404, body: Array(#"{"error":{"type":"index_not_found_exception","reason":"no such index"},"status":404}"#.utf8))
