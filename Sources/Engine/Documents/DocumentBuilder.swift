@@ -40,8 +40,9 @@ public struct DocumentBuilder: Sendable {
                 let id = idStart..<writer.bytes.count
                 writer.raw("\"}}\n")
                 let sourceStart = writer.bytes.count
-                events[event].messageUTF8.withUnsafeBufferPointer {
-                    write(events[event], message: $0, idHash: high, constants: &constants, into: &writer)
+                let pointer = events.baseAddress! + event
+                pointer.pointee.messageUTF8.withUnsafeBufferPointer {
+                    write(pointer, message: $0, idHash: high, constants: &constants, into: &writer)
                 }
                 writer.byte(UInt8(ascii: "\n"))
                 placed.append((events[event].timestamp, start..<writer.bytes.count, sourceStart, id))
@@ -90,14 +91,14 @@ public struct DocumentBuilder: Sendable {
         }
     }
 
-    private func write(_ event: borrowing LogEvent, message: UnsafeBufferPointer<UInt8>, idHash high: UInt64,
+    private func write(_ event: UnsafePointer<LogEvent>, message: UnsafeBufferPointer<UInt8>, idHash high: UInt64,
                        constants: inout PageConstants, into writer: inout JSONWriter) {
         writer.raw("{\"@timestamp\":\"")
-        constants.timestamps.append(event.timestamp, to: &writer.bytes)
+        constants.timestamps.append(event.pointee.timestamp, to: &writer.bytes)
         writer.raw("\",\"message\":")
         let originalBytes = message.count
         let truncated = originalBytes > options.maxMessageBytes
-        if let encoded = event.encodedMessage, !truncated {
+        if let encoded = event.pointee.encodedMessage, !truncated {
             writer.byte(UInt8(ascii: "\""))
             writer.bytes.append(contentsOf: encoded)
             writer.byte(UInt8(ascii: "\""))
@@ -105,14 +106,14 @@ public struct DocumentBuilder: Sendable {
             writer.string(truncated ? Self.prefix(of: message, bytes: options.maxMessageBytes) : message)
         }
         writer.raw(",\"event\":{\"id\":")
-        event.eventIdUTF8.withUnsafeBufferPointer { writer.string($0) }
-        if let ingested = event.ingestionTime {
+        event.pointee.eventIdUTF8.withUnsafeBufferPointer { writer.string($0) }
+        if let ingested = event.pointee.ingestionTime {
             writer.raw(",\"ingested\":\"")
             constants.timestamps.append(ingested, to: &writer.bytes)
             writer.raw("\"")
         }
         writer.bytes.append(contentsOf: constants.placement)
-        writer.bytes.append(contentsOf: constants.streamJSON(event.logStream))
+        writer.bytes.append(contentsOf: constants.streamJSON(event.pointee.logStream))
         writer.raw("}}")
 
         var dropped = 0
