@@ -39,6 +39,38 @@ import Testing
         }
     }
 
+    @Test func namesIdsAndStreamsWrittenWithEscapesReadTheSameAsPlainOnes() throws {
+        let body = #"""
+            {"events":[
+              {"logStreamName":"web/1","timestamp":1,"message":"a","eventId":"1"},
+              {"logStreamName":"web\/1","timestamp":2,"message":"b","eventId":"2"},
+              {"\u006cogStreamName":"web/2","\u0074imestamp":3,"\u006dessage":"c","event\u0049d":"\u0033"},
+              {"logStreamName":"web/2","timestamp":4,"message":"no id: skipped"},
+              {"logStreamName":"","timestamp":5,"message":"e","eventId":"5","extra":{"nested":[1,"x",null]}},
+              {"logStreamName":"web/2","timestamp":6,"message":"f","eventId":"6"}
+            ],"searchedLogStreams":[],"next\u0054oken":"t\u0030"}
+            """#
+        let page = try CloudWatchLogsClient.decodeFilterLogEventsPage(Array(body.utf8))
+        #expect(page.events.map(\.eventId) == ["1", "2", "3", "5", "6"])
+        #expect(page.events.map(\.logStream) == ["web/1", "web/1", "web/2", "", "web/2"])
+        #expect(page.events.map(\.message) == ["a", "b", "c", "e", "f"])
+        #expect(page.events.map(\.timestamp) == [1, 2, 3, 5, 6])
+        #expect(page.nextToken == "t0")
+    }
+
+    @Test func textThatIsNotASCIIIsStillValidatedAndEscapesThatMakeItAreTrusted() throws {
+        // Raw UTF-8 beyond the first eight bytes, raw invalid bytes after escapes, and
+        // non-ASCII that only \u escapes produce.
+        let cases: [([UInt8], String)] = [
+            (Array("\"0123456789 café\"".utf8), "0123456789 café"),
+            (Array("\"0123456789 \\u00e9\"".utf8), "0123456789 é"),
+            ([0x22] + Array("0123456789\\n".utf8) + [0xE9, 0x22], "0123456789\n\u{FFFD}"),
+        ]
+        for (raw, text) in cases {
+            #expect(try onlyEvent(raw).message == text)
+        }
+    }
+
     @Test func controlCharactersInAMessageAreRefusedAsMalformed() {
         #expect(throws: (any Error).self) { try CloudWatchLogsClient.decodeFilterLogEventsPage(page([0x22, 0x61, 0x0A, 0x22])) }
     }
@@ -70,6 +102,26 @@ import Testing
                     let expected = bytes.firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } ?? length
                     let found = bytes.withUnsafeBufferPointer { JSONScanner.endOfPlainRun($0, from: 0) }
                     #expect(found == expected, "special \(special) length \(length) position \(position)")
+                }
+            }
+        }
+    }
+
+    @Test func skippingAStringNotesEscapesAndNonASCIIBytesAtEveryOffset() {
+        for length in 1..<40 {
+            for position in 0..<length {
+                for (inserted, escaped, ascii) in [([UInt8(0xC3), 0xA9], false, false), (Array("\\n".utf8), true, true), (Array("\\u00e9".utf8), true, true)] {
+                    var text = Array(repeating: UInt8(ascii: "a"), count: length)
+                    text.replaceSubrange(position..<position + 1, with: inserted)
+                    let quoted = [0x22] + text + [0x22, 0x2C]
+                    quoted.withUnsafeBufferPointer { bytes in
+                        var scanner = JSONScanner(bytes)
+                        var shape = JSONScanner.StringShape()
+                        let skipped = scanner.skipString(noting: &shape)
+                        #expect(skipped)
+                        #expect(scanner.position == quoted.count - 1)
+                        #expect(shape.escaped == escaped && shape.ascii == ascii, "length \(length) position \(position) \(inserted)")
+                    }
                 }
             }
         }

@@ -125,9 +125,10 @@ enum FilterLogEventsDecoder {
                     }
                 case .eventId where isString:
                     let start = scanner.position + 1
-                    guard scanner.skipString() else { return false }
+                    var shape = JSONScanner.StringShape()
+                    guard scanner.skipString(noting: &shape) else { return false }
                     let raw = storage[start..<scanner.position - 1]
-                    id = raw.contains(0x5C) ? raw.withUnsafeBufferPointer { JSONScanner.unescaped($0)[...] } : raw
+                    id = shape.escaped ? raw.withUnsafeBufferPointer { JSONScanner.unescaped($0)[...] } : raw
                 case .timestamp:
                     guard let value = scanner.readInt64() else { return false }
                     timestamp = value
@@ -135,10 +136,17 @@ enum FilterLogEventsDecoder {
                     guard let value = scanner.readInt64() else { return false }
                     ingestion = value
                 case .logStreamName where isString:
-                    guard scanner.readString(into: &scratch) else { return false }
-                    // Consecutive events mostly share a stream: reuse its String.
-                    if scratch != lastStream.bytes {
-                        lastStream = (scratch, String(decoding: scratch, as: UTF8.self))
+                    let start = scanner.position + 1
+                    var shape = JSONScanner.StringShape()
+                    guard scanner.skipString(noting: &shape) else { return false }
+                    let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
+                    // Consecutive events mostly share a stream: compare as written, reuse its String.
+                    let same = lastStream.bytes.withUnsafeBufferPointer {
+                        $0.count == raw.count && (raw.isEmpty || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0)
+                    }
+                    if !same {
+                        let name = shape.escaped ? JSONScanner.unescaped(raw) : Array(raw)
+                        lastStream = (Array(raw), String(decoding: name, as: UTF8.self))
                     }
                     stream = lastStream.name
                 default:

@@ -49,14 +49,14 @@ struct JSONFieldTranscoder {
                 if !shape.escaped && FieldName.isClean(raw) {
                     // The common case: the name as it lies in the message is the field's name.
                     if depth == 0 { noteLevel(named: raw, scanner) }
-                    writeName(raw, namesFrom: namesFrom, into: &writer)
+                    writeName(raw, plain: true, namesFrom: namesFrom, into: &writer)
                 } else {
                     var name = JSONScanner.unescaped(raw)
                     name.withUnsafeBufferPointer { if depth == 0 { noteLevel(named: $0, scanner) } }
                     if !name.withUnsafeBufferPointer({ FieldName.isClean($0) }) {
                         name = Array(FieldName.sanitize(String(decoding: name, as: UTF8.self)).utf8)
                     }
-                    name.withUnsafeBufferPointer { writeName($0, namesFrom: namesFrom, into: &writer) }
+                    name.withUnsafeBufferPointer { writeName($0, plain: false, namesFrom: namesFrom, into: &writer) }
                 }
                 guard writeValue(&scanner, depth: depth, into: &writer) else { return false }
             } while scanner.expect(UInt8(ascii: ","))
@@ -77,9 +77,10 @@ struct JSONFieldTranscoder {
     }
 
     /// Writes `"name":`, or `"name_2":` (`_3`, …) when this object already has that name.
-    private mutating func writeName(_ name: UnsafeBufferPointer<UInt8>, namesFrom: Int, into writer: inout JSONWriter) {
+    /// A `plain` name needs no escaping.
+    private mutating func writeName(_ name: UnsafeBufferPointer<UInt8>, plain: Bool, namesFrom: Int, into writer: inout JSONWriter) {
         let start = writer.bytes.count
-        writer.string(name)
+        if plain { writer.quoted(plain: name) } else { writer.string(name) }
         var suffix = 2
         while isWritten(start..<writer.bytes.count, in: writer.bytes, since: namesFrom) {
             writer.bytes.removeSubrange(start...)

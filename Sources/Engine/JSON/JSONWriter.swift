@@ -100,6 +100,14 @@ public struct JSONWriter {
         }
     }
 
+    /// Writes `"text"` for text that needs no escaping: the contents of a JSON string that
+    /// had no escapes (so no quote, backslash or control character either).
+    mutating func quoted(plain text: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: text)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     public mutating func string(_ utf8: [UInt8]) {
         utf8.withUnsafeBufferPointer { string($0) }
     }
