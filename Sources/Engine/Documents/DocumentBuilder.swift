@@ -61,6 +61,8 @@ public struct DocumentBuilder: Sendable {
         /// From the end of `event` to the `log_stream` value.
         let placement: [UInt8]
         var timestamps = Timestamp.DayCache()
+        /// Lent to each message's field transcoder in turn.
+        var fieldNames: [Range<Int>] = []
         private var lastStream = ""
         private var lastStreamJSON: [UInt8] = []
 
@@ -119,7 +121,8 @@ public struct DocumentBuilder: Sendable {
         var dropped = 0
         var level: String?
         if let field = options.jsonField,
-           let fields = MessageJSON.writeFields(of: message, as: field, maxDepth: options.maxDepth, maxFields: options.maxFields, into: &writer) {
+           let fields = MessageJSON.writeFields(of: message, as: field, maxDepth: options.maxDepth, maxFields: options.maxFields,
+                                                names: &constants.fieldNames, into: &writer) {
             dropped = fields.dropped
             level = fields.level
         }

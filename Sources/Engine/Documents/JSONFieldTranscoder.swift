@@ -16,11 +16,15 @@ struct JSONFieldTranscoder {
     private(set) var level: String?
     /// Where the names written so far sit in the output, per open object (a stack):
     /// a repeated name is found by comparing output bytes, with no copy of its own.
-    private var writtenNames: [Range<Int>] = []
+    private(set) var writtenNames: [Range<Int>]
 
-    init(maxDepth: Int, maxFields: Int) {
+    /// `reusing` lends a buffer for the names' ranges (take it back from `writtenNames`),
+    /// so transcoding a page of messages does not allocate one per message.
+    init(maxDepth: Int, maxFields: Int, reusing names: [Range<Int>] = []) {
         self.maxDepth = maxDepth
         self.maxFields = maxFields
+        writtenNames = names
+        writtenNames.removeAll(keepingCapacity: true)
     }
 
     /// Writes the object at the scanner; false when the bytes are not valid JSON.
@@ -70,10 +74,12 @@ struct JSONFieldTranscoder {
     private mutating func noteLevel(named name: UnsafeBufferPointer<UInt8>, _ scanner: JSONScanner) {
         guard level == nil, scanner.peek() == UInt8(ascii: "\""), MessageLevel.isLevelKey(name) else { return }
         var probe = scanner
-        var value: [UInt8] = []
-        if probe.readString(into: &value), !value.isEmpty, value.count <= 32 {
-            level = String(decoding: value, as: UTF8.self).lowercased()
-        }
+        var shape = JSONScanner.StringShape()
+        guard probe.skipString(noting: &shape) else { return }
+        let raw = UnsafeBufferPointer(rebasing: scanner.bytes[scanner.position + 1..<probe.position - 1])
+        guard !raw.isEmpty, raw.count <= 32 else { return }
+        let text = shape.escaped ? String(decoding: JSONScanner.unescaped(raw), as: UTF8.self) : String(decoding: raw, as: UTF8.self)
+        if !text.isEmpty { level = text.lowercased() }
     }
 
     /// Writes `"name":`, or `"name_2":` (`_3`, …) when this object already has that name.

@@ -10,7 +10,7 @@ enum MessageJSON {
     /// pass, and a failed attempt is taken back. nil (and nothing written) when there is
     /// no such object.
     static func writeFields(of message: UnsafeBufferPointer<UInt8>, as field: String, maxDepth: Int, maxFields: Int,
-                            into writer: inout JSONWriter) -> JSONFieldTranscoder? {
+                            names: inout [Range<Int>], into writer: inout JSONWriter) -> JSONFieldTranscoder? {
         var end = message.count
         while end > 0, isSpace(message[end - 1]) { end -= 1 }
         guard end > 1, message[end - 1] == UInt8(ascii: "}") else { return nil }
@@ -20,9 +20,13 @@ enum MessageJSON {
             writer.byte(UInt8(ascii: ","))
             writer.string(field)
             writer.byte(UInt8(ascii: ":"))
-            var fields = JSONFieldTranscoder(maxDepth: maxDepth, maxFields: maxFields)
+            var lent: [Range<Int>] = []
+            swap(&lent, &names)
+            var fields = JSONFieldTranscoder(maxDepth: maxDepth, maxFields: maxFields, reusing: consume lent)
             var scanner = JSONScanner(message, position: brace)
-            if fields.writeObject(&scanner, depth: 0, into: &writer) {
+            let written = fields.writeObject(&scanner, depth: 0, into: &writer)
+            names = fields.writtenNames
+            if written {
                 scanner.skipWhitespace()
                 if scanner.position == message.count { return fields }
             }
