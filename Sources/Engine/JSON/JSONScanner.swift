@@ -154,8 +154,16 @@ struct JSONScanner {
             let quotes = word ^ (ones &* 0x22)
             let backslashes = word ^ (ones &* 0x5C)
             // A byte is flagged when it is zero (for the xor'ed words) or below 0x20.
-            let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
-            if special & highs != 0 { break }
+            // Little-endian: the word's first byte is its lowest.
+            let special = (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)) & highs
+            if special != 0 {
+                // The lowest flagged byte is always a real one (a false flag needs a real
+                // one below it), so it is where the run ends: escape-dense text such as JSON
+                // inside a message ends a run every few bytes.
+                let found = special.trailingZeroBitCount / 8
+                highBits |= word & highs & ((1 &<< UInt64(8 * found)) &- 1)
+                return index + found
+            }
             highBits |= word & highs
             index += 8
         }
