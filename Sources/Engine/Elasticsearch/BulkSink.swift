@@ -108,21 +108,24 @@ public final class BulkSink: Sendable {
     /// Sends one batch until every document has its fate; the fates are in batch order.
     func send(_ batch: ArraySlice<LogDocument>, priority: Priority) async throws -> [DocumentFate] {
         var fates = [DocumentFate?](repeating: nil, count: batch.count)
-        var pending = Array(zip(0..., batch))
+        // What is still to send, and where each of it sits in `batch`. Kept as two arrays
+        // (the first round sends `batch` itself) so that no document is copied per round.
+        var documents = batch
+        var slots = Array(0..<batch.count)
         var rewrittenSlots = Set<Int>()
         var attempt = 0
         let firstTry = WallClock.monotonicSeconds()
-        while !pending.isEmpty {
-            let documents = pending.map(\.1)
+        while !documents.isEmpty {
             await gate?.admit(priority)
             let answer: HTTPResponse
             var started = WallClock.monotonicSeconds()
+            let round = documents
             do {
                 (answer, started) = try await permits.withPermit(priority) {
                     // Compressed only once a slot is free, so at most MAX_IN_FLIGHT compressed
                     // bodies exist at a time. One contiguous body in one call: measured
                     // cheaper than feeding zlib the pieces, three small writes per document.
-                    let ndjson = Self.body(for: documents[...])
+                    let ndjson = Self.body(for: round)
                     let body = self.compress ? try Gzip.compress(ndjson)[...] : ndjson
                     await self.stress.admit()
                     let sent = WallClock.monotonicSeconds()
@@ -132,53 +135,55 @@ public final class BulkSink: Sendable {
             } catch let error as HTTPTransportError {
                 await stress.failure("bulk request failed: \(error.message)")
                 await controller.record(latencyMillis: elapsedMillis(since: started), failed: true)
-                try await retryLater(&attempt, "bulk request failed: \(error.message)", documents: pending.count, busySince: nil)
+                try await retryLater(&attempt, "bulk request failed: \(error.message)", documents: documents.count, busySince: nil)
                 continue
             }
             let elapsed = elapsedMillis(since: started)
             switch answer.status {
             case 200:
                 break
-            case 413 where pending.count > 1:
+            case 413 where documents.count > 1:
                 // Too large for the cluster's http.max_content_length: halve and go on.
-                let half = pending.count / 2
+                let half = documents.startIndex + documents.count / 2
                 let first = try await send(documents[..<half], priority: priority)
                 let second = try await send(documents[half...], priority: priority)
-                for ((slot, _), fate) in zip(pending, first + second) {
+                for (slot, fate) in zip(slots, first + second) {
                     fates[slot] = DocumentFate(end: fate.end, rewritten: fate.rewritten || rewrittenSlots.contains(slot))
                 }
-                pending = []
+                documents = []
                 continue
             case 429, 502, 503, 504:
                 await stress.failure("HTTP \(answer.status)")
                 await controller.record(latencyMillis: elapsed, throttled: answer.status == 429, failed: answer.status != 429)
-                try await retryLater(&attempt, "Elasticsearch answered HTTP \(answer.status)", documents: pending.count, busySince: firstTry)
+                try await retryLater(&attempt, "Elasticsearch answered HTTP \(answer.status)", documents: documents.count, busySince: firstTry)
                 continue
             default:
                 throw ElasticsearchError.from(answer, method: "POST", path: "/_bulk")
             }
             let items = try BulkResponseParser.items(from: answer.body)
-            guard items.count == pending.count else {
+            guard items.count == documents.count else {
                 throw ElasticsearchError(method: "POST", path: "/_bulk", status: 200, type: "protocol_error",
-                                         reason: "sent \(pending.count) documents but got \(items.count) results")
+                                         reason: "sent \(documents.count) documents but got \(items.count) results")
             }
-            var again: [(Int, LogDocument)] = []
+            var again: [(slot: Int, document: LogDocument)] = []
             var rewrittenNow = 0
             var busy = 0
             var firstBusy: BulkItemResult?
             var blocked: BulkItemResult?
-            for ((slot, document), item) in zip(pending, items) {
+            for (position, item) in zip(documents.indices, items) {
+                let slot = slots[position - documents.startIndex]
                 switch item.outcome {
                 case .created: fates[slot] = DocumentFate(end: .created, rewritten: rewrittenSlots.contains(slot))
                 case .duplicate: fates[slot] = DocumentFate(end: .duplicate, rewritten: rewrittenSlots.contains(slot))
                 case .retry:
-                    again.append((slot, document))
+                    again.append((slot, documents[position]))
                     busy += 1
                     if firstBusy == nil { firstBusy = item }
                 case .blocked:
-                    again.append((slot, document))
+                    again.append((slot, documents[position]))
                     blocked = item
                 case .rejected:
+                    let document = documents[position]
                     let reason = "\(item.errorType ?? "error"): \(item.reason ?? "")"
                     if let safe = SafeForm.rewrite(document, reason: reason) {
                         Log.debug("document refused by the mapping, resending with the conflicting field as text", ("group", document.logGroup),
@@ -200,12 +205,13 @@ public final class BulkSink: Sendable {
                 await stress.success()
             }
             await controller.record(latencyMillis: elapsed, throttled: busy > 0)
-            Log.debug("bulk", ("docs", pending.count), ("retry", again.count), ("priority", priority), ("ms", Int(elapsed)))
-            pending = again
+            Log.debug("bulk", ("docs", documents.count), ("retry", again.count), ("priority", priority), ("ms", Int(elapsed)))
+            documents = ArraySlice(again.map(\.document))
+            slots = again.map(\.slot)
             // Rewritten documents alone go back at once: they were refused, not throttled.
-            if pending.count > rewrittenNow {
+            if documents.count > rewrittenNow {
                 let why = (blocked ?? firstBusy).map { "\($0.errorType ?? "error") (HTTP \($0.status)): \($0.reason ?? "")" } ?? "items rejected as busy"
-                try await retryLater(&attempt, why, documents: pending.count, busySince: firstTry)
+                try await retryLater(&attempt, why, documents: documents.count, busySince: firstTry)
             }
         }
         return fates.map { $0! }
