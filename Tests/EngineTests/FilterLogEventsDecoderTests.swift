@@ -127,3 +127,22 @@ import Testing
         }
     }
 }
+
+@Suite struct IntegerReadingTests {
+    @Test(arguments: [
+        (" 42 ,", Int64?.some(42)), ("0", 0), ("-5", -5), ("1714521600000", 1_714_521_600_000),
+        ("9223372036854775807", Int64.max), ("9223372036854775808", nil), ("01", nil), ("1.5", nil), ("1e3", nil),
+        ("2E3", nil), ("-", nil), ("\"12\"", nil), ("", nil), ("true", nil),
+    ] as [(String, Int64?)])
+    func readsWholeNumbersOnly(text: String, expected: Int64?) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            var scanner = JSONScanner(buffer)
+            let value = scanner.readInt64()
+            #expect(value == expected, "\(text)")
+            if expected != nil {
+                #expect(scanner.expect(UInt8(ascii: ",")) || scanner.atEnd)
+            }
+        }
+    }
+}

@@ -29,9 +29,13 @@ public enum FileIO {
     /// then fsync the directory so the rename itself is durable.
     public static func replaceAtomically(path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws {
         let directory = parentDirectory(of: path)
-        try makeDirectories(directory)
         let temporary = "\(path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        var fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        if fd < 0 && errno == ENOENT {
+            // Only the first write finds the directory missing: checkpoints are written often.
+            try makeDirectories(directory)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        }
         guard fd >= 0 else { throw FileError(path: temporary, operation: "create", code: errno) }
         do {
             try writeAll(fd, bytes, path: temporary)

@@ -317,27 +317,26 @@ struct JSONScanner {
         }
     }
 
-    /// Reads an integer number (as CloudWatch sends timestamps).
+    /// Reads an integer number (as CloudWatch sends timestamps), in one pass over its
+    /// digits; nil (the position unspecified) for anything else, fractions included.
     mutating func readInt64() -> Int64? {
         skipWhitespace()
+        guard position < bytes.count else { return nil }
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
         let start = position
-        guard skipValue() == .number else { return nil }
         var value: Int64 = 0
-        var index = start
-        var negative = false
-        if bytes[index] == UInt8(ascii: "-") {
-            negative = true
-            index += 1
-        }
-        while index < position, bytes[index] >= 48, bytes[index] <= 57 {
+        while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 {
             let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(Int64(bytes[index] - 48))
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(bytes[position] - 48))
             guard !overflow1 && !overflow2 else { return nil }
             value = sum
-            index += 1
+            position += 1
         }
-        // A fraction or exponent is not an integer.
-        guard index == position else { return nil }
+        // JSON allows no leading zeros; a fraction or exponent is not an integer.
+        let digits = position - start
+        guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") || bytes[position] | 0x20 == UInt8(ascii: "e") { return nil }
         return negative ? -value : value
     }
 }
