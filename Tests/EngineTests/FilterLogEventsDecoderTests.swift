@@ -71,6 +71,28 @@ import Testing
         }
     }
 
+    @Test func everyMessageOfAPageKeepsItsOwnTextWhetherEscapedPlainSkippedOrInvalid() throws {
+        var body = Array(#"{"events":["#.utf8)
+        let messages: [(raw: [UInt8], id: String?)] = [
+            (Array(#""a\"1""#.utf8), "1"), (Array(#""plain""#.utf8), "2"), (Array(#""x\ty""#.utf8), nil),
+            ([0x22, 0x5C, 0x74, 0xFF, 0x22], "4"), (Array(#""c\\n \u00e9""#.utf8), "5"), (Array(#""""#.utf8), "6"),
+        ]
+        for (index, message) in messages.enumerated() {
+            if index > 0 { body += Array(",".utf8) }
+            body += Array(#"{"timestamp":\#(index),"message":"#.utf8) + message.raw
+            if let id = message.id { body += Array(#","eventId":"\#(id)""#.utf8) }
+            body += Array("}".utf8)
+        }
+        body += Array("]}".utf8)
+        let page = try CloudWatchLogsClient.decodeFilterLogEventsPage(body)
+        #expect(page.events.map(\.eventId) == ["1", "2", "4", "5", "6"])
+        #expect(page.events.map(\.message) == ["a\"1", "plain", "\t\u{FFFD}", "c\\n é", ""])
+        for event in page.events {
+            let document = DocumentBuilder(region: "r").document(for: event, logGroup: "/g", index: "i")
+            #expect(try JSONParser().parse(document.source)["message"]?.string == event.message)
+        }
+    }
+
     @Test func controlCharactersInAMessageAreRefusedAsMalformed() {
         #expect(throws: (any Error).self) { try CloudWatchLogsClient.decodeFilterLogEventsPage(page([0x22, 0x61, 0x0A, 0x22])) }
     }

@@ -15,29 +15,27 @@ enum FilterLogEventsDecoder {
     /// `storage` holds the same bytes as `body`: messages are slices of it where they can be.
     private static func decode(_ body: UnsafeBufferPointer<UInt8>, storage: [UInt8]) throws -> LogEventPage {
         var scanner = JSONScanner(body, maxDepth: 512)
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(4096)
+        var page = PageDecoding(responseBytes: body.count)
         var events: [LogEvent] = []
         var nextToken: String?
         func fail() -> Malformed { Malformed(offset: scanner.position) }
 
         guard scanner.expect(UInt8(ascii: "{")) else { throw fail() }
         if scanner.expect(UInt8(ascii: "}")) { return LogEventPage(events: [], nextToken: nil) }
-        var lastStream: (bytes: [UInt8], name: String) = ([], "")
         repeat {
-            guard let key = Self.key(&scanner, &scratch) else { throw fail() }
+            guard let key = Self.key(&scanner, &page.scratch) else { throw fail() }
             if key == .events {
                 guard scanner.expect(UInt8(ascii: "[")) else { throw fail() }
                 if scanner.expect(UInt8(ascii: "]")) { continue }
                 repeat {
-                    guard decodeEvent(&scanner, &scratch, &lastStream, storage, appendingTo: &events) else { throw fail() }
+                    guard decodeEvent(&scanner, &page, storage, appendingTo: &events) else { throw fail() }
                 } while scanner.expect(UInt8(ascii: ","))
                 guard scanner.expect(UInt8(ascii: "]")) else { throw fail() }
             } else if key == .nextToken {
                 scanner.skipWhitespace()
                 if scanner.peek() == UInt8(ascii: "\"") {
-                    guard scanner.readString(into: &scratch) else { throw fail() }
-                    nextToken = String(decoding: scratch, as: UTF8.self)
+                    guard scanner.readString(into: &page.scratch) else { throw fail() }
+                    nextToken = String(decoding: page.scratch, as: UTF8.self)
                 } else if scanner.skipValue() == nil {
                     throw fail()
                 }
@@ -46,7 +44,45 @@ enum FilterLogEventsDecoder {
             }
         } while scanner.expect(UInt8(ascii: ","))
         guard scanner.expect(UInt8(ascii: "}")) else { throw fail() }
+        page.placeUnescapedMessages(in: &events)
         return LogEventPage(events: events, nextToken: nextToken)
+    }
+
+    /// What decoding a page keeps from one event to the next.
+    private struct PageDecoding {
+        var scratch: [UInt8] = []
+        /// The last stream name as written, and as a String: consecutive events mostly share it.
+        var lastStream: (bytes: [UInt8], name: String) = ([], "")
+        /// The page's messages that had escapes, unescaped one after another: one buffer
+        /// for the page rather than one per message. Unescaping never lengthens text, so
+        /// room for the whole response is room for all of them.
+        private var unescaped: [UInt8] = []
+        /// Which event's message is where in `unescaped`; the slices are made once it is full.
+        var unescapedMessages: [(event: Int, text: Range<Int>)] = []
+
+        init(responseBytes: Int) {
+            scratch.reserveCapacity(4096)
+            unescaped.reserveCapacity(responseBytes)
+        }
+
+        /// Unescapes a message's raw contents; nil (and nothing kept) when the result is
+        /// not valid UTF-8. Every \u escape unescapes to valid UTF-8, so text that was
+        /// ASCII as written needs no check.
+        mutating func unescape(_ raw: UnsafeBufferPointer<UInt8>, ascii: Bool) -> Range<Int>? {
+            let start = unescaped.count
+            unescaped.append(contentsOf: repeatElement(0, count: raw.count))
+            let written = unescaped.withUnsafeMutableBufferPointer { JSONScanner.unescape(raw, into: $0.baseAddress! + start) }
+            unescaped.removeLast(raw.count - written)
+            let valid = ascii || unescaped.withUnsafeBufferPointer { UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[start...])) }
+            if !valid { unescaped.removeLast(written) }
+            return valid ? start..<start + written : nil
+        }
+
+        func placeUnescapedMessages(in events: inout [LogEvent]) {
+            guard !unescapedMessages.isEmpty else { return }
+            let text = unescaped
+            for (event, range) in unescapedMessages { events[event].messageUTF8 = text[range] }
+        }
     }
 
     /// The member names the decoder acts on.
@@ -92,18 +128,19 @@ enum FilterLogEventsDecoder {
 
     /// Reads one event object into `events` (one without an id or timestamp is skipped);
     /// false when it is malformed.
-    private static func decodeEvent(_ scanner: inout JSONScanner, _ scratch: inout [UInt8], _ lastStream: inout (bytes: [UInt8], name: String),
-                                    _ storage: [UInt8], appendingTo events: inout [LogEvent]) -> Bool {
+    private static func decodeEvent(_ scanner: inout JSONScanner, _ page: inout PageDecoding, _ storage: [UInt8],
+                                    appendingTo events: inout [LogEvent]) -> Bool {
         guard scanner.expect(UInt8(ascii: "{")) else { return false }
         var id: ArraySlice<UInt8>?
         var timestamp: Int64?
         var ingestion: Int64?
         var message: ArraySlice<UInt8> = []
         var encodedMessage: ArraySlice<UInt8>?
+        var unescapedMessage: Range<Int>?
         var stream = ""
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
-                guard let key = Self.key(&scanner, &scratch) else { return false }
+                guard let key = Self.key(&scanner, &page.scratch) else { return false }
                 let isString = scanner.peekAfterWhitespace() == UInt8(ascii: "\"")
                 switch key {
                 case .message where isString:
@@ -117,11 +154,12 @@ enum FilterLogEventsDecoder {
                         message = valid ? storage[start..<scanner.position - 1] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
                         encodedMessage = valid ? message : nil
                     } else {
-                        // Unescaping writes valid UTF-8 for every \u escape; only raw bytes can be invalid.
-                        let text = JSONScanner.unescaped(raw)
-                        let valid = shape.ascii || text.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
-                        message = valid ? text[...] : ArraySlice(String(decoding: text, as: UTF8.self).utf8)
-                        encodedMessage = valid ? storage[start..<scanner.position - 1] : nil
+                        if let text = page.unescape(raw, ascii: shape.ascii) {
+                            unescapedMessage = text
+                            encodedMessage = storage[start..<scanner.position - 1]
+                        } else {
+                            message = ArraySlice(String(decoding: JSONScanner.unescaped(raw), as: UTF8.self).utf8)
+                        }
                     }
                 case .eventId where isString:
                     let start = scanner.position + 1
@@ -141,14 +179,14 @@ enum FilterLogEventsDecoder {
                     guard scanner.skipString(noting: &shape) else { return false }
                     let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
                     // Consecutive events mostly share a stream: compare as written, reuse its String.
-                    let same = lastStream.bytes.withUnsafeBufferPointer {
+                    let same = page.lastStream.bytes.withUnsafeBufferPointer {
                         $0.count == raw.count && (raw.isEmpty || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0)
                     }
                     if !same {
                         let name = shape.escaped ? JSONScanner.unescaped(raw) : Array(raw)
-                        lastStream = (Array(raw), String(decoding: name, as: UTF8.self))
+                        page.lastStream = (Array(raw), String(decoding: name, as: UTF8.self))
                     }
-                    stream = lastStream.name
+                    stream = page.lastStream.name
                 default:
                     guard scanner.skipValue() != nil else { return false }
                 }
@@ -156,6 +194,7 @@ enum FilterLogEventsDecoder {
             guard scanner.expect(UInt8(ascii: "}")) else { return false }
         }
         guard let id, let timestamp else { return true }
+        if let unescapedMessage { page.unescapedMessages.append((events.count, unescapedMessage)) }
         events.append(LogEvent(eventIdUTF8: id, timestamp: timestamp, ingestionTime: ingestion, messageUTF8: message, logStream: stream, encodedMessage: encodedMessage))
         return true
     }

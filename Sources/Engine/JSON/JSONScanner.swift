@@ -241,7 +241,7 @@ struct JSONScanner {
 
     /// Writes the unescaped form of `raw` (validated string contents) at `out`, which has
     /// room for `raw.count` bytes; returns how many it wrote.
-    private static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
         let base = raw.baseAddress!
         let count = raw.count
         var read = 0
