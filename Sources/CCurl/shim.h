@@ -35,4 +35,7 @@ static inline void ls_tune_malloc(void) {
     mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 }
 
+// Hands free heap memory back to the kernel: for when a burst of work is over.
+static inline void ls_release_free_memory(void) { malloc_trim(0); }
+
 #endif

@@ -6,4 +6,10 @@ public enum ProcessTuning {
     public static func apply() {
         ls_tune_malloc()
     }
+
+    /// After a burst (a backfill window, a reconcile round) the heap keeps what it used for
+    /// reuse; once the work is over, that memory goes back to the system.
+    public static func releaseFreeMemory() {
+        ls_release_free_memory()
+    }
 }

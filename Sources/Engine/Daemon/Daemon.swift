@@ -241,11 +241,15 @@ actor Daemon {
     }
 
     private func backgroundLoop() async {
+        var worked = false
         while !shutdown.isRequested {
             guard let task = await nextTask() else {
+                if worked { ProcessTuning.releaseFreeMemory() }
+                worked = false
                 await shutdown.wait(seconds: 5)
                 continue
             }
+            worked = true
             running = task
             let control = CopyControl(gate: gate, stop: { [weak self] priority in await self?.shouldStop(priority) ?? true })
             do {
