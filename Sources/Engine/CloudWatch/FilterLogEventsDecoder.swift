@@ -193,9 +193,11 @@ enum FilterLogEventsDecoder {
             } while scanner.expect(UInt8(ascii: ","))
             guard scanner.expect(UInt8(ascii: "}")) else { return false }
         }
-        guard let id, let timestamp else { return true }
+        guard id != nil, let timestamp else { return true }
         if let unescapedMessage { page.unescapedMessages.append((events.count, unescapedMessage)) }
-        events.append(LogEvent(eventIdUTF8: id, timestamp: timestamp, ingestionTime: ingestion, messageUTF8: message, logStream: stream, encodedMessage: encodedMessage))
+        // Consumed, not copied: each of these holds a reference, and a copy costs a retain.
+        events.append(LogEvent(eventIdUTF8: (consume id)!, timestamp: timestamp, ingestionTime: ingestion, messageUTF8: consume message,
+                               logStream: consume stream, encodedMessage: consume encodedMessage))
         return true
     }
 }
