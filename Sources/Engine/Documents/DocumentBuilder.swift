@@ -81,15 +81,16 @@ public struct DocumentBuilder: Sendable {
             self.placement = placement.bytes
         }
 
-        /// The stream name as JSON; consecutive events mostly share their stream.
-        mutating func streamJSON(_ stream: String) -> [UInt8] {
+        /// Appends the stream name as JSON, escaped once for the events that share it
+        /// (consecutive events mostly do).
+        mutating func appendStream(_ stream: String, to bytes: inout [UInt8]) {
             if stream != lastStream || lastStreamJSON.isEmpty {
                 var writer = JSONWriter()
                 writer.string(stream)
                 lastStream = stream
                 lastStreamJSON = writer.bytes
             }
-            return lastStreamJSON
+            bytes.append(contentsOf: lastStreamJSON)
         }
     }
 
@@ -100,9 +101,9 @@ public struct DocumentBuilder: Sendable {
         writer.raw("\",\"message\":")
         let originalBytes = message.count
         let truncated = originalBytes > options.maxMessageBytes
-        if let encoded = event.pointee.encodedMessage, !truncated {
+        if !truncated, event.pointee.encodedMessage != nil {
             writer.byte(UInt8(ascii: "\""))
-            writer.bytes.append(contentsOf: encoded)
+            event.pointee.encodedMessage.unsafelyUnwrapped.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
             writer.byte(UInt8(ascii: "\""))
         } else {
             writer.string(truncated ? Self.prefix(of: message, bytes: options.maxMessageBytes) : message)
@@ -115,7 +116,7 @@ public struct DocumentBuilder: Sendable {
             writer.raw("\"")
         }
         writer.bytes.append(contentsOf: constants.placement)
-        writer.bytes.append(contentsOf: constants.streamJSON(event.pointee.logStream))
+        constants.appendStream(event.pointee.logStream, to: &writer.bytes)
         writer.raw("}}")
 
         var dropped = 0
