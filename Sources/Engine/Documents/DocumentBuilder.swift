@@ -32,7 +32,9 @@ public struct DocumentBuilder: Sendable {
         events.withUnsafeBufferPointer { events in
             for event in events.indices {
                 let start = writer.bytes.count
-                let (high, low) = DocumentID.hash(logGroup: logGroup, eventIdUTF8: events[event].eventIdUTF8)
+                let (high, low) = constants.hashPrefix.withUnsafeBufferPointer { prefix in
+                    events[event].eventIdUTF8.withUnsafeBufferPointer { DocumentID.hash(prefix: prefix, eventId: $0) }
+                }
                 // The action line; the id is base64url, which needs no escaping.
                 writer.bytes.append(contentsOf: constants.actionPrefix)
                 let idStart = writer.bytes.count
@@ -60,6 +62,8 @@ public struct DocumentBuilder: Sendable {
         let actionPrefix: [UInt8]
         /// From the end of `event` to the `log_stream` value.
         let placement: [UInt8]
+        /// The group's part of every document id's hash.
+        let hashPrefix: [UInt8]
         var timestamps = Timestamp.DayCache()
         /// Lent to each message's field transcoder in turn.
         var fieldNames: [Range<Int>] = []
@@ -67,6 +71,7 @@ public struct DocumentBuilder: Sendable {
         private var lastStreamJSON: [UInt8] = []
 
         init(region: String, logGroup: String, index: String) {
+            hashPrefix = DocumentID.hashPrefix(logGroup: logGroup)
             var action = JSONWriter()
             action.raw("{\"create\":{\"_index\":")
             action.string(index)

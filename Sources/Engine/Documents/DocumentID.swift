@@ -28,18 +28,21 @@ public enum DocumentID {
     }
 
     static func hash(logGroup: String, eventIdUTF8: ArraySlice<UInt8>) -> (UInt64, UInt64) {
-        var group = logGroup
-        return group.withUTF8 { groupBytes in
-            eventIdUTF8.withUnsafeBufferPointer { eventBytes in
-                let length = groupBytes.count + 1 + eventBytes.count
-                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer -> (UInt64, UInt64) in
-                    let base = buffer.baseAddress!
-                    if let source = groupBytes.baseAddress { base.update(from: source, count: groupBytes.count) }
-                    base[groupBytes.count] = 0
-                    if let source = eventBytes.baseAddress { (base + groupBytes.count + 1).update(from: source, count: eventBytes.count) }
-                    return MurmurHash3.hash128(UnsafeRawBufferPointer(buffer))
-                }
-            }
+        let prefix = hashPrefix(logGroup: logGroup)
+        return prefix.withUnsafeBufferPointer { prefix in eventIdUTF8.withUnsafeBufferPointer { hash(prefix: prefix, eventId: $0) } }
+    }
+
+    /// What every id of a group is hashed after: the group's name and a zero byte.
+    static func hashPrefix(logGroup: String) -> [UInt8] {
+        Array(logGroup.utf8) + [0]
+    }
+
+    static func hash(prefix: UnsafeBufferPointer<UInt8>, eventId: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.count + eventId.count) { buffer -> (UInt64, UInt64) in
+            let base = buffer.baseAddress!
+            if let source = prefix.baseAddress { base.update(from: source, count: prefix.count) }
+            if let source = eventId.baseAddress { (base + prefix.count).update(from: source, count: eventId.count) }
+            return MurmurHash3.hash128(UnsafeRawBufferPointer(buffer))
         }
     }
 
