@@ -57,18 +57,20 @@ enum FilterLogEventsDecoder {
         /// for the page rather than one per message. Unescaping never lengthens text, so
         /// room for the whole response is room for all of them.
         private var unescaped: [UInt8] = []
+        private let responseBytes: Int
         /// Which event's message is where in `unescaped`; the slices are made once it is full.
         var unescapedMessages: [(event: Int, text: Range<Int>)] = []
 
         init(responseBytes: Int) {
+            self.responseBytes = responseBytes
             scratch.reserveCapacity(4096)
-            unescaped.reserveCapacity(responseBytes)
         }
 
         /// Unescapes a message's raw contents; nil (and nothing kept) when the result is
         /// not valid UTF-8. Every \u escape unescapes to valid UTF-8, so text that was
         /// ASCII as written needs no check.
         mutating func unescape(_ raw: UnsafeBufferPointer<UInt8>, ascii: Bool) -> Range<Int>? {
+            if unescaped.capacity == 0 { unescaped.reserveCapacity(responseBytes) }
             let start = unescaped.count
             unescaped.append(contentsOf: repeatElement(0, count: raw.count))
             let written = unescaped.withUnsafeMutableBufferPointer { JSONScanner.unescape(raw, into: $0.baseAddress! + start) }
