@@ -87,10 +87,10 @@ def backfill(info, name, **settings):
     return result
 
 
-def median_run(runs, measure):
-    """Runs `measure` `runs` times; the run with the median CPU stands for all (peak RSS
-    is the highest seen), so one disturbed run neither helps nor hurts a ratio."""
-    results = sorted((measure(attempt) for attempt in range(runs)), key=lambda result: result["cpu"])
+def median(results):
+    """The run with the median CPU stands for all (peak RSS is the highest seen), so one
+    disturbed run neither helps nor hurts a ratio."""
+    results = sorted(results, key=lambda result: result["cpu"])
     chosen = dict(results[len(results) // 2])
     chosen["rss_mib"] = max(result["rss_mib"] for result in results)
     return chosen
@@ -104,27 +104,32 @@ def with_standins(action, save=None):
         stop(proc)
 
 
-def pipeline(runs=3):
+def peer_run(info):
+    run = measured([PY, str(ROOT / "rig/bench_peer.py"), "--cloudwatch", info["cloudwatch_url"], "--es", info["es_url"],
+                    "--group", "/bench/orders", "--start", str(info["window_start_ms"]), "--end", str(info["window_end_ms"])],
+                   out_path=str(WORK / "peer.json"))
+    if run["status"] != 0:
+        raise SystemExit("python peer failed:\n" + run["stderr"][-2000:])
+    run.update(json.loads((WORK / "peer.json").read_text()))
+    # Its own measurement, taken after its imports: the interpreter's start-up is not held against it.
+    run["cpu"] = run["cpu_seconds"]
+    return run
+
+
+def pipeline(rounds=3):
+    """Each round measures every contender once, one after the other, so that a machine
+    that speeds up or slows down during the run weighs on all of them alike."""
     ndjson = str(WORK / "sent.ndjson")
-    result = median_run(runs, lambda attempt: with_standins(lambda info: backfill(info, "gzip-%d" % attempt), save=ndjson if attempt == 0 else None))
-    plain = median_run(runs, lambda attempt: with_standins(lambda info: backfill(info, "plain-%d" % attempt, ES_GZIP="false")))
+    with_standins(lambda info: backfill(info, "save"), save=ndjson)
     size = os.path.getsize(ndjson)
-    gzip = median_run(runs, lambda attempt: measured(["gzip", "-1", "-c", ndjson]))
+    runs = {"gzip": [], "plain": [], "gzip -1": [], "peer": []}
+    for round_ in range(rounds):
+        runs["gzip"].append(with_standins(lambda info: backfill(info, "gzip-%d" % round_)))
+        runs["plain"].append(with_standins(lambda info: backfill(info, "plain-%d" % round_, ES_GZIP="false")))
+        runs["gzip -1"].append(measured(["gzip", "-1", "-c", ndjson]))
+        runs["peer"].append(with_standins(peer_run))
     os.unlink(ndjson)
-
-    def peer_run(info):
-        run = measured([PY, str(ROOT / "rig/bench_peer.py"), "--cloudwatch", info["cloudwatch_url"], "--es", info["es_url"],
-                        "--group", "/bench/orders", "--start", str(info["window_start_ms"]), "--end", str(info["window_end_ms"])],
-                       out_path=str(WORK / "peer.json"))
-        if run["status"] != 0:
-            raise SystemExit("python peer failed:\n" + run["stderr"][-2000:])
-        run.update(json.loads((WORK / "peer.json").read_text()))
-        # Its own measurement, taken after its imports: the interpreter's start-up is not held against it.
-        run["cpu"] = run["cpu_seconds"]
-        return run
-
-    peer = median_run(runs, lambda attempt: with_standins(peer_run))
-    return result, plain, gzip, peer, size
+    return median(runs["gzip"]), median(runs["plain"]), median(runs["gzip -1"]), median(runs["peer"]), size
 
 
 def tail_memory(groups=50, seconds=25):
@@ -191,7 +196,7 @@ def main():
     for line in transform.strip().splitlines():
         print("  " + line)
     print()
-    print("2. whole pipeline against in-memory stand-ins for CloudWatch and Elasticsearch (%d events; median of 3 runs each)" % EVENTS)
+    print("2. whole pipeline against in-memory stand-ins for CloudWatch and Elasticsearch (%d events; median of 3 rounds, each contender once per round)" % EVENTS)
     result, plain, gzip, peer, size = pipeline()
     row("logstream backfill (default settings: gzip bodies)", "%.0fk events/s wall" % (EVENTS / result["wall"] / 1000), "%.2f CPU-s per million events" % per_million(result["cpu"], EVENTS))
     row("logstream backfill, ES_GZIP=false", "%.0fk events/s wall" % (EVENTS / plain["wall"] / 1000), "%.2f CPU-s per million events" % per_million(plain["cpu"], EVENTS))
