@@ -5,9 +5,9 @@ public struct LogEvent: Sendable, Equatable {
     public var eventIdUTF8: ArraySlice<UInt8>
     public var timestamp: EpochMillis
     public var ingestionTime: EpochMillis?
-    /// The message as valid UTF-8 (invalid sequences replaced). Kept as bytes, mostly a
-    /// slice of the response itself: the transform reads bytes, and a copy per event
-    /// is measurable.
+    /// The message as valid UTF-8 (invalid sequences replaced). Kept as bytes, a slice of
+    /// the response itself or, when it was written with escapes, of a buffer its page's
+    /// unescaped messages share: the transform reads bytes, and a copy per event is measurable.
     public var messageUTF8: ArraySlice<UInt8>
     public var logStream: String
     /// The message as it appeared inside the response's JSON string (escaped, without the
