@@ -93,6 +93,16 @@ import Testing
         }
     }
 
+    @Test func aRepeatedMessageKeyKeepsTheLastTextWhicheverWasEscaped() throws {
+        for (first, second, text) in [(#""a\"b""#, #""plain""#, "plain"), (#""plain""#, #""a\"b""#, "a\"b")] {
+            let body = #"{"events":[{"eventId":"1","timestamp":1,"message":\#(first),"message":\#(second)}]}"#
+            let page = try CloudWatchLogsClient.decodeFilterLogEventsPage(Array(body.utf8))
+            #expect(page.events.map(\.message) == [text])
+            let document = DocumentBuilder(region: "r").document(for: page.events[0], logGroup: "/g", index: "i")
+            #expect(try JSONParser().parse(document.source)["message"]?.string == text)
+        }
+    }
+
     @Test func controlCharactersInAMessageAreRefusedAsMalformed() {
         #expect(throws: (any Error).self) { try CloudWatchLogsClient.decodeFilterLogEventsPage(page([0x22, 0x61, 0x0A, 0x22])) }
     }
@@ -145,44 +155,6 @@ import Testing
                         #expect(shape.escaped == escaped && shape.ascii == ascii, "length \(length) position \(position) \(inserted)")
                     }
                 }
-            }
-        }
-    }
-}
-
-@Suite struct UnescapingTests {
-    /// Random string contents built from plain text, every kind of escape (surrogate pairs
-    /// and lone halves too) and raw UTF-8: unescaped while skipping, as the decoder does
-    /// for messages, they read exactly as unescaping after skipping reads them.
-    @Test func unescapingWhileSkippingAgreesWithUnescapingAfterwards() {
-        let pieces = ["plain text ", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u00e9", "\\u20AC",
-                      "\\ud83d\\ude00", "\\ud83d", "\\ude00", "\\ud83dx", "café", "0123456789abcdef", ""]
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<2000 {
-            let contents = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
-            let quoted = Array(("\"" + contents + "\",").utf8)
-            quoted.withUnsafeBufferPointer { bytes in
-                var skipping = JSONScanner(bytes)
-                var shape = JSONScanner.StringShape()
-                var out: [UInt8] = Array("kept".utf8)
-                let read = skipping.skipString(noting: &shape, unescapingInto: &out)
-                #expect(read && skipping.position == quoted.count - 1, "\(contents)")
-                let raw = UnsafeBufferPointer(rebasing: bytes[1..<quoted.count - 2])
-                #expect(shape.escaped == contents.contains("\\"), "\(contents)")
-                let expected = shape.escaped ? JSONScanner.unescaped(raw) : []
-                #expect(out == Array("kept".utf8) + expected, "\(contents)")
-            }
-        }
-    }
-
-    @Test func aBadEscapeOrAnUnterminatedStringIsRefused() {
-        for text in ["\"a\\x\"", "\"a\\u12G4\"", "\"a\\u12\"", "\"abc", "\"a\\", "\"a\u{1}b\""] {
-            let bytes = Array(text.utf8)
-            bytes.withUnsafeBufferPointer { buffer in
-                var scanner = JSONScanner(buffer)
-                var shape = JSONScanner.StringShape()
-                var out: [UInt8] = []
-                #expect(!scanner.skipString(noting: &shape, unescapingInto: &out), "\(text)")
             }
         }
     }

@@ -15,7 +15,7 @@ enum FilterLogEventsDecoder {
     /// `storage` holds the same bytes as `body`: messages are slices of it where they can be.
     private static func decode(_ body: UnsafeBufferPointer<UInt8>, storage: [UInt8]) throws -> LogEventPage {
         var scanner = JSONScanner(body, maxDepth: 512)
-        var page = PageDecoding()
+        var page = PageDecoding(responseBytes: body.count)
         var events: [LogEvent] = []
         var nextToken: String?
         func fail() -> Malformed { Malformed(offset: scanner.position) }
@@ -54,33 +54,30 @@ enum FilterLogEventsDecoder {
         /// The last stream name as written, and as a String: consecutive events mostly share it.
         var lastStream: (bytes: [UInt8], name: String) = ([], "")
         /// The page's messages that had escapes, unescaped one after another: one buffer
-        /// for the page rather than one per message.
+        /// for the page rather than one per message. Unescaping never lengthens text, so
+        /// room for the whole response is room for all of them (reserved at the first).
         private var unescaped: [UInt8] = []
+        private let responseBytes: Int
         /// Which event's message is where in `unescaped`; the slices are made once it is full.
         var unescapedMessages: [(event: Int, text: Range<Int>)] = []
 
-        init() {
+        init(responseBytes: Int) {
+            self.responseBytes = responseBytes
             scratch.reserveCapacity(4096)
         }
 
-        var unescapedCount: Int { unescaped.count }
-
-        /// Skips the message string at the scanner; one with escapes is unescaped on the
-        /// way, onto the end of `unescaped`.
-        mutating func readMessage(_ scanner: inout JSONScanner, noting shape: inout JSONScanner.StringShape) -> Bool {
-            scanner.skipString(noting: &shape, unescapingInto: &unescaped)
-        }
-
-        /// Keeps what `readMessage` unescaped since `mark` as a message; nil (and nothing
-        /// kept) when it is not valid UTF-8. Every \u escape unescapes to valid UTF-8, so
-        /// text that was ASCII as written needs no check.
-        mutating func keepUnescaped(from mark: Int, ascii: Bool) -> Range<Int>? {
-            let valid = ascii || unescaped.withUnsafeBufferPointer { UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[mark...])) }
-            guard valid else {
-                unescaped.removeSubrange(mark...)
-                return nil
-            }
-            return mark..<unescaped.count
+        /// Unescapes a message's raw contents; nil (and nothing kept) when the result is
+        /// not valid UTF-8. Every \u escape unescapes to valid UTF-8, so text that was
+        /// ASCII as written needs no check.
+        mutating func unescape(_ raw: UnsafeBufferPointer<UInt8>, ascii: Bool) -> Range<Int>? {
+            if unescaped.capacity == 0 { unescaped.reserveCapacity(responseBytes) }
+            let start = unescaped.count
+            unescaped.append(contentsOf: repeatElement(0, count: raw.count))
+            let written = unescaped.withUnsafeMutableBufferPointer { JSONScanner.unescape(raw, into: $0.baseAddress! + start) }
+            unescaped.removeLast(raw.count - written)
+            let valid = ascii || unescaped.withUnsafeBufferPointer { UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[start...])) }
+            if !valid { unescaped.removeLast(written) }
+            return valid ? start..<start + written : nil
         }
 
         func placeUnescapedMessages(in events: inout [LogEvent]) {
@@ -150,9 +147,8 @@ enum FilterLogEventsDecoder {
                 switch key {
                 case .message where isString:
                     let start = scanner.position + 1
-                    let mark = page.unescapedCount
                     var shape = JSONScanner.StringShape()
-                    guard page.readMessage(&scanner, noting: &shape) else { return false }
+                    guard scanner.skipString(noting: &shape) else { return false }
                     let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
                     unescapedMessage = nil
                     if !shape.escaped {
@@ -160,11 +156,13 @@ enum FilterLogEventsDecoder {
                         let valid = shape.ascii || UTF8Validation.isValid(raw)
                         message = valid ? storage[start..<scanner.position - 1] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
                         encodedMessage = valid ? message : nil
-                    } else if let text = page.keepUnescaped(from: mark, ascii: shape.ascii) {
-                        unescapedMessage = text
-                        encodedMessage = storage[start..<scanner.position - 1]
                     } else {
-                        message = ArraySlice(String(decoding: JSONScanner.unescaped(raw), as: UTF8.self).utf8)
+                        if let text = page.unescape(raw, ascii: shape.ascii) {
+                            unescapedMessage = text
+                            encodedMessage = storage[start..<scanner.position - 1]
+                        } else {
+                            message = ArraySlice(String(decoding: JSONScanner.unescaped(raw), as: UTF8.self).utf8)
+                        }
                     }
                 case .eventId where isString:
                     let start = scanner.position + 1

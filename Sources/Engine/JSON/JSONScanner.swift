@@ -110,89 +110,25 @@ struct JSONScanner {
             if byte < 0x20 { return false }
             if byte == UInt8(ascii: "\\") {
                 shape.escaped = true
-                guard let length = escapeLength(at: position) else { return false }
-                position += length
+                guard position + 1 < bytes.count else { return false }
+                let escape = bytes[position + 1]
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 2
+                case UInt8(ascii: "u"):
+                    guard position + 6 <= bytes.count else { return false }
+                    for offset in 2..<6 where !isHex(bytes[position + offset]) { return false }
+                    position += 6
+                default:
+                    return false
+                }
                 continue
             }
             highBits |= UInt64(byte & 0x80)
             position += 1
         }
         return false
-    }
-
-    /// `skipString(noting:)` that, once the string turns out to hold escapes, also appends
-    /// its unescaped text to `out` — all of it, from its first byte: one pass where
-    /// skipping and then unescaping would be two. Nothing is appended for a string without
-    /// escapes, whose text is its bytes as they lie. On false, `out` may hold part of a text.
-    mutating func skipString(noting shape: inout StringShape, unescapingInto out: inout [UInt8]) -> Bool {
-        position += 1
-        var copied = position
-        var highBits: UInt64 = 0
-        defer { shape.ascii = highBits == 0 }
-        while position < bytes.count {
-            position = Self.endOfPlainRun(bytes, from: position, highBits: &highBits)
-            guard position < bytes.count else { return false }
-            if bytes[position] == UInt8(ascii: "\"") {
-                if shape.escaped { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<position])) }
-                position += 1
-                return true
-            }
-            // Not a quote: a backslash, or a control character, which JSON refuses.
-            guard bytes[position] == UInt8(ascii: "\\"), let length = escapeLength(at: position) else { return false }
-            shape.escaped = true
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<position]))
-            let escape = bytes[position + 1]
-            guard escape == UInt8(ascii: "u") else {
-                out.append(Self.unescapedByte(escape))
-                position += length
-                copied = position
-                continue
-            }
-            var scalar = Self.hex4(bytes.baseAddress! + position + 2)
-            position += length
-            if (0xD800...0xDBFF).contains(scalar), position < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-               escapeLength(at: position) == 6, bytes[position + 1] == UInt8(ascii: "u") {
-                let low = Self.hex4(bytes.baseAddress! + position + 2)
-                if (0xDC00...0xDFFF).contains(low) {
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    position += 6
-                }
-            }
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { text in
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<Self.writeUTF8(scalar, to: text.baseAddress!)]))
-            }
-            copied = position
-        }
-        return false
-    }
-
-    /// How many bytes the escape at `index` (a backslash) takes: 2, or 6 for `\uXXXX`;
-    /// nil when it is not a valid JSON escape.
-    private func escapeLength(at index: Int) -> Int? {
-        guard index + 1 < bytes.count else { return nil }
-        switch bytes[index + 1] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            return 2
-        case UInt8(ascii: "u"):
-            guard index + 6 <= bytes.count else { return nil }
-            for offset in 2..<6 where !isHex(bytes[index + offset]) { return nil }
-            return 6
-        default:
-            return nil
-        }
-    }
-
-    /// The byte a one-letter escape stands for (`\n` → 0x0A; `\"`, `\\`, `\/` → themselves).
-    private static func unescapedByte(_ letter: UInt8) -> UInt8 {
-        switch letter {
-        case UInt8(ascii: "b"): return 0x08
-        case UInt8(ascii: "f"): return 0x0C
-        case UInt8(ascii: "n"): return 0x0A
-        case UInt8(ascii: "r"): return 0x0D
-        case UInt8(ascii: "t"): return 0x09
-        default: return letter
-        }
     }
 
     /// The index of the first byte at or after `start` that is a quote, a backslash or a
@@ -322,6 +258,11 @@ struct JSONScanner {
             let escape = base[slash + 1]
             read = slash + 2
             switch escape {
+            case UInt8(ascii: "b"): out[written] = 0x08
+            case UInt8(ascii: "f"): out[written] = 0x0C
+            case UInt8(ascii: "n"): out[written] = 0x0A
+            case UInt8(ascii: "r"): out[written] = 0x0D
+            case UInt8(ascii: "t"): out[written] = 0x09
             case UInt8(ascii: "u"):
                 var scalar = hex4(base + read)
                 read += 4
@@ -335,7 +276,7 @@ struct JSONScanner {
                 }
                 written += writeUTF8(scalar, to: out + written)
                 continue
-            default: out[written] = unescapedByte(escape)
+            default: out[written] = escape  // \" \\ and \/
             }
             written += 1
         }
