@@ -160,6 +160,24 @@ import Testing
     }
 }
 
+@Suite struct UnescapingTests {
+    /// Random string contents of plain runs of every length, every kind of escape
+    /// (surrogate pairs and lone halves too) and raw UTF-8, unescaped as the decoder does
+    /// it and as the generic JSON parser does it.
+    @Test func unescapingAgreesWithTheJSONParser() throws {
+        let pieces = ["a", "abc", "0123456", "01234567", "0123456789abcdef0", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n",
+                      "\\r", "\\t", "\\u00e9", "\\u20AC", "\\ud83d\\ude00", "\\ud83d", "\\ude00", "\\ud83dx", "café"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let contents = (0..<Int.random(in: 0...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let raw = Array(contents.utf8)
+            let unescaped = raw.withUnsafeBufferPointer { JSONScanner.unescaped($0) }
+            let parsed = try JSONParser().parse(Array(("\"" + contents + "\"").utf8)).string
+            #expect(String(decoding: unescaped, as: UTF8.self) == parsed, "\(contents)")
+        }
+    }
+}
+
 @Suite struct IntegerReadingTests {
     @Test(arguments: [
         (" 42 ,", Int64?.some(42)), ("0", 0), ("-5", -5), ("1714521600000", 1_714_521_600_000),
