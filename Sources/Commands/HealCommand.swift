@@ -12,14 +12,10 @@ enum HealCommand {
         return report.remaining.isEmpty ? 0 : 3
     }
 
-    static func votes(_ conflict: MappingConflict) -> String {
-        conflict.votes.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " ")
-    }
-
     static func text(_ report: HealReport) -> String {
         guard !report.plan.conflicts.isEmpty else { return "no mapping conflicts" }
         var out = TextTable.render(headers: ["FIELD", "WINNER", "DOCUMENTS BY TYPE", "LOSING INDICES"], rows: report.plan.conflicts.map {
-            [$0.field, $0.winningType, votes($0), $0.losingIndices.joined(separator: ",")]
+            [$0.field, $0.winningType, $0.votesText(), $0.losingIndices.joined(separator: ",")]
         })
         out += "\n" + TextTable.render(headers: ["REBUILD", "INTO", "FIELDS", "COPIED", "MOVED", "VERIFIED", "OLD REMOVED"], rows: report.plan.rebuilds.map { rebuild in
             let result = report.results[rebuild.from]

@@ -173,7 +173,7 @@ actor Daemon {
                              ("already", report.outcome.duplicates), ("ms", WallClock.nowMillis() - started))
                 }
             case .failure(let error):
-                await metrics.add("logstream_errors_total", labels: [("stage", "tail")], help: "Failed tail passes, background tasks and maintenance steps")
+                await countError(stage: "tail")
                 if health.failed(group, error: error, now: WallClock.monotonicSeconds()) {
                     Log.error("tail pass failed", ("group", group), ("error", error))
                 } else {
@@ -276,7 +276,7 @@ actor Daemon {
                 backgroundFailures = 0
             } catch {
                 backgroundFailures += 1
-                await metrics.add("logstream_errors_total", labels: [("stage", "background")], help: "Failed tail passes, background tasks and maintenance steps")
+                await countError(stage: "background")
                 Log.error("background work failed; it will be retried", ("group", task.group), ("priority", task.priority), ("error", error))
                 // A permanent problem (the group is gone, access denied) also rests the group's tail.
                 _ = health.failed(task.group, error: error, now: WallClock.monotonicSeconds())
@@ -327,12 +327,12 @@ actor Daemon {
         let now = WallClock.nowMillis()
         let historyStart = now - EpochMillis(engine.settings.backfillDays) * WallClock.millisPerDay
         let model = await seasonal.model(group)
-        let olderEnd = (now - WallClock.millisPerDay) / 3_600_000 * 3_600_000
+        let olderEnd = (now - WallClock.millisPerDay) / WallClock.millisPerHour * WallClock.millisPerHour
         if model.expectation(at: olderEnd) != nil, olderEnd > historyStart {
             let range = TimeRange(start: max(historyStart, olderEnd - 28 * WallClock.millisPerDay), end: olderEnd)
             let counts = try await windows.hourlyCounts(group: group, range: range)
             let shipped = await parts.checkpoints.shipped(group)
-            let hours = counts.keys.filter { shipped.covers(TimeRange(start: $0, end: $0 + 3_600_000)) }.sorted()
+            let hours = counts.keys.filter { shipped.covers(TimeRange(start: $0, end: $0 + WallClock.millisPerHour)) }.sorted()
             let seen = checkedSuspicious[group, default: []]
             if let day = model.suspiciousDays(counts, hours: hours).first(where: { !seen.contains($0.day) }) {
                 checkedSuspicious[group, default: []].insert(day.day)
@@ -357,7 +357,7 @@ actor Daemon {
             do {
                 if await leads { try await tuner.apply(try await tuner.plan()) }
             } catch {
-                await metrics.add("logstream_errors_total", labels: [("stage", "refresh-tune")], help: "Failed tail passes, background tasks and maintenance steps")
+                await countError(stage: "refresh-tune")
                 Log.warn("refresh tuning failed; trying again next interval", ("error", error))
             }
             await shutdown.wait(seconds: Double(engine.settings.esRefreshTuneIntervalSecs))
@@ -369,7 +369,6 @@ actor Daemon {
         var createdAtLastSummary = 0
         while !shutdown.isRequested {
             await shutdown.wait(seconds: 10)
-            await updateMetrics()
             await writeMetrics()
             let now = WallClock.monotonicSeconds()
             if now - lastSummary >= 60 {
@@ -437,6 +436,11 @@ actor Daemon {
         }
     }
 
+    private func countError(stage: String) async {
+        await metrics.add("logstream_errors_total", labels: [("stage", stage)], help: "Failed tail passes, background tasks and maintenance steps")
+    }
+
+    /// The metrics are only ever read from the file: without one, nothing is gathered.
     private func writeMetrics() async {
         guard let metricsFile else { return }
         await updateMetrics()

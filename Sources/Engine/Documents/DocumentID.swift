@@ -83,9 +83,9 @@ public enum DocumentID {
     }
 
     private static let base64URLAlphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    private static let alphabet = Array(UnsafeBufferPointer(start: base64URLAlphabet.utf8Start, count: 64))
 
     static func base64URL(_ bytes: [UInt8]) -> String {
+        let alphabet = base64URLAlphabet.utf8Start
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var index = 0

@@ -35,7 +35,7 @@ public struct Healer: Sendable {
         var report = HealReport(plan: plan, dryRun: dryRun)
         for conflict in plan.conflicts {
             Log.info("heal: mapping conflict", ("field", conflict.field), ("winner", conflict.winningType),
-                     ("votes", conflict.votes.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ",")),
+                     ("votes", conflict.votesText(separator: ",")),
                      ("losing", conflict.losingIndices.joined(separator: ",")))
         }
         guard !dryRun, !plan.isEmpty else {

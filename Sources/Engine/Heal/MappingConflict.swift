@@ -13,6 +13,11 @@ public struct MappingConflict: Sendable, Equatable {
 
     public var families: Set<FieldFamily> { Set(typesByIndex.keys.map(FieldFamily.init(type:))) }
 
+    /// The votes for people: `number=3 string=5`.
+    public func votesText(separator: String = " ") -> String {
+        votes.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: separator)
+    }
+
     /// Fields with types of more than one family, from a `_field_caps` answer (where a type
     /// without an `indices` list covers every index of the answer).
     public static func detect(fieldCaps: JSONValue) -> [MappingConflict] {

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Allocation-free validation and navigation of JSON bytes: finds where values end and
 /// what kind they are, without building them. The fast paths of the pipeline use it to
 /// copy already-valid JSON straight from input to output.
@@ -107,26 +105,20 @@ struct JSONScanner {
                 position += 1
                 return true
             }
-            if byte < 0x20 { return false }
-            if byte == UInt8(ascii: "\\") {
-                shape.escaped = true
-                guard position + 1 < bytes.count else { return false }
-                let escape = bytes[position + 1]
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    position += 2
-                case UInt8(ascii: "u"):
-                    guard position + 6 <= bytes.count else { return false }
-                    for offset in 2..<6 where !isHex(bytes[position + offset]) { return false }
-                    position += 6
-                default:
-                    return false
-                }
-                continue
+            // Not a quote: a backslash, or a control character, which JSON refuses.
+            guard byte == UInt8(ascii: "\\"), position + 1 < bytes.count else { return false }
+            shape.escaped = true
+            switch bytes[position + 1] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                position += 2
+            case UInt8(ascii: "u"):
+                guard position + 6 <= bytes.count else { return false }
+                for offset in 2..<6 where !isHex(bytes[position + offset]) { return false }
+                position += 6
+            default:
+                return false
             }
-            highBits |= UInt64(byte & 0x80)
-            position += 1
         }
         return false
     }
@@ -218,9 +210,10 @@ struct JSONScanner {
     mutating func readString(into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
         let open = position
-        guard skipString() else { return false }
+        var shape = StringShape()
+        guard skipString(noting: &shape) else { return false }
         let raw = UnsafeBufferPointer(rebasing: bytes[open + 1..<position - 1])
-        guard let base = raw.baseAddress, memchr(base, 0x5C, raw.count) != nil else {
+        guard shape.escaped else {
             out.append(contentsOf: raw)
             return true
         }

@@ -11,14 +11,20 @@ public struct SeasonalModel: Sendable, Equatable {
     public private(set) var hourly: [EpochMillis: Int] = [:]
     /// Only this much history is kept: enough for the four-week cycle twice over.
     public static let keepMillis: EpochMillis = 56 * WallClock.millisPerDay
-    static let hour: EpochMillis = 3_600_000
+    static let hour = WallClock.millisPerHour
 
     public init(hourly: [EpochMillis: Int] = [:]) {
         self.hourly = hourly
     }
 
     public mutating func record(hour start: EpochMillis, count: Int) {
-        hourly[Self.hourStart(start)] = count
+        record([start: count])
+    }
+
+    /// Records hours (start → events), then forgets what is older than `keepMillis`
+    /// before the newest: once per batch, not once per hour.
+    public mutating func record(_ hours: [EpochMillis: Int]) {
+        for (start, count) in hours { hourly[Self.hourStart(start)] = count }
         if let newest = hourly.keys.max() {
             hourly = hourly.filter { $0.key >= newest - Self.keepMillis }
         }
@@ -114,9 +120,7 @@ public actor SeasonalModels {
     public func model(_ group: String) -> SeasonalModel { models[group] ?? SeasonalModel() }
 
     public func record(_ group: String, hourly: [EpochMillis: Int]) {
-        var model = models[group] ?? SeasonalModel()
-        for (hour, count) in hourly { model.record(hour: hour, count: count) }
-        models[group] = model
+        models[group, default: SeasonalModel()].record(hourly)
     }
 
     public func save() throws {

@@ -31,7 +31,7 @@ public struct MinuteSummaries: Sendable {
     /// Events per whole hour inside `range` (0 for hours without events): what the seasonal
     /// model learns from.
     public func hourly(within range: TimeRange) -> [EpochMillis: Int] {
-        let hour: EpochMillis = 3_600_000
+        let hour = WallClock.millisPerHour
         var counts: [EpochMillis: Int] = [:]
         var start = (range.start + hour - 1) / hour * hour
         while start + hour <= range.end {

@@ -3,79 +3,52 @@
 public enum Timestamp {
     /// `2024-05-01T12:34:56.789Z`: always millisecond precision, always UTC.
     public static func format(_ millis: EpochMillis) -> String {
-        var writer = JSONWriter(capacity: 24)
-        append(millis, to: &writer.bytes)
-        return String(decoding: writer.bytes, as: UTF8.self)
-    }
-
-    public static func append(_ millis: EpochMillis, to out: inout [UInt8]) {
-        let days = floorDiv(millis, 86_400_000)
-        let msOfDay = millis - days * 86_400_000
-        let (year, month, day) = civil(fromDays: days)
-        // Filled in place and appended once: two of these go into every document.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
-            func digits(_ value: Int64, _ width: Int, at offset: Int) {
-                var rest = max(0, value)
-                for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                    text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                }
-            }
-            digits(year, 4, at: 0)
-            text[4] = UInt8(ascii: "-")
-            digits(month, 2, at: 5)
-            text[7] = UInt8(ascii: "-")
-            digits(day, 2, at: 8)
-            text[10] = UInt8(ascii: "T")
-            digits(msOfDay / 3_600_000, 2, at: 11)
-            text[13] = UInt8(ascii: ":")
-            digits(msOfDay / 60_000 % 60, 2, at: 14)
-            text[16] = UInt8(ascii: ":")
-            digits(msOfDay / 1000 % 60, 2, at: 17)
-            text[19] = UInt8(ascii: ".")
-            digits(msOfDay % 1000, 3, at: 20)
-            text[23] = UInt8(ascii: "Z")
-            out.append(contentsOf: UnsafeBufferPointer(text))
-        }
+        var text: [UInt8] = []
+        var writer = DayCache()
+        writer.append(millis, to: &text)
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Writes timestamps that mostly fall on the same day, as a page's events do: the
-    /// calendar date is worked out once per day instead of once per timestamp.
+    /// calendar date is worked out once per day instead of once per timestamp. The text
+    /// is filled in place and appended once: two of these go into every document.
     struct DayCache {
         private var day: Int64 = .min
-        private var date: (UInt64, UInt16, UInt8) = (0, 0, 0)
+        /// The last timestamp written; its date part holds while the day does.
+        private var text = [UInt8](repeating: 0, count: 24)
 
         mutating func append(_ millis: EpochMillis, to out: inout [UInt8]) {
-            let days = floorDiv(millis, 86_400_000)
-            var msOfDay = millis - days * 86_400_000
-            if days != day {
-                var text: [UInt8] = []
-                Timestamp.append(millis, to: &text)
-                text.withUnsafeBytes { date = ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt16.self), $0[10]) }
-                day = days
-            }
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
-                let raw = UnsafeMutableRawPointer(text.baseAddress!)
-                raw.storeBytes(of: date.0, as: UInt64.self)
-                raw.storeBytes(of: date.1, toByteOffset: 8, as: UInt16.self)
-                text[10] = date.2
-                func two(_ value: Int64, at offset: Int) {
-                    text[offset] = UInt8(ascii: "0") + UInt8(value / 10)
-                    text[offset + 1] = UInt8(ascii: "0") + UInt8(value % 10)
+            let days = floorDiv(millis, WallClock.millisPerDay)
+            let msOfDay = millis - days * WallClock.millisPerDay
+            let newDay = days != day
+            day = days
+            text.withUnsafeMutableBufferPointer { text in
+                func digits(_ value: Int64, _ width: Int, at offset: Int) {
+                    var rest = max(0, value)
+                    for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                        text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
                 }
-                let millisecond = msOfDay % 1000
-                msOfDay /= 1000
-                two(msOfDay / 3600, at: 11)
+                if newDay {
+                    let (year, month, day) = civil(fromDays: days)
+                    digits(year, 4, at: 0)
+                    text[4] = UInt8(ascii: "-")
+                    digits(month, 2, at: 5)
+                    text[7] = UInt8(ascii: "-")
+                    digits(day, 2, at: 8)
+                    text[10] = UInt8(ascii: "T")
+                }
+                digits(msOfDay / WallClock.millisPerHour, 2, at: 11)
                 text[13] = UInt8(ascii: ":")
-                two(msOfDay / 60 % 60, at: 14)
+                digits(msOfDay / 60_000 % 60, 2, at: 14)
                 text[16] = UInt8(ascii: ":")
-                two(msOfDay % 60, at: 17)
+                digits(msOfDay / 1000 % 60, 2, at: 17)
                 text[19] = UInt8(ascii: ".")
-                text[20] = UInt8(ascii: "0") + UInt8(millisecond / 100)
-                two(millisecond % 100, at: 21)
+                digits(msOfDay % 1000, 3, at: 20)
                 text[23] = UInt8(ascii: "Z")
-                out.append(contentsOf: UnsafeBufferPointer(text))
             }
+            out.append(contentsOf: text)
         }
     }
 
