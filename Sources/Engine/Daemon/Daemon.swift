@@ -151,11 +151,16 @@ actor Daemon {
             for group in due {
                 tasks.addTask {
                     let started = WallClock.nowMillis()
+                    // Bound before the tuple is built: with the value awaited inside the literal, -O drops
+                    // the store of `group` (scripts/toolchain-repro).
+                    let result: Result<GroupReport, any Error>
                     do {
-                        return (group, started, .success(try await tail.pass(group: group)))
+                        let report = try await tail.pass(group: group)
+                        result = .success(report)
                     } catch {
-                        return (group, started, .failure(error))
+                        result = .failure(error)
                     }
+                    return (group, started, result)
                 }
             }
             var all: [(String, EpochMillis, Result<GroupReport, any Error>)] = []

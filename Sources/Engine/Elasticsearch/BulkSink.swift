@@ -129,8 +129,9 @@ public final class BulkSink: Sendable {
                     let body = self.compress ? try Gzip.compress(ndjson)[...] : ndjson
                     await self.stress.admit()
                     let sent = WallClock.monotonicSeconds()
-                    return (try await self.client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson",
-                                                       contentEncoding: self.compress ? "gzip" : nil, attempts: 1), sent)
+                    let response = try await self.client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson",
+                                                              contentEncoding: self.compress ? "gzip" : nil, attempts: 1)
+                    return (response, sent)
                 }
             } catch let error as HTTPTransportError {
                 await stress.failure("bulk request failed: \(error.message)")
