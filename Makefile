@@ -19,17 +19,20 @@ release: setup
 	$(SWIFT) build -c release
 
 # Unit and integration tests; the integration tests start their own moto and osmem on
-# free loopback ports. One debug build serves the tests and the binary they drive.
+# free loopback ports. The unit tests run against a debug build; the integration and
+# reliability suites drive the release binary, the one users run.
 test: setup
+	$(SWIFT) build -c release --product logstream
 	$(SWIFT) build --build-tests
-	LOGSTREAM_BIN=$(CURDIR)/$(DEBUG_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) $(SWIFT) test --skip-build
+	LOGSTREAM_BIN=$(CURDIR)/$(RELEASE_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) $(SWIFT) test --skip-build
 
 # The reliability suite at full length (its small version runs in `make test`): crashes,
 # faults, bad input and secrets, then the tally of what it survived.
 soak: setup
+	$(SWIFT) build -c release --product logstream
 	$(SWIFT) build --build-tests
 	rm -f .rig/soak-tally.jsonl
-	LOGSTREAM_SOAK=1 LOGSTREAM_TALLY=$(CURDIR)/.rig/soak-tally.jsonl LOGSTREAM_BIN=$(CURDIR)/$(DEBUG_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) \
+	LOGSTREAM_SOAK=1 LOGSTREAM_TALLY=$(CURDIR)/.rig/soak-tally.jsonl LOGSTREAM_BIN=$(CURDIR)/$(RELEASE_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) \
 		$(SWIFT) test --skip-build --filter 'CrashSafetyTests|FaultToleranceTests|BadInputTests|SecretsTests'
 	@$(RIG_PYTHON) scripts/soak_tally.py .rig/soak-tally.jsonl
 

@@ -6,8 +6,9 @@ enum ProjectPaths {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
+    /// The release binary by default: what users run (`make test` builds it first).
     static var binary: String {
-        ProcessInfo.processInfo.environment["LOGSTREAM_BIN"] ?? "\(root)/.build/debug/logstream"
+        ProcessInfo.processInfo.environment["LOGSTREAM_BIN"] ?? "\(root)/.build/release/logstream"
     }
 
     static var python: String {
