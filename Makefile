@@ -4,7 +4,7 @@ DEBUG_BIN := .build/debug/logstream
 RELEASE_BIN := .build/release/logstream
 RIG_PYTHON := .rig/venv/bin/python
 
-.PHONY: all setup build release test soak demo demo-stop docs bench clean
+.PHONY: all setup build release test sanitize soak demo demo-stop docs bench clean
 
 all: build
 
@@ -25,6 +25,11 @@ test: setup
 	$(SWIFT) build -c release --product logstream
 	$(SWIFT) build --build-tests
 	LOGSTREAM_BIN=$(CURDIR)/$(RELEASE_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) $(SWIFT) test --skip-build
+
+# The engine and integration tests under AddressSanitizer and ThreadSanitizer, the binary
+# they drive built with the same sanitizer; fails on any report (scripts/sanitize.sh).
+sanitize: setup
+	@bash scripts/sanitize.sh
 
 # The reliability suite at full length (its small version runs in `make test`): crashes,
 # faults, bad input and secrets, then the tally of what it survived.

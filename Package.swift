@@ -23,9 +23,11 @@ let package = Package(
         .target(name: "Commands", dependencies: ["Engine"]),
         .executableTarget(name: "logstream", dependencies: ["Commands"]),
         .executableTarget(name: "logstream-bench", dependencies: ["Engine"], path: "Benchmarks/Bench"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        // What more than one test target needs (the seeded random source).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Engine"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Engine"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Engine", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,6 +19,7 @@ enum Output {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
+            // In bounds: 0 <= offset < count, and the pointer is used only inside the closure.
             let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written <= 0 {
                 if errno == EINTR { continue }

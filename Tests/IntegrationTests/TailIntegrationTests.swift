@@ -53,11 +53,11 @@ import Testing
             environment["GROUP_DISCOVERY_INTERVAL_SECS"] = "1"
             let daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: environment)
 
-            #expect(try await eventually(seconds: 60) { try await rig.documentCount(group: "/follow/a") == 100 }, "\(daemon.stderr)")
+            #expect(try await eventually(seconds: 60, watching: daemon) { try await rig.documentCount(group: "/follow/a") == 100 }, "\(daemon.stderr)")
             try await rig.put(group: "/follow/a", events: (0..<50).map { (WallClock.nowMillis() + EpochMillis($0), "a more \($0)", "s") })
             try await rig.put(group: "/follow/b", events: (0..<70).map { (WallClock.nowMillis() + EpochMillis($0), "b \($0)", "s") })
-            #expect(try await eventually(seconds: 60) { try await rig.documentCount(group: "/follow/a") == 150 }, "\(daemon.stderr)")
-            #expect(try await eventually(seconds: 60) { try await rig.documentCount(group: "/follow/b") == 70 }, "\(daemon.stderr)")
+            #expect(try await eventually(seconds: 60, watching: daemon) { try await rig.documentCount(group: "/follow/a") == 150 }, "\(daemon.stderr)")
+            #expect(try await eventually(seconds: 60, watching: daemon) { try await rig.documentCount(group: "/follow/b") == 70 }, "\(daemon.stderr)")
 
             daemon.signal(SIGTERM)
             let status = await daemon.waitForExit(seconds: 30)

@@ -45,6 +45,7 @@ public struct ResourcePressure: Sendable {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 128)
+        // read(2) writes at most the buffer's own size into it, inside the closure.
         let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard count > 0 else { return nil }
         let fields = buffer[..<count].split(separator: UInt8(ascii: " "))

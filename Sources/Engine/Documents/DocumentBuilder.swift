@@ -28,7 +28,8 @@ public struct DocumentBuilder: Sendable {
         var constants = PageConstants(region: region, logGroup: logGroup, index: index)
         var placed: [(timestamp: EpochMillis, lines: Range<Int>, sourceStart: Int, id: Range<Int>)] = []
         placed.reserveCapacity(events.count)
-        // Borrowed in place, not copied: copying an event costs a retain per field.
+        // Borrowed in place, not copied: copying an event costs a retain per field. `events` is
+        // a local `let`, so the buffer and every pointer into it live until the closure returns.
         events.withUnsafeBufferPointer { events in
             for event in events.indices {
                 let start = writer.bytes.count
@@ -108,6 +109,7 @@ public struct DocumentBuilder: Sendable {
         let truncated = originalBytes > options.maxMessageBytes
         if !truncated, event.pointee.encodedMessage != nil {
             writer.byte(UInt8(ascii: "\""))
+            // Checked non-nil just above.
             event.pointee.encodedMessage.unsafelyUnwrapped.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
             writer.byte(UInt8(ascii: "\""))
         } else {

@@ -20,6 +20,8 @@ public enum Gzip {
         defer { deflateEnd(&stream) }
         let capacity = Int(deflateBound(&stream, UInt(input.count))) + 32
         var failure: Int32 = Z_OK
+        // zlib reads the input and writes at most `capacity` (deflateBound's worst case) bytes,
+        // all within these closures; `count` is set to what it wrote, so nothing uninitialised is kept.
         let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             input.withUnsafeBufferPointer { source in
                 stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
@@ -43,6 +45,7 @@ public enum Gzip {
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // The input and chunk pointers are handed to zlib only while these closures run.
         try input.withUnsafeBufferPointer { source in
             stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
             stream.avail_in = UInt32(source.count)

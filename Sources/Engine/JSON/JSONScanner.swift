@@ -8,6 +8,9 @@ struct JSONScanner {
         case nonFinite
     }
 
+    /// Borrowed from the caller's `withUnsafeBufferPointer`: a scanner never outlives the
+    /// closure it was made in. Every index is checked against `bytes.count` before it is read;
+    /// the word-at-a-time loops read eight bytes only where `index + 8 <= count`.
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var position: Int

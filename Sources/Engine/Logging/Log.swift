@@ -79,6 +79,7 @@ public enum Log {
             text += "\n"
             line = Array(text.utf8)
         }
+        // One write(2) of the whole line, so concurrent lines do not interleave; the pointer stays in the closure.
         line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 

@@ -22,6 +22,7 @@ public enum Timestamp {
             let msOfDay = millis - days * WallClock.millisPerDay
             let newDay = days != day
             day = days
+            // Every offset written below is a fixed position in the 24-byte template (checked in debug builds).
             text.withUnsafeMutableBufferPointer { text in
                 func digits(_ value: Int64, _ width: Int, at offset: Int) {
                     var rest = max(0, value)

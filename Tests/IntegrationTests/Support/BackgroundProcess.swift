@@ -14,7 +14,7 @@ final class BackgroundProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = environment
+        process.environment = ProjectPaths.childEnvironment(environment)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardInput = FileHandle.nullDevice
@@ -43,11 +43,14 @@ final class BackgroundProcess: @unchecked Sendable {
     }
 }
 
-/// Polls `condition` until it holds or the deadline passes; returns whether it held.
-func eventually(seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// Polls `condition` until it holds or the deadline passes; returns whether it held. With a
+/// process to watch, gives up as soon as that process has exited: a daemon that crashed
+/// fails the test at once, not at the deadline.
+func eventually(seconds: Double, watching process: BackgroundProcess? = nil, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }
+        if let process, !process.process.isRunning { break }
         try? await Task.sleep(nanoseconds: 200_000_000)
     }
     return try await condition()

@@ -15,6 +15,19 @@ enum ProjectPaths {
         ProcessInfo.processInfo.environment["RIG_PYTHON"] ?? "\(root)/.rig/venv/bin/python"
     }
 
+    /// A child's environment with the sanitizer options `make sanitize` gives logstream
+    /// (`LOGSTREAM_BIN_ASAN_OPTIONS` becomes the child's `ASAN_OPTIONS`, and so on): the
+    /// binary's reports go to files the script checks, whatever the test does with its output.
+    static func childEnvironment(_ environment: [String: String]?) -> [String: String]? {
+        let inherited = ProcessInfo.processInfo.environment
+        var forwarded: [String: String] = [:]
+        for name in ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"] {
+            if let value = inherited["LOGSTREAM_BIN_" + name] { forwarded[name] = value }
+        }
+        guard !forwarded.isEmpty else { return environment }
+        return (environment ?? inherited).merging(forwarded) { _, sanitizer in sanitizer }
+    }
+
     static var rigScript: String { "\(root)/rig/rig.py" }
 
     static func temporaryDirectory(_ label: String) -> String {
