@@ -1,19 +1,26 @@
 import CCurl
 import Foundation
+import Synchronization
 
-/// The state of one request while libcurl works on it. Owned by the transport's loop
-/// thread from submission to completion; the continuation is resumed exactly once.
+/// The state of one request while libcurl works on it. Unchecked Sendable because it is
+/// handed between two threads in turn, never used by both at once: the submitting task
+/// sets `whenDone` and queues it (under the transport's queue lock); from then on only the
+/// loop thread touches it, until it publishes the outcome under `result`'s lock and resumes
+/// `whenDone` exactly once; after that only the submitting task reads the outcome, under
+/// the same lock. The lock is what makes the loop thread's writes (the body above all)
+/// visible to the task, and what ThreadSanitizer sees; a continuation's resume alone is an
+/// edge it does not.
 final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
-    private let continuation: CheckedContinuation<HTTPResponse, Error>
+    var whenDone: CheckedContinuation<Void, Never>?
+    private let result = Mutex<Result<HTTPResponse, HTTPTransportError>?>(nil)
     private var body: [UInt8] = []
     private var headers: [HTTPHeader] = []
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
-    init(request: HTTPRequest, continuation: CheckedContinuation<HTTPResponse, Error>) {
+    init(request: HTTPRequest) {
         self.request = request
-        self.continuation = continuation
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
@@ -145,11 +152,25 @@ final class CurlTransfer: @unchecked Sendable {
         }
         var status = 0
         _ = ls_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        continuation.resume(returning: HTTPResponse(status: status, headers: headers, body: body))
+        publish(.success(HTTPResponse(status: status, headers: headers, body: body)))
     }
 
     func fail(_ error: HTTPTransportError) {
-        continuation.resume(throwing: error)
+        publish(.failure(error))
+    }
+
+    private func publish(_ outcome: Result<HTTPResponse, HTTPTransportError>) {
+        result.withLock { $0 = outcome }
+        whenDone?.resume()
+        whenDone = nil
+    }
+
+    /// What the loop thread published; called by the submitting task once resumed.
+    func outcome() throws -> HTTPResponse {
+        guard let outcome = result.withLock({ $0 }) else {
+            throw HTTPTransportError(kind: .other, message: "the transfer ended without an outcome", url: redactedURL(request.url))
+        }
+        return try outcome.get()
     }
 
     private static func kind(of code: CURLcode) -> HTTPTransportError.Kind {

@@ -31,11 +31,13 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public static let shared = CurlTransport()
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            let transfer = CurlTransfer(request: request, continuation: continuation)
+        let transfer = CurlTransfer(request: request)
+        await withCheckedContinuation { continuation in
+            transfer.whenDone = continuation
             queue.withLock { $0.append(transfer) }
             curl_multi_wakeup(multi)
         }
+        return try transfer.outcome()
     }
 
     private func runLoop() {
