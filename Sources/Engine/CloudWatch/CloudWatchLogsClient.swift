@@ -46,15 +46,20 @@ public final class CloudWatchLogsClient: Sendable {
     /// Calls `operation` with retries and returns the response body unparsed.
     public func callRaw(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> [UInt8] {
         var attempt = 0
+        var renewedCredentials = false
         let started = WallClock.monotonicSeconds()
         while true {
             await budget.acquire(priority)
-            await stress.admit()
             do {
-                let answer = try await callOnceRaw(operation, body, logGroup: logGroup)
+                let answer = try await stress.admitted { try await callOnceRaw(operation, body, logGroup: logGroup) }
                 await budget.succeeded()
                 await stress.success()
                 return answer
+            } catch let error as CloudWatchError where error.isExpiredCredentials && !renewedCredentials {
+                // Once per call: resolved again and still expired is the caller's error to see.
+                renewedCredentials = true
+                await credentials.invalidate()
+                continue
             } catch let error as CloudWatchError where error.isRetryable {
                 if error.isThrottling { await budget.throttled() }
                 await stress.failure(error.code)

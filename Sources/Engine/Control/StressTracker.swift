@@ -43,7 +43,13 @@ public actor StressTracker {
     private let breakerThreshold: Int
     private let clock: @Sendable () -> Double
     private var probeInFlight = false
+    /// Which admission holds the probe slot: a slot is freed only by the request it was given to.
+    private var probeNumber: UInt64 = 0
     private var lastLevel: Level = .calm
+    /// Requests waiting in `admit`, and when a request last ended in any way: the watchdog's
+    /// evidence that requests are waiting while none goes anywhere.
+    public private(set) var waiting = 0
+    private var lastEnded: Double
     public private(set) var lastFailure: Double = -.infinity
 
     public init(side: String, minBackoff: Double, maxBackoff: Double, breakerThreshold: Int = 5,
@@ -54,6 +60,12 @@ public actor StressTracker {
         self.breakerThreshold = breakerThreshold
         self.clock = clock
         backoffSeconds = minBackoff
+        lastEnded = clock()
+    }
+
+    /// What `admit` gave a request: whether it is the half-open breaker's probe.
+    public struct Admission: Sendable {
+        let probe: UInt64?
     }
 
     public var level: Level {
@@ -69,6 +81,7 @@ public actor StressTracker {
     public func failure(_ what: String) {
         streak += 1
         lastFailure = clock()
+        lastEnded = lastFailure
         backoffSeconds = min(maxBackoff, backoffSeconds * 2)
         probeInFlight = false
         if breaker == .halfOpen || (breaker == .closed && streak >= breakerThreshold) {
@@ -79,6 +92,7 @@ public actor StressTracker {
     }
 
     public func success() {
+        lastEnded = clock()
         streak = max(0, streak - 1)
         backoffSeconds = max(minBackoff, backoffSeconds / 2)
         if breaker == .halfOpen {
@@ -91,13 +105,35 @@ public actor StressTracker {
         noteLevel()
     }
 
+    /// One request under the breaker: waits for admission, sends, and however the request
+    /// ends (answered, refused for good, thrown, cut in two by a 413 and sent again as
+    /// halves) frees the probe slot it may hold. Without that, a probe ended by an error
+    /// that is neither `success` nor `failure` leaves the breaker half-open with its slot
+    /// taken, and every later request to this side waits forever.
+    public nonisolated func admitted<T>(_ request: () async throws -> T) async rethrows -> T {
+        let admission = await admit()
+        do {
+            let value = try await request()
+            await ended(admission)
+            return value
+        } catch {
+            await ended(admission)
+            throw error
+        }
+    }
+
     /// Returns when a request may go: at once while the breaker is closed; when it is
-    /// open, after its wait, as the single probe or once the probe has succeeded.
-    public func admit() async {
+    /// open, after its wait, as the single probe or once the probe has succeeded. A caller
+    /// that holds the probe must end it with `success`, `failure` or `ended`; `admitted`
+    /// does the last for it.
+    @discardableResult
+    public func admit() async -> Admission {
+        var counted = false
+        defer { if counted { waiting -= 1 } }
         while true {
             switch breaker {
             case .closed:
-                return
+                return Admission(probe: nil)
             case .open(let until):
                 let now = clock()
                 if now >= until {
@@ -105,15 +141,37 @@ public actor StressTracker {
                     Log.info("circuit half-open: probing", ("side", side))
                     continue
                 }
+                if !counted { waiting += 1; counted = true }
                 try? await Task.sleep(nanoseconds: UInt64(min(1, until - now) * 1e9))
             case .halfOpen:
                 if !probeInFlight {
                     probeInFlight = true
-                    return
+                    probeNumber += 1
+                    return Admission(probe: probeNumber)
                 }
+                if !counted { waiting += 1; counted = true }
                 try? await Task.sleep(nanoseconds: 100_000_000)
             }
         }
+    }
+
+    /// A request has ended, whatever its outcome: its probe slot, if it still holds it
+    /// (no `success` or `failure` came first), is free for the next request.
+    public func ended(_ admission: Admission) {
+        lastEnded = clock()
+        if let probe = admission.probe, probeInFlight, probe == probeNumber {
+            probeInFlight = false
+        }
+    }
+
+    /// Seconds for which requests have been waiting here while none ended, once that is
+    /// longer than `limit`; nil otherwise. An open breaker waiting out its backoff is not
+    /// a stall until the wait is over.
+    public func stalled(longerThan limit: Double) -> Double? {
+        guard waiting > 0 else { return nil }
+        if case .open(let until) = breaker, clock() < until { return nil }
+        let idle = clock() - lastEnded
+        return idle > limit ? idle : nil
     }
 
     private func noteLevel() {

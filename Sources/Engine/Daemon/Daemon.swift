@@ -372,8 +372,10 @@ actor Daemon {
     private func reportLoop() async {
         var lastSummary = WallClock.monotonicSeconds()
         var createdAtLastSummary = 0
+        var stalled: Set<String> = []
         while !shutdown.isRequested {
             await shutdown.wait(seconds: 10)
+            stalled = await watchdog(stalled)
             await writeMetrics()
             let now = WallClock.monotonicSeconds()
             if now - lastSummary >= 60 {
@@ -383,6 +385,31 @@ actor Daemon {
                 lastSummary = now
             }
         }
+    }
+
+    /// Requests waiting on a side where none has ended for several poll intervals (and
+    /// longer than one request may take), without the breaker holding them back on purpose:
+    /// shipping has stopped, and that is said once per episode, with a metric, not left silent.
+    private func watchdog(_ stalledBefore: Set<String>) async -> Set<String> {
+        let settings = engine.settings
+        let limit = max(3 * Double(settings.pollIntervalSecs), Double(settings.httpTimeoutSecs) + Double(settings.pollIntervalSecs))
+        var stalled: Set<String> = []
+        for tracker in [parts.sink.stress, parts.source.stress] {
+            let idle = await tracker.stalled(longerThan: limit)
+            await metrics.set("logstream_requests_stalled", idle == nil ? 0 : 1, labels: [("side", tracker.side)],
+                              help: "1 while requests to this side wait and none has ended for several poll intervals")
+            guard let idle else { continue }
+            stalled.insert(tracker.side)
+            if !stalledBefore.contains(tracker.side) {
+                await countError(stage: "stalled")
+                Log.error("requests are waiting but none has ended; shipping has stopped on this side", ("side", tracker.side),
+                          ("waiting", await tracker.waiting), ("idle_s", Int(idle)), ("breaker", await tracker.breaker))
+            }
+        }
+        for side in stalledBefore.subtracting(stalled) {
+            Log.info("requests are moving again", ("side", side))
+        }
+        return stalled
     }
 
     private func summary(eventsPerSecond: Double) async {

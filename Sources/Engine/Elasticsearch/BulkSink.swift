@@ -127,11 +127,12 @@ public final class BulkSink: Sendable {
                     // cheaper than feeding zlib the pieces, three small writes per document.
                     let ndjson = Self.body(for: round)
                     let body = self.compress ? try Gzip.compress(ndjson)[...] : ndjson
-                    await self.stress.admit()
-                    let sent = WallClock.monotonicSeconds()
-                    let response = try await self.client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson",
-                                                              contentEncoding: self.compress ? "gzip" : nil, attempts: 1)
-                    return (response, sent)
+                    return try await self.stress.admitted {
+                        let sent = WallClock.monotonicSeconds()
+                        let response = try await self.client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson",
+                                                                  contentEncoding: self.compress ? "gzip" : nil, attempts: 1)
+                        return (response, sent)
+                    }
                 }
             } catch let error as HTTPTransportError {
                 await stress.failure("bulk request failed: \(error.message)")
