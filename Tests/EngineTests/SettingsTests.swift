@@ -124,4 +124,18 @@ import Testing
         let aws = try SettingsLoader(environment: [:]).load()
         #expect(aws.cloudWatchEndpoint(region: "eu-west-1") == "https://logs.eu-west-1.amazonaws.com")
     }
+
+    /// Regions outside the commercial partition have their own DNS suffix; a China region
+    /// sent to `.amazonaws.com` is never answered.
+    @Test(arguments: [
+        ("cn-north-1", "https://logs.cn-north-1.amazonaws.com.cn"),
+        ("cn-northwest-1", "https://logs.cn-northwest-1.amazonaws.com.cn"),
+        ("us-gov-west-1", "https://logs.us-gov-west-1.amazonaws.com"),
+        ("us-iso-east-1", "https://logs.us-iso-east-1.c2s.ic.gov"),
+        ("us-isob-east-1", "https://logs.us-isob-east-1.sc2s.sgov.gov"),
+    ])
+    func eachPartitionHasItsOwnEndpointSuffix(region: String, endpoint: String) throws {
+        let settings = try SettingsLoader(environment: [:]).load()
+        #expect(settings.cloudWatchEndpoint(region: region) == endpoint)
+    }
 }

@@ -32,6 +32,13 @@ public struct AWSCredentials: Sendable, CustomStringConvertible {
 
 public protocol CredentialsProvider: Sendable {
     func credentials() async throws -> AWSCredentials
+    /// AWS refused the last credentials as expired: forget any cached copy, so the next
+    /// `credentials()` resolves afresh.
+    func invalidate() async
+}
+
+extension CredentialsProvider {
+    public func invalidate() async {}
 }
 
 public struct CredentialsError: Error, CustomStringConvertible, Sendable {

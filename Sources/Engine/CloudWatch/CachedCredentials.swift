@@ -1,5 +1,7 @@
 /// Resolves credentials once and reuses them until five minutes before they expire, so
-/// temporary credentials are renewed before any request is signed with stale ones.
+/// temporary credentials are renewed before any request is signed with stale ones; and
+/// drops them when AWS answers that they expired anyway (credentials without an expiry,
+/// a clock that disagrees).
 public actor CachedCredentials: CredentialsProvider {
     private let provider: CredentialsProvider
     private var cached: AWSCredentials?
@@ -19,5 +21,12 @@ public actor CachedCredentials: CredentialsProvider {
         }
         cached = fresh
         return fresh
+    }
+
+    public func invalidate() {
+        if let cached {
+            Log.warn("AWS refused the cached credentials as expired; resolving them again", ("origin", cached.origin))
+        }
+        cached = nil
     }
 }

@@ -21,6 +21,11 @@ public struct CloudWatchError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The account's request quota was exceeded: slow down, not just retry.
+    /// AWS refused the request's credentials as expired: resolving them again may help.
+    public var isExpiredCredentials: Bool {
+        code == "ExpiredTokenException" || code == "ExpiredToken"
+    }
+
     public var isThrottling: Bool {
         status == 429 || ["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "LimitExceededException"].contains(code)
     }

@@ -115,7 +115,16 @@ public struct Settings: Sendable {
 
     /// The CloudWatch Logs endpoint: the service-specific override, the general one, or AWS.
     public func cloudWatchEndpoint(region: String) -> String {
-        cloudWatchLogsEndpointURL ?? awsEndpointURL ?? "https://logs.\(region).amazonaws.com"
+        cloudWatchLogsEndpointURL ?? awsEndpointURL ?? "https://logs.\(region).\(Self.dnsSuffix(region: region))"
+    }
+
+    /// The DNS suffix of the AWS partition a region belongs to (as in the SDKs' partition
+    /// table): China, the isolated ISO partitions, and the commercial and GovCloud ones.
+    static func dnsSuffix(region: String) -> String {
+        if region.hasPrefix("cn-") { return "amazonaws.com.cn" }
+        if region.hasPrefix("us-isob-") { return "sc2s.sgov.gov" }
+        if region.hasPrefix("us-iso-") { return "c2s.ic.gov" }
+        return "amazonaws.com"
     }
 }
 
