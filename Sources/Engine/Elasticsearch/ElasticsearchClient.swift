@@ -69,12 +69,38 @@ public final class ElasticsearchClient: Sendable {
             throw ElasticsearchError.from(response, method: method, path: path)
         }
         if response.body.isEmpty { return .null }
-        return try JSONParser().parse(response.body)
+        let answer = try JSONParser().parse(response.body)
+        if Self.isRead(path), let failure = Self.shardFailure(in: answer, method: method, path: path) { throw failure }
+        return answer
     }
 
     /// Number of documents matching `query` in `target`.
     public func count(_ target: String, query: JSONValue) async throws -> Int {
-        let response = try await json("POST", "/\(target)/_count", ["query": query])
-        return response["count"]?.int ?? 0
+        let path = "/\(target)/_count"
+        guard let count = try await json("POST", path, ["query": query])["count"]?.int else {
+            throw ElasticsearchError(method: "POST", path: path, status: 200, type: "protocol_error", reason: "the count answer has no count")
+        }
+        return count
+    }
+
+    /// Searches, counts and scroll pages: the answers whose `_shards` say how much of the
+    /// data they cover. (A write's `_shards` counts replicas, which is another matter.)
+    private static func isRead(_ path: String) -> Bool {
+        let path = pathOnly(path)
+        return path.hasSuffix("/_search") || path.hasSuffix("/_count") || path == "/_search/scroll"
+    }
+
+    /// An answer some shards did not contribute to: not evidence of what is stored, so an
+    /// error (retried later by whoever asked), never a short count or a missing hit.
+    static func shardFailure(in answer: JSONValue, method: String, path: String) -> ElasticsearchError? {
+        guard let shards = answer["_shards"], let failed = shards["failed"]?.int, failed > 0 else { return nil }
+        let total = shards["total"]?.int ?? failed
+        let first = shards["failures"]?.array?.first
+        let cause = first.map { failure -> String in
+            let reason = failure["reason"]
+            return "\(reason?["type"]?.string ?? "error") on \(failure["index"]?.string ?? "an index"): \(reason?["reason"]?.string ?? reason?.string ?? "")"
+        } ?? "no reason given"
+        return ElasticsearchError(method: method, path: pathOnly(path), status: 200, type: "partial_results",
+                                  reason: "\(failed) of \(total) shards failed to answer, so the result is incomplete (\(cause)); asked again later")
     }
 }
