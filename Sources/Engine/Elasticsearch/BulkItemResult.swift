@@ -24,10 +24,25 @@ public struct BulkItemResult: Sendable, Equatable {
         case 429, 500, 502, 503, 504: return .retry
         case 400:
             if errorType == "es_rejected_execution_exception" || errorType == "circuit_breaking_exception" { return .retry }
+            if isAboutTheTarget { return .blocked }
             return .rejected
         default:
             if errorType == "es_rejected_execution_exception" || errorType == "circuit_breaking_exception" { return .retry }
             return .blocked
+        }
+    }
+
+    /// A 400 about where the document goes, not what it holds: a closed index, an alias
+    /// without a write index, a name that is taken. These go away when an operator fixes
+    /// the index, so the document waits for that rather than being dead-lettered.
+    private var isAboutTheTarget: Bool {
+        switch errorType {
+        case "index_closed_exception", "invalid_index_name_exception", "index_not_found_exception", "invalid_alias_name_exception":
+            return true
+        case "illegal_argument_exception":
+            return reason?.contains("no write index is defined") == true
+        default:
+            return false
         }
     }
 }
