@@ -11,7 +11,7 @@ public enum SafeForm {
     public static func rewrite(_ document: LogDocument, reason: String) -> LogDocument? {
         guard document.safeFormRounds <= fieldRounds else { return nil }
         guard case .object(var members)? = try? JSONParser().parse(document.source) else { return nil }
-        let fixed: Set<String> = ["@timestamp", "message", "event", "cloud", "aws", "log", "logstream"]
+        let fixed = reservedFields
         var moved: [(path: String, value: JSONValue)] = []
         for candidate in bracketedNames(in: reason) where document.safeFormRounds < fieldRounds {
             let path = candidate.split(separator: ".").map(String.init)
@@ -40,6 +40,38 @@ public enum SafeForm {
         var rewritten = document.replacingSource(JSONValue.object(members).serialized)
         rewritten.safeFormRounds += 1
         return rewritten
+    }
+
+    /// The top-level fields logstream writes itself; everything else came from the message.
+    static let reservedFields: Set<String> = ["@timestamp", "message", "event", "cloud", "aws", "log", "logstream"]
+
+    /// A message is not cut below this: a document still too large at that size is dead-lettered.
+    static let minimumMessageBytes = 256
+
+    /// A document the cluster refuses as too large on its own (HTTP 413 for a request of
+    /// one): the fields parsed from the message and any conflict records are dropped, the
+    /// message is cut to half (at a character boundary), and the document is flagged
+    /// `logstream.truncated` with the message's original size. The whole event stays in
+    /// CloudWatch. nil once nothing is left to cut: the caller dead-letters it.
+    public static func cutDown(_ document: LogDocument) -> LogDocument? {
+        guard case .object(var members)? = try? JSONParser().parse(document.source) else { return nil }
+        let dropped = members.contains { !reservedFields.contains($0.key) }
+        members.removeAll { !reservedFields.contains($0.key) }
+        let message = Array((members.first { $0.key == "message" }?.value.string ?? "").utf8)
+        guard dropped || message.count > minimumMessageBytes else { return nil }
+        let keep = dropped ? message.count : max(minimumMessageBytes, message.count / 2)
+        let cut = message.withUnsafeBufferPointer { Array(DocumentBuilder.prefix(of: $0, bytes: keep)) }
+        var logstream = members.first { $0.key == "logstream" }?.value.members ?? []
+        let original = logstream.first { $0.key == "original_bytes" }?.value.int ?? message.count
+        logstream.removeAll { ["conflicts", "truncated", "original_bytes"].contains($0.key) }
+        logstream.append(JSONMember("truncated", .bool(true)))
+        logstream.append(JSONMember("original_bytes", .int(Int64(original))))
+        members.removeAll { $0.key == "logstream" || $0.key == "message" }
+        members.append(JSONMember("message", .string(String(decoding: cut, as: UTF8.self))))
+        members.append(JSONMember("logstream", .object(logstream)))
+        var smaller = document.replacingSource(JSONValue.object(members).serialized)
+        smaller.safeFormRounds = document.safeFormRounds
+        return smaller
     }
 
     /// `failed to parse field [json.status] of type [long]` → ["json.status", "long"].

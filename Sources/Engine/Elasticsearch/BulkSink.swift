@@ -154,6 +154,24 @@ public final class BulkSink: Sendable {
                 }
                 documents = []
                 continue
+            case 413:
+                // One document alone is over the cluster's body limit: send it cut down, or
+                // dead-letter it once it cannot be cut further; the group goes on either way.
+                let slot = slots[0], document = documents[documents.startIndex]
+                if let smaller = SafeForm.cutDown(document) {
+                    Log.warn("document larger than the cluster accepts in one request; sending it cut down, flagged logstream.truncated",
+                             ("group", document.logGroup), ("id", document.id), ("bytes", document.bulkBytes))
+                    documents = [smaller]
+                    rewrittenSlots.insert(slot)
+                    continue
+                }
+                try await deadLetters.record(document, status: 413, errorType: "request_entity_too_large",
+                                             reason: "HTTP 413: larger than the cluster's http.max_content_length even cut down to \(document.bulkBytes) bytes")
+                fates[slot] = DocumentFate(end: .deadLettered, rewritten: rewrittenSlots.contains(slot))
+                Log.warn("document too large for the cluster even cut down, written to the dead-letter file", ("group", document.logGroup),
+                         ("id", document.id), ("file", deadLetters.path))
+                documents = []
+                continue
             case 429, 502, 503, 504:
                 await stress.failure("HTTP \(answer.status)")
                 await controller.record(latencyMillis: elapsed, throttled: answer.status == 429, failed: answer.status != 429)
