@@ -297,6 +297,12 @@ actor Daemon {
         for window in windows {
             let report = await reconciler.reconcile(group: group, range: window, retentionDays: retention[group] ?? nil, control: control)
             if let error = report.error { throw ReconcileFailure(message: error) }
+            if report.stoppedEarly {
+                // Cut short: the round is not done, so neither the group's interval nor the
+                // older-day cursor moves; it runs again, whole, once the urgent work is done.
+                Log.debug("reconcile round paused for more urgent work", ("group", group), ("window", window))
+                return
+            }
             consistent = consistent && report.consistent
             if !report.discrepancies.isEmpty || report.reshipped > 0 {
                 Log.info("reconcile repaired", ("group", group), ("window", window), ("bad_windows", report.discrepancies.count),

@@ -24,6 +24,9 @@ public struct ReconcileReport: Sendable {
     public var cloudWatchQueries = 0
     public var elasticsearchQueries = 0
     public var error: String?
+    /// Stopped for more urgent work or shutdown before every window was compared: what
+    /// was not compared is not verified.
+    public var stoppedEarly = false
 
     public init(group: String, range: TimeRange) {
         self.group = group

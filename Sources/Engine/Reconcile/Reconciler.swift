@@ -41,7 +41,10 @@ public struct Reconciler: Sendable {
         do {
             for window in range.chunksNewestFirst(length: options.topWindow) {
                 await control.admit(.normal)
-                if await control.shouldStop(.normal) { break }
+                if await control.shouldStop(.normal) {
+                    report.stoppedEarly = true
+                    break
+                }
                 report.windowsChecked += 1
                 var cloudWatch: MinuteSummaries?
                 if useInsights {
