@@ -130,7 +130,7 @@ public struct Engine: Sendable {
         let queries = QueryCounter()
         let reconciler = Reconciler(
             source: parts.source, elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries),
-            sink: parts.sink, builder: parts.builder, layout: layout, queries: queries, options: options)
+            sink: parts.sink, builder: parts.builder, layout: layout, queries: queries, options: options, claims: moveClaims())
         let seasonal = SeasonalModels(path: seasonalPath)
         Log.info("reconcile starting", ("groups", parts.groups.count), ("range", range), ("dry_run", options.dryRun))
         await progress?.addTotal(range.duration * EpochMillis(parts.groups.count))
@@ -166,7 +166,13 @@ public struct Engine: Sendable {
 
     func healer(client: ElasticsearchClient, bootstrap: Bootstrap, sink: BulkSink) -> Healer {
         Healer(client: client, layout: layout, bootstrap: bootstrap,
-               rebuilder: TargetRebuilder(client: client, sink: sink, graceSeconds: Double(settings.httpTimeoutSecs)))
+               rebuilder: TargetRebuilder(client: client, sink: sink, graceSeconds: Double(settings.httpTimeoutSecs)),
+               claims: MoveClaims(client: client, layout: layout, owner: settings.instanceID))
+    }
+
+    /// Claims that keep heal and reconcile's deletions from moving one group's documents at once.
+    func moveClaims() -> MoveClaims {
+        MoveClaims(client: elasticsearch(), layout: layout, owner: settings.instanceID)
     }
 
     func makeSink(client: ElasticsearchClient, stress: StressTracker?, gate: PriorityGate?) -> BulkSink {

@@ -58,7 +58,7 @@ actor Daemon {
         reconciler = Reconciler(
             source: parts.source, elasticsearch: windows,
             sink: parts.sink, builder: parts.builder, layout: engine.layout, queries: queries,
-            options: ReconcileOptions(counts: settings.reconcileCounts))
+            options: ReconcileOptions(counts: settings.reconcileCounts), claims: engine.moveClaims())
         gate = parts.gate ?? PriorityGate(trackers: [parts.sink.stress, parts.source.stress], shutdown: shutdown)
         planner = BackgroundPlanner(historyMillis: EpochMillis(settings.backfillDays) * WallClock.millisPerDay,
                                     tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)

@@ -7,8 +7,11 @@ public struct Healer: Sendable {
     let layout: IndexLayout
     let bootstrap: Bootstrap
     let rebuilder: TargetRebuilder
+    /// Claims on a group before its documents move (none: rebuilds go unclaimed).
+    let claims: MoveClaims?
 
-    public init(client: ElasticsearchClient, layout: IndexLayout, bootstrap: Bootstrap, rebuilder: TargetRebuilder) {
+    public init(client: ElasticsearchClient, layout: IndexLayout, bootstrap: Bootstrap, rebuilder: TargetRebuilder, claims: MoveClaims? = nil) {
+        self.claims = claims
         self.client = client
         self.layout = layout
         self.bootstrap = bootstrap
@@ -28,6 +31,9 @@ public struct Healer: Sendable {
         }
         return HealPlan(conflicts: conflicts, layout: layout)
     }
+
+    /// How long a heal's claim on a group lasts without renewal.
+    static let claimSeconds = 1800
 
     /// Plans and, unless `dryRun`, repairs; the report says what is left.
     public func heal(dryRun: Bool, control: CopyControl = .unlimited) async throws -> HealReport {
@@ -52,7 +58,30 @@ public struct Healer: Sendable {
         for rebuild in plan.rebuilds {
             await control.admit(.high)
             do {
-                report.results[rebuild.from] = try await rebuilder.rebuild(rebuild, pins: plan.pins, progress: control.progress)
+                if let claims, let holder = try await claims.claim(rebuild.stable, for: "heal", seconds: Self.claimSeconds) {
+                    report.errors.append("\(rebuild.from): not rebuilt now; \(holder.owner) is moving this group's documents (\(holder.work))")
+                    Log.warn("heal: another process is moving this group's documents; this target waits for the next run",
+                             ("target", rebuild.from), ("holder", holder.owner), ("work", holder.work))
+                    continue
+                }
+                // Renewed while the copy runs, so a long rebuild keeps its claim.
+                let renewal = Task { [claims] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(nanoseconds: UInt64(Self.claimSeconds / 3) * 1_000_000_000)
+                        if Task.isCancelled { break }
+                        _ = try? await claims?.claim(rebuild.stable, for: "heal", seconds: Self.claimSeconds)
+                    }
+                }
+                let result: Result<TargetRebuilder.Result, any Error>
+                do {
+                    let rebuilt = try await rebuilder.rebuild(rebuild, pins: plan.pins, progress: control.progress)
+                    result = .success(rebuilt)
+                } catch {
+                    result = .failure(error)
+                }
+                renewal.cancel()
+                try? await claims?.release(rebuild.stable)
+                report.results[rebuild.from] = try result.get()
             } catch {
                 report.errors.append("\(rebuild.from): \(error)")
                 Log.error("heal: rebuild stopped; the old target is kept and the next run continues", ("target", rebuild.from), ("error", error))

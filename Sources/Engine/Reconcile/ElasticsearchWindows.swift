@@ -86,6 +86,19 @@ public struct ElasticsearchWindows: Sendable {
         return try BulkResponseParser.items(from: response.body).filter { $0.status == 200 }.count
     }
 
+    /// The index new documents of the group go to now: the write index behind its alias
+    /// (a plain index, or a data stream whose backing indices are `.ds-<name>-…`). nil when
+    /// the alias is missing.
+    public func writeTarget(stable: String) async throws -> String? {
+        let answer = try await client.send("GET", "/_alias/\(stable)")
+        if answer.status == 404 { return nil }
+        guard answer.status == 200, case .object(let targets)? = try? JSONParser().parse(answer.body) else {
+            throw ElasticsearchError.from(answer, method: "GET", path: "/_alias/\(stable)")
+        }
+        if targets.count == 1 { return targets[0].key }
+        return targets.first { $0.value["aliases"]?[stable]?["is_write_index"] == .bool(true) }?.key
+    }
+
     public func refresh() async throws {
         _ = try await client.send("POST", "/\(layout.pattern)/_refresh?ignore_unavailable=true&allow_no_indices=true")
     }

@@ -19,9 +19,12 @@ public struct Reconciler: Sendable {
     let layout: IndexLayout
     let queries: QueryCounter
     let options: ReconcileOptions
+    /// Claims on a group before deleting any of its documents (none: deletions go unclaimed).
+    let claims: MoveClaims?
 
     public init(source: CloudWatchLogsClient, elasticsearch: ElasticsearchWindows, sink: BulkSink, builder: DocumentBuilder,
-                layout: IndexLayout, queries: QueryCounter, options: ReconcileOptions) {
+                layout: IndexLayout, queries: QueryCounter, options: ReconcileOptions, claims: MoveClaims? = nil) {
+        self.claims = claims
         self.source = source
         self.elasticsearch = elasticsearch
         self.sink = sink
@@ -143,10 +146,13 @@ public struct Reconciler: Sendable {
         for copy in copies { copiesByID[copy.id, default: []].append(copy.index) }
 
         let stable = layout.stableName(for: group)
+        let writeTarget = copiesByID.values.contains { $0.count > 1 } ? try await elasticsearch.writeTarget(stable: stable) : nil
         var surplus: [(index: String, id: String)] = []
         for (id, indices) in copiesByID where indices.count > 1 {
-            // Keep the copy in the group's own indices; remove the rest.
-            let keep = indices.first { $0.hasPrefix(stable + "-v") } ?? indices[0]
+            // Keep the copy where the group writes now (the target heal keeps), else one in the
+            // group's own targets; remove the rest.
+            let keep = indices.first { index in writeTarget.map { Self.holds(index, target: $0) } ?? false }
+                ?? indices.first { $0.hasPrefix(stable + "-v") || $0.hasPrefix(".ds-" + stable + "-v") } ?? indices[0]
             var kept = false
             for index in indices {
                 if index == keep && !kept {
@@ -171,14 +177,31 @@ public struct Reconciler: Sendable {
             let outcome = try await sink.write(documents, priority: .high)
             report.reshipped += outcome.created
         }
-        report.duplicatesRemoved += try await elasticsearch.delete(surplus.filter { expected[$0.id] != nil })
-        if !extras.isEmpty {
-            let retained = retentionDays.map { window.start >= now - EpochMillis($0) * WallClock.millisPerDay } ?? true
-            if options.deleteExtras && retained {
-                report.extrasDeleted += try await elasticsearch.delete(extras)
-            } else if options.deleteExtras {
-                Log.warn("extras kept: CloudWatch no longer retains this window, so their absence there proves nothing", ("group", group), ("window", window))
-            }
+        let removable = surplus.filter { expected[$0.id] != nil }
+        let retained = retentionDays.map { window.start >= now - EpochMillis($0) * WallClock.millisPerDay } ?? true
+        if !extras.isEmpty && options.deleteExtras && !retained {
+            Log.warn("extras kept: CloudWatch no longer retains this window, so their absence there proves nothing", ("group", group), ("window", window))
         }
+        let deletesExtras = !extras.isEmpty && options.deleteExtras && retained
+        guard !removable.isEmpty || deletesExtras else { return }
+        if let claims, let holder = try await claims.claim(stable, for: "reconcile", seconds: 300) {
+            Log.info("reconcile: surplus copies left for now; another process is moving this group's documents", ("group", group),
+                     ("window", window), ("holder", holder.owner), ("work", holder.work))
+            return
+        }
+        do {
+            report.duplicatesRemoved += try await elasticsearch.delete(removable)
+            if deletesExtras { report.extrasDeleted += try await elasticsearch.delete(extras) }
+        } catch {
+            try? await claims?.release(stable)
+            throw error
+        }
+        try await claims?.release(stable)
+    }
+
+    /// Whether a document's `_index` is `target` itself or one of its data stream's backing
+    /// indices (`.ds-<target>-<yyyy.MM.dd>-<generation>`, the date part optional).
+    static func holds(_ index: String, target: String) -> Bool {
+        index == target || index.hasPrefix(".ds-" + target + "-")
     }
 }

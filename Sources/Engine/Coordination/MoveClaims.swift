@@ -1,0 +1,72 @@
+/// Work that moves a group's documents between its targets — heal's rebuild of `-v1`
+/// into `-v2`, reconcile's removal of surplus copies and extras — excludes itself per
+/// group, across processes and hosts. While heal copies, every event exists in both
+/// targets; a reconcile deleting "surplus" copies then could remove the very copy heal
+/// keeps, and heal then deletes the other. So each such step first claims the group's
+/// stable name with a document in the state index (owner, work, expiry), written only if
+/// absent, expired or already its own (`op_type=create` / `if_seq_no`), and gives it back
+/// when done. A claim that is not renewed runs out, so a crashed holder blocks nobody for
+/// long. Whoever cannot claim skips the step this round and says so.
+public struct MoveClaims: Sendable {
+    let client: ElasticsearchClient
+    let store: LeaseStore
+    let owner: String
+
+    public init(client: ElasticsearchClient, layout: IndexLayout, owner: String) {
+        self.client = client
+        store = LeaseStore(client: client, layout: layout)
+        self.owner = owner
+    }
+
+    public struct Holder: Sendable, Equatable {
+        public var owner: String
+        public var work: String
+        public var expiresAt: EpochMillis
+    }
+
+    static func documentID(stable: String) -> String { "moving-" + DocumentID.make(logGroup: "logstream-moving", eventId: stable) }
+
+    private func path(_ stable: String) -> String { "/\(store.index)/_doc/\(Self.documentID(stable: stable))" }
+
+    /// The claim on `stable` as it stands, with what a conditional write needs.
+    private func current(_ stable: String) async throws -> (holder: Holder, seqNo: Int, primaryTerm: Int)? {
+        let answer = try await client.send("GET", path(stable))
+        if answer.status == 404 { return nil }
+        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else {
+            throw ElasticsearchError.from(answer, method: "GET", path: path(stable))
+        }
+        guard json["found"] == .bool(true), let source = json["_source"] else { return nil }
+        return (Holder(owner: source["owner"]?.string ?? "", work: source["work"]?.string ?? "", expiresAt: source["expires_at"]?.int64 ?? 0),
+                json["_seq_no"]?.int ?? 0, json["_primary_term"]?.int ?? 1)
+    }
+
+    /// Claims `stable` for `work` for `seconds` (renewing a claim of this owner's own).
+    /// Returns nil when this process holds it now, or who holds it instead.
+    public func claim(_ stable: String, for work: String, seconds: Int) async throws -> Holder? {
+        try await store.ensureIndex()
+        let now = WallClock.nowMillis()
+        let existing = try await current(stable)
+        if let existing, existing.holder.owner != owner, existing.holder.expiresAt > now { return existing.holder }
+        let condition = existing.map { "if_seq_no=\($0.seqNo)&if_primary_term=\($0.primaryTerm)" } ?? "op_type=create"
+        let source: JSONValue = [
+            "kind": "moving", "group": .string(stable), "owner": .string(owner), "work": .string(work),
+            "expires_at": .int(now + EpochMillis(seconds) * 1000), "written_at": .int(now),
+        ]
+        let answer = try await client.send("PUT", path(stable) + "?\(condition)&refresh=true", body: source.serialized)
+        if answer.status == 409 {
+            // Someone else wrote it between the read and the write: theirs, unless it already ran out.
+            return try await current(stable)?.holder ?? Holder(owner: "(unknown)", work: "", expiresAt: now)
+        }
+        guard (200..<300).contains(answer.status) else { throw ElasticsearchError.from(answer, method: "PUT", path: path(stable)) }
+        return nil
+    }
+
+    /// Gives back a claim of this owner's; another's is left alone.
+    public func release(_ stable: String) async throws {
+        guard let existing = try await current(stable), existing.holder.owner == owner else { return }
+        let answer = try await client.send("DELETE", path(stable) + "?if_seq_no=\(existing.seqNo)&if_primary_term=\(existing.primaryTerm)&refresh=true")
+        guard (200..<300).contains(answer.status) || answer.status == 404 || answer.status == 409 else {
+            throw ElasticsearchError.from(answer, method: "DELETE", path: path(stable))
+        }
+    }
+}
