@@ -1,6 +1,5 @@
 import Dispatch
 import Glibc
-import Synchronization
 
 /// SIGINT/SIGTERM handling for long runs: the first signal asks every loop to stop at
 /// its next safe point (after the current page is acknowledged and checkpointed); a
@@ -12,7 +11,7 @@ public final class ShutdownSignal: Sendable {
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Kept only so the sources stay alive; written once, by `installHandlers`.
     nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
 

@@ -1,6 +1,5 @@
 import CCurl
 import Foundation
-import Synchronization
 
 /// The state of one request while libcurl works on it. Unchecked Sendable because it is
 /// handed between two threads in turn, never used by both at once: the submitting task
@@ -13,7 +12,7 @@ import Synchronization
 final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
     var whenDone: CheckedContinuation<Void, Never>?
-    private let result = Mutex<Result<HTTPResponse, HTTPTransportError>?>(nil)
+    private let result = Locked<Result<HTTPResponse, HTTPTransportError>?>(nil)
     private var body: [UInt8] = []
     private var headers: [HTTPHeader] = []
     private var headerList: UnsafeMutablePointer<curl_slist>?

@@ -1,6 +1,5 @@
 import CCurl
 import Foundation
-import Synchronization
 
 /// HTTP over libcurl's multi interface: one background thread drives every transfer,
 /// so many requests are in flight at once while connections stay alive in the
@@ -9,7 +8,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     // The multi handle is touched only by the loop thread, except for
     // curl_multi_wakeup, which libcurl documents as callable from any thread.
     private let multi: UnsafeMutableRawPointer
-    private let queue = Mutex<[CurlTransfer]>([])
+    private let queue = Locked<[CurlTransfer]>([])
 
     public init() {
         CurlTransport.globalInit

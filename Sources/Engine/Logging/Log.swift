@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
     case debug, info, warn, error
@@ -28,7 +27,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
 /// Structured log lines on stderr: `key=value` text for people, one JSON object per line
 /// for log shippers. One line per event, with the fields operators filter on.
 public enum Log {
-    private static let state = Mutex<(level: LogLevel, format: LogFormat)>((.info, .text))
+    private static let state = Locked<(level: LogLevel, format: LogFormat)>((.info, .text))
 
     public static func configure(level: LogLevel, format: LogFormat) {
         state.withLock { $0 = (level, format) }
