@@ -79,7 +79,8 @@ import Testing
             try FileManager.default.removeItem(atPath: checkpoint)
             let (rerun, rerunReport) = try await run(rig, ["backfill", "--days", "1", "--json"], checkpoint: checkpoint)
             #expect(rerun.status == 0, "\(rerun.stderr)")
-            #expect((rerunReport?["groups"]?.array ?? []).allSatisfy { $0["created"]?.int == 0 })
+            let rerunGroups = try #require(rerunReport?["groups"]?.array, "no groups in \(rerun.stdout)")
+            #expect(rerunGroups.count == groups.count && rerunGroups.allSatisfy { $0["created"]?.int == 0 }, "\(rerunGroups)")
             let (reconcile, _) = try await run(rig, ["reconcile", "--days", "1"], checkpoint: checkpoint)
             #expect(reconcile.status == 0, "\(reconcile.stdout)\(reconcile.stderr)")
         }

@@ -72,7 +72,9 @@ import Testing
 
             let (again, againReport) = try await run(rig, groups, ["reconcile", "--days", "3", "--json"], checkpoint: checkpoint)
             #expect(again.status == 0)
-            for group in againReport?["groups"]?.array ?? [] {
+            let againGroups = try #require(againReport?["groups"]?.array, "no groups in \(again.stdout)")
+            #expect(againGroups.count == groups.count)
+            for group in againGroups {
                 #expect(group["discrepancies"]?.array?.isEmpty == true)
                 #expect(group["status"]?.string == "consistent")
             }

@@ -84,7 +84,8 @@ import Testing
                 #expect(count == expected[group] && distinct == count, "\(group): \(count) documents, \(distinct) distinct, \(expected[group] ?? 0) in CloudWatch")
             }
             // Stopping cleanly handed the leases back.
-            #expect(try await leases(rig).allSatisfy { $0.owner.isEmpty })
+            let handedBack = try await leases(rig)
+            #expect(handedBack.count == 12 && handedBack.allSatisfy { $0.owner.isEmpty }, "\(handedBack)")
         }
     }
 }

@@ -68,7 +68,8 @@ import Testing
             // The checkpoint is intact, and a restart ships nothing twice.
             let (again, report) = try await tail(rig, groups: ["/follow/*"], checkpoint: checkpoint)
             #expect(again.status == 0, "\(again.stderr)")
-            #expect((report?["groups"]?.array ?? []).allSatisfy { $0["created"]?.int == 0 })
+            let reported = try #require(report?["groups"]?.array, "no groups in \(again.stdout)")
+            #expect(reported.count == 2 && reported.allSatisfy { $0["created"]?.int == 0 }, "\(reported)")
             #expect(try await rig.documentCount(group: "/follow/a") == 150)
             #expect(try await rig.documentCount(group: "/follow/b") == 70)
         }
