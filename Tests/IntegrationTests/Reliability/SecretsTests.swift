@@ -3,7 +3,10 @@ import Foundation
 import Testing
 
 /// Secrets never appear in anything logstream prints — results, logs at debug level,
-/// errors — whatever goes right or wrong; and its files are private.
+/// errors, a daemon's output — nor in anything it writes (checkpoints, the seasonal model,
+/// dead letters, the metrics file, lease documents), as they are or encoded (base64 of
+/// `user:password` as in an Authorization header, percent-encoded as in a URL), whatever
+/// goes right or wrong; and its files are private.
 @Suite(.serialized) struct SecretsTests {
     static let secrets = [
         "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1",
@@ -18,7 +21,7 @@ import Testing
             _ = try await rig.seed(groups: [group], days: 1, eventsPerGroup: 300)
             var captured: [String] = []
             func run(_ arguments: [String], _ overrides: [String: String] = [:]) async throws {
-                var environment = rig.environment(groups: [group], checkpointPath: rig.directory + "/cp.json")
+                var environment = rig.environment(groups: [group], checkpointPath: rig.directory + "/state/cp.json")
                 environment.merge(Self.secrets) { $1 }
                 environment["ES_USER"] = "logstream"
                 environment.removeValue(forKey: "ES_API_KEY")
@@ -40,13 +43,53 @@ import Testing
             try await run(["backfill", "--days", "1"], ["BATCH_SIZE": "many"])
             try await run(["backfill", "--days", "1"], ["ES_PASS": ""])
             try await run(["backfill", "--days", "1"], ["AWS_ENDPOINT_URL": "http://127.0.0.1:9", "HTTP_TIMEOUT_SECS": "1", "BACKOFF_MAX_MS": "50"])
-            let everything = captured.joined(separator: "\n")
+            // The daemon, sharing groups through leases in Elasticsearch and writing metrics.
+            var daemonEnvironment = rig.environment(groups: [group], checkpointPath: rig.directory + "/state/cp.json")
+            daemonEnvironment.merge(Self.secrets) { $1 }
+            daemonEnvironment.removeValue(forKey: "ES_API_KEY")
+            daemonEnvironment["ES_USER"] = "logstream"
+            daemonEnvironment["COORDINATION"] = "elasticsearch"
+            daemonEnvironment["POLL_INTERVAL_SECS"] = "1"
+            daemonEnvironment["METRICS_FILE"] = rig.directory + "/state/metrics.prom"
+            let daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow", "--log-level", "debug"], environment: daemonEnvironment)
+            #expect(await eventually(seconds: 60, watching: daemon) { FileManager.default.fileExists(atPath: rig.directory + "/state/metrics.prom") })
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit(seconds: 40) == 0, "\(daemon.stderr.suffix(2000))")
+            captured.append("$ tail --follow\n\(daemon.stdout)\n\(daemon.stderr)")
+
+            // Every file logstream wrote, and the documents it keeps in Elasticsearch's state index.
+            var written: [String] = []
+            let state = rig.directory + "/state"
+            for name in try FileManager.default.contentsOfDirectory(atPath: state) {
+                written.append("file \(name): " + ((try? String(contentsOfFile: state + "/" + name, encoding: .utf8)) ?? ""))
+            }
+            #expect(written.contains { $0.hasPrefix("file cp.json") } && written.contains { $0.hasPrefix("file metrics.prom") }, "\(written.map { $0.prefix(40) })")
+            let leases = try await rig.elasticsearch().send("POST", "/cloudwatch-logstream-state/_search?size=1000")
+            let leaseText = String(decoding: leases.body, as: UTF8.self)
+            #expect(leaseText.contains("\"lease\""), "\(leaseText)")
+            written.append("state index: " + leaseText)
+
+            let everything = (captured + written).joined(separator: "\n")
             #expect(everything.contains("401"))
-            for (name, secret) in Self.secrets {
-                #expect(!everything.contains(secret), "\(name) leaked:\n\(everything.components(separatedBy: "\n").filter { $0.contains(secret) }.prefix(5).joined(separator: "\n"))")
+            for (name, form) in Self.forms() {
+                #expect(!everything.contains(form), "\(name) leaked:\n\(everything.components(separatedBy: "\n").filter { $0.contains(form) }.prefix(5).joined(separator: "\n"))")
             }
             Soak.record(Soak.Entry(test: "secrets", badInputs: captured.count))
         }
+    }
+
+    /// Each secret as it is and in the encodings it travels in.
+    static func forms() -> [(String, String)] {
+        var forms: [(String, String)] = []
+        for (name, secret) in secrets {
+            forms.append((name, secret))
+            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret {
+                forms.append((name + " (percent-encoded)", encoded))
+            }
+        }
+        forms.append(("ES_PASS (base64 of user:password)", Data("logstream:\(secrets["ES_PASS"]!)".utf8).base64EncodedString()))
+        forms.append(("AWS_SECRET_ACCESS_KEY (base64)", Data(secrets["AWS_SECRET_ACCESS_KEY"]!.utf8).base64EncodedString()))
+        return forms
     }
 
     @Test func checkpointAndDeadLetterFilesArePrivate() async throws {
