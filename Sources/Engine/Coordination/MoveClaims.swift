@@ -8,20 +8,50 @@
 /// when done. A claim that is not renewed runs out, so a crashed holder blocks nobody for
 /// long. Whoever cannot claim skips the step this round and says so.
 public struct MoveClaims: Sendable {
-    let client: ElasticsearchClient
+    /// The state index the claims live in, beside the leases.
     let store: LeaseStore
     let owner: String
 
     public init(client: ElasticsearchClient, layout: IndexLayout, owner: String) {
-        self.client = client
         store = LeaseStore(client: client, layout: layout)
         self.owner = owner
     }
+
+    private var client: ElasticsearchClient { store.client }
 
     public struct Holder: Sendable, Equatable {
         public var owner: String
         public var work: String
         public var expiresAt: EpochMillis
+    }
+
+    /// Another process holds the claim: the work was not done.
+    public struct Held: Error, CustomStringConvertible {
+        public var holder: Holder
+        public var description: String { "\(holder.owner) is moving this group's documents (\(holder.work))" }
+    }
+
+    /// Runs `work` holding the claim on `stable`, renewed every third of `seconds` while it
+    /// runs and given back however it ends (a claim that cannot be given back runs out).
+    /// Throws `Held`, without running `work`, when another process holds it.
+    public func holding<T>(_ stable: String, for work: String, seconds: Int, _ body: () async throws -> T) async throws -> T {
+        if let holder = try await claim(stable, for: work, seconds: seconds) { throw Held(holder: holder) }
+        let renewal = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(max(1, seconds / 3)) * 1_000_000_000)
+                if Task.isCancelled { break }
+                _ = try? await claim(stable, for: work, seconds: seconds)
+            }
+        }
+        defer { renewal.cancel() }
+        do {
+            let value = try await body()
+            try? await release(stable)
+            return value
+        } catch {
+            try? await release(stable)
+            throw error
+        }
     }
 
     static func documentID(stable: String) -> String { "moving-" + DocumentID.make(logGroup: "logstream-moving", eventId: stable) }
@@ -43,10 +73,11 @@ public struct MoveClaims: Sendable {
     /// Claims `stable` for `work` for `seconds` (renewing a claim of this owner's own).
     /// Returns nil when this process holds it now, or who holds it instead.
     public func claim(_ stable: String, for work: String, seconds: Int) async throws -> Holder? {
-        try await store.ensureIndex()
         let now = WallClock.nowMillis()
         let existing = try await current(stable)
         if let existing, existing.holder.owner != owner, existing.holder.expiresAt > now { return existing.holder }
+        // A first claim may find no state index yet; a renewal never does.
+        if existing == nil { try await store.ensureIndex() }
         let condition = existing.map { "if_seq_no=\($0.seqNo)&if_primary_term=\($0.primaryTerm)" } ?? "op_type=create"
         let source: JSONValue = [
             "kind": "moving", "group": .string(stable), "owner": .string(owner), "work": .string(work),
@@ -68,5 +99,13 @@ public struct MoveClaims: Sendable {
         guard (200..<300).contains(answer.status) || answer.status == 404 || answer.status == 409 else {
             throw ElasticsearchError.from(answer, method: "DELETE", path: path(stable))
         }
+    }
+}
+
+extension Optional where Wrapped == MoveClaims {
+    /// Without claims (unit tests of the steps themselves) the work simply runs.
+    func holding<T>(_ stable: String, for work: String, seconds: Int, _ body: () async throws -> T) async throws -> T {
+        guard let claims = self else { return try await body() }
+        return try await claims.holding(stable, for: work, seconds: seconds, body)
     }
 }

@@ -69,9 +69,7 @@ public enum SafeForm {
         members.removeAll { $0.key == "logstream" || $0.key == "message" }
         members.append(JSONMember("message", .string(String(decoding: cut, as: UTF8.self))))
         members.append(JSONMember("logstream", .object(logstream)))
-        var smaller = document.replacingSource(JSONValue.object(members).serialized)
-        smaller.safeFormRounds = document.safeFormRounds
-        return smaller
+        return document.replacingSource(JSONValue.object(members).serialized)
     }
 
     /// `failed to parse field [json.status] of type [long]` → ["json.status", "long"].

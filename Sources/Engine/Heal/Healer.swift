@@ -57,31 +57,14 @@ public struct Healer: Sendable {
         Log.info("heal: winning types pinned in the template", ("fields", plan.pins.keys.sorted().joined(separator: ",")))
         for rebuild in plan.rebuilds {
             await control.admit(.high)
+            let copy = { try await rebuilder.rebuild(rebuild, pins: plan.pins, progress: control.progress) }
             do {
-                if let claims, let holder = try await claims.claim(rebuild.stable, for: "heal", seconds: Self.claimSeconds) {
-                    report.errors.append("\(rebuild.from): not rebuilt now; \(holder.owner) is moving this group's documents (\(holder.work))")
-                    Log.warn("heal: another process is moving this group's documents; this target waits for the next run",
-                             ("target", rebuild.from), ("holder", holder.owner), ("work", holder.work))
-                    continue
-                }
-                // Renewed while the copy runs, so a long rebuild keeps its claim.
-                let renewal = Task { [claims] in
-                    while !Task.isCancelled {
-                        try? await Task.sleep(nanoseconds: UInt64(Self.claimSeconds / 3) * 1_000_000_000)
-                        if Task.isCancelled { break }
-                        _ = try? await claims?.claim(rebuild.stable, for: "heal", seconds: Self.claimSeconds)
-                    }
-                }
-                let result: Result<TargetRebuilder.Result, any Error>
-                do {
-                    let rebuilt = try await rebuilder.rebuild(rebuild, pins: plan.pins, progress: control.progress)
-                    result = .success(rebuilt)
-                } catch {
-                    result = .failure(error)
-                }
-                renewal.cancel()
-                try? await claims?.release(rebuild.stable)
-                report.results[rebuild.from] = try result.get()
+                let rebuilt = try await claims.holding(rebuild.stable, for: "heal", seconds: Self.claimSeconds, copy)
+                report.results[rebuild.from] = rebuilt
+            } catch let held as MoveClaims.Held {
+                report.errors.append("\(rebuild.from): not rebuilt now; \(held)")
+                Log.warn("heal: another process is moving this group's documents; this target waits for the next run",
+                         ("target", rebuild.from), ("holder", held.holder.owner), ("work", held.holder.work))
             } catch {
                 report.errors.append("\(rebuild.from): \(error)")
                 Log.error("heal: rebuild stopped; the old target is kept and the next run continues", ("target", rebuild.from), ("error", error))

@@ -184,19 +184,19 @@ public struct Reconciler: Sendable {
         }
         let deletesExtras = !extras.isEmpty && options.deleteExtras && retained
         guard !removable.isEmpty || deletesExtras else { return }
-        if let claims, let holder = try await claims.claim(stable, for: "reconcile", seconds: 300) {
-            Log.info("reconcile: surplus copies left for now; another process is moving this group's documents", ("group", group),
-                     ("window", window), ("holder", holder.owner), ("work", holder.work))
-            return
+        let delete = {
+            let duplicates = try await elasticsearch.delete(removable)
+            let extras = deletesExtras ? try await elasticsearch.delete(extras) : 0
+            return (duplicates, extras)
         }
         do {
-            report.duplicatesRemoved += try await elasticsearch.delete(removable)
-            if deletesExtras { report.extrasDeleted += try await elasticsearch.delete(extras) }
-        } catch {
-            try? await claims?.release(stable)
-            throw error
+            let (duplicates, extrasDeleted) = try await claims.holding(stable, for: "reconcile", seconds: 300, delete)
+            report.duplicatesRemoved += duplicates
+            report.extrasDeleted += extrasDeleted
+        } catch let held as MoveClaims.Held {
+            Log.info("reconcile: surplus copies left for now; another process is moving this group's documents", ("group", group),
+                     ("window", window), ("holder", held.holder.owner), ("work", held.holder.work))
         }
-        try await claims?.release(stable)
     }
 
     /// Whether a document's `_index` is `target` itself or one of its data stream's backing
