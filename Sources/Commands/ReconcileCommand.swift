@@ -24,6 +24,7 @@ enum ReconcileCommand {
 
     static func status(_ report: ReconcileReport, _ options: ReconcileOptions) -> String {
         if let error = report.error { return "failed: \(error)" }
+        if let skipped = report.skipped { return "skipped: \(skipped)" }
         if report.discrepancies.isEmpty { return "consistent" }
         if report.consistent { return "repaired" }
         return options.dryRun ? "discrepancies (dry run)" : "discrepancies remain"

@@ -44,6 +44,7 @@ public struct Engine: Sendable {
         var checkpoints: CheckpointStore
         var builder: DocumentBuilder
         var bootstrap: Bootstrap
+        var cluster: ClusterInfo
         /// Set where `_id` alone cannot prevent second copies (data streams roll over).
         var presence: PresenceLookup?
         /// The daemon's: background work passes it before every request.
@@ -57,9 +58,9 @@ public struct Engine: Sendable {
         let source = try cloudWatch()
         let checkpoints = try CheckpointStore(path: settings.checkpointPath)
         let client = elasticsearch()
-        try await ensureReachable(client)
+        let cluster = try await ensureReachable(client)
         let groups = try await GroupResolver(source: source).resolve(entries)
-        let bootstrap = Bootstrap(client: client, layout: layout)
+        let bootstrap = Bootstrap(client: client, layout: layout, cluster: cluster, priority: settings.esTemplatePriority)
         try await bootstrap.prepare()
         for group in groups { try await bootstrap.ensureGroup(group) }
         let mode = await bootstrap.mode ?? .aliases
@@ -69,7 +70,7 @@ public struct Engine: Sendable {
         let sink = makeSink(client: client, stress: stress, gate: gate)
         return Pipeline(groups: groups, source: source, sink: sink, checkpoints: checkpoints,
                         builder: DocumentBuilder(region: region, options: settings.documents), bootstrap: bootstrap,
-                        presence: mode == .dataStreams ? PresenceLookup(client: client) : nil, gate: gate)
+                        cluster: cluster, presence: mode == .dataStreams ? PresenceLookup(client: client) : nil, gate: gate)
     }
 
     /// Copies `range` of every configured group; returns one report per group.
@@ -92,7 +93,7 @@ public struct Engine: Sendable {
         if follow {
             var coordinator: Coordinator?
             if settings.coordinated {
-                let store = LeaseStore(client: elasticsearch(), layout: layout)
+                let store = LeaseStore(client: elasticsearch(), layout: layout, serverless: parts.cluster.isServerless)
                 try await store.ensureIndex()
                 coordinator = Coordinator(instance: settings.instanceID, store: store, checkpoints: parts.checkpoints, leaseSeconds: settings.leaseSecs)
             }
@@ -130,7 +131,7 @@ public struct Engine: Sendable {
         let queries = QueryCounter()
         let reconciler = Reconciler(
             source: parts.source, elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries),
-            sink: parts.sink, builder: parts.builder, layout: layout, queries: queries, options: options, claims: moveClaims())
+            sink: parts.sink, builder: parts.builder, layout: layout, queries: queries, options: options, claims: moveClaims(cluster: parts.cluster))
         let seasonal = SeasonalModels(path: seasonalPath)
         Log.info("reconcile starting", ("groups", parts.groups.count), ("range", range), ("dry_run", options.dryRun))
         await progress?.addTotal(range.duration * EpochMillis(parts.groups.count))
@@ -157,22 +158,22 @@ public struct Engine: Sendable {
     /// Finds mapping conflicts across the prefix and, unless `dryRun`, repairs them.
     public func heal(dryRun: Bool, progress: ProgressMeter? = nil) async throws -> HealReport {
         let client = elasticsearch()
-        try await ensureReachable(client)
-        let bootstrap = Bootstrap(client: client, layout: layout)
+        let cluster = try await ensureReachable(client)
+        let bootstrap = Bootstrap(client: client, layout: layout, cluster: cluster, priority: settings.esTemplatePriority)
         try await bootstrap.prepare()
-        return try await healer(client: client, bootstrap: bootstrap, sink: makeSink(client: client, stress: nil, gate: nil))
+        return try await healer(client: client, bootstrap: bootstrap, cluster: cluster, sink: makeSink(client: client, stress: nil, gate: nil))
             .heal(dryRun: dryRun, control: CopyControl(progress: progress))
     }
 
-    func healer(client: ElasticsearchClient, bootstrap: Bootstrap, sink: BulkSink) -> Healer {
+    func healer(client: ElasticsearchClient, bootstrap: Bootstrap, cluster: ClusterInfo, sink: BulkSink) -> Healer {
         Healer(client: client, layout: layout, bootstrap: bootstrap,
                rebuilder: TargetRebuilder(client: client, sink: sink, graceSeconds: Double(settings.httpTimeoutSecs)),
-               claims: MoveClaims(client: client, layout: layout, owner: settings.instanceID))
+               claims: MoveClaims(client: client, layout: layout, owner: settings.instanceID, serverless: cluster.isServerless))
     }
 
     /// Claims that keep heal and reconcile's deletions from moving one group's documents at once.
-    func moveClaims() -> MoveClaims {
-        MoveClaims(client: elasticsearch(), layout: layout, owner: settings.instanceID)
+    func moveClaims(cluster: ClusterInfo) -> MoveClaims {
+        MoveClaims(client: elasticsearch(), layout: layout, owner: settings.instanceID, serverless: cluster.isServerless)
     }
 
     func makeSink(client: ElasticsearchClient, stress: StressTracker?, gate: PriorityGate?) -> BulkSink {
@@ -190,24 +191,25 @@ public struct Engine: Sendable {
         return try await LeaseStore(client: client, layout: layout).leases()
     }
 
-    public func refreshTuner() -> RefreshTuner {
+    public func refreshTuner(cluster: ClusterInfo) -> RefreshTuner {
         RefreshTuner(client: elasticsearch(), layout: layout, hotInterval: settings.esHotRefreshInterval,
-                     coldInterval: settings.esColdRefreshInterval, coldAgeDays: settings.esColdAgeDays)
+                     coldInterval: settings.esColdRefreshInterval, coldAgeDays: settings.esColdAgeDays, cluster: cluster)
     }
 
     /// Decides hot or cold for every managed index and, unless `dryRun`, applies it.
     public func refreshTune(dryRun: Bool) async throws -> [RefreshTuner.Decision] {
-        try await ensureReachable(elasticsearch())
-        let tuner = refreshTuner()
+        let tuner = refreshTuner(cluster: try await ensureReachable(elasticsearch()))
         let decisions = try await tuner.plan()
         if !dryRun { try await tuner.apply(decisions) }
         return decisions
     }
 
-    /// Fails early, with the setting to check, when Elasticsearch cannot be reached.
-    func ensureReachable(_ client: ElasticsearchClient) async throws {
+    /// Fails early, with the setting to check, when Elasticsearch cannot be reached;
+    /// otherwise says what the cluster is.
+    @discardableResult
+    func ensureReachable(_ client: ElasticsearchClient) async throws -> ClusterInfo {
         do {
-            _ = try await client.json("GET", "/")
+            return ClusterInfo(root: try await client.json("GET", "/"))
         } catch let error as HTTPTransportError {
             let advice = error.kind == .tls
                 ? "the TLS handshake failed: set ES_CA_BUNDLE to the PEM file of the CA that signed the cluster's certificate (ES_TLS_VERIFY=false skips verification, which is not recommended)"

@@ -22,8 +22,10 @@ import Testing
         let cluster = ScriptedCluster([
             ("GET", "/_alias/", 404, #"{"error":"alias [x] missing","status":404}"#),
             ("GET", "/_index_template/", 404, #"{"error":{"type":"resource_not_found_exception"},"status":404}"#),
+            ("GET", "/_resolve/index/", 200, #"{"indices":[],"aliases":[],"data_streams":[]}"#),
             ("GET", "/", 200, #"{"version":{"number":"8.13.4"}}"#),
             ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
+            ("POST", "/_index_template/_simulate_index/", 200, #"{"template":{"settings":{},"mappings":{},"aliases":{}},"overlapping":[]}"#),
             ("PUT", "/_data_stream/", 200, #"{"acknowledged":true}"#),
             ("POST", "/_aliases", 200, #"{"acknowledged":true}"#),
         ])
@@ -33,18 +35,18 @@ import Testing
         #expect(await bootstrap.mode == .dataStreams)
 
         // (Reading the installed template first keeps fields an earlier heal pinned.)
-        let requests = cluster.requests.filter { !($0.method == "GET" && $0.path.hasPrefix("/_index_template/")) }
+        let requests = cluster.requests.filter { !($0.method == "GET" && $0.path.hasPrefix("/_index_template/")) && !$0.path.contains("_simulate_index") }
         #expect(requests.map { "\($0.method) \($0.path)" } == [
-            "GET /", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web",
+            "GET /", "GET /_resolve/index/cloudwatch-*?expand_wildcards=all", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web",
             "PUT /_data_stream/cloudwatch-ecs-web-v1", "POST /_aliases",
         ])
         // Index template docs: a data stream needs `data_stream: {}` in a matching template.
-        let template = try #require(requests[1].body)
+        let template = try #require(requests[2].body)
         #expect(template["data_stream"] == .object([]))
         #expect(template["index_patterns"] == ["cloudwatch-*-v1", "cloudwatch-*-v2"])
         #expect(template["template"]?["mappings"]?["properties"]?["@timestamp"]?["type"] == "date")
         // Aliases docs: an alias may point at a data stream and name it its write target.
-        #expect(requests[4].body == ["actions": [["add": ["index": "cloudwatch-ecs-web-v1", "alias": "cloudwatch-ecs-web", "is_write_index": true]]]])
+        #expect(requests[5].body == ["actions": [["add": ["index": "cloudwatch-ecs-web-v1", "alias": "cloudwatch-ecs-web", "is_write_index": true]]]])
     }
 
     @Test func whenDataStreamsAreRefusedAsUnsupportedPlainIndicesAreUsed() async throws {
@@ -52,8 +54,10 @@ import Testing
         let cluster = ScriptedCluster([
             ("GET", "/_alias/", 404, #"{"error":"alias missing","status":404}"#),
             ("GET", "/_index_template/", 404, #"{"error":{"type":"resource_not_found_exception"},"status":404}"#),
+            ("GET", "/_resolve/index/", 200, #"{"indices":[],"aliases":[],"data_streams":[]}"#),
             ("GET", "/", 200, #"{"version":{"number":"8.15.0"}}"#),
             ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
+            ("POST", "/_index_template/_simulate_index/", 200, #"{"template":{"settings":{},"mappings":{},"aliases":{}},"overlapping":[]}"#),
             ("PUT", "/_data_stream/", 400, #"{"error":{"type":"unsupported_operation_exception","reason":"data streams are not supported"},"status":400}"#),
             ("PUT", "/cloudwatch-", 200, #"{"acknowledged":true}"#),
         ])
@@ -61,14 +65,14 @@ import Testing
         try await bootstrap.prepare()
         try await bootstrap.ensureGroup("/ecs/web")
         #expect(await bootstrap.mode == .aliases)
-        let requests = cluster.requests.filter { !($0.method == "GET" && $0.path.hasPrefix("/_index_template/")) }
+        let requests = cluster.requests.filter { !($0.method == "GET" && $0.path.hasPrefix("/_index_template/")) && !$0.path.contains("_simulate_index") }
         #expect(requests.map { "\($0.method) \($0.path)" } == [
-            "GET /", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web", "PUT /_data_stream/cloudwatch-ecs-web-v1",
-            "PUT /_index_template/logstream-cloudwatch", "PUT /cloudwatch-ecs-web-v1",
+            "GET /", "GET /_resolve/index/cloudwatch-*?expand_wildcards=all", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web",
+            "PUT /_data_stream/cloudwatch-ecs-web-v1", "PUT /_index_template/logstream-cloudwatch", "PUT /cloudwatch-ecs-web-v1",
         ])
-        #expect(requests[4].body?["data_stream"] == nil)
-        #expect(requests[4].body?["index_patterns"] == ["cloudwatch-*"])
-        #expect(requests[5].body == ["aliases": ["cloudwatch-ecs-web": ["is_write_index": true]]])
+        #expect(requests[5].body?["data_stream"] == nil)
+        #expect(requests[5].body?["index_patterns"] == ["cloudwatch-*"])
+        #expect(requests[6].body == ["aliases": ["cloudwatch-ecs-web": ["is_write_index": true]]])
     }
 
     @Test func anExistingStableAliasIsLeftAlone() async throws {
@@ -84,10 +88,11 @@ import Testing
         // Fake cluster answering the installed template with a pinned field.
         let cluster = ScriptedCluster([
             ("GET", "/_index_template/", 200, #"{"index_templates":[{"name":"logstream-cloudwatch","index_template":{"_meta":{"pinned_fields":{"json.status":{"type":"long"}}}}}]}"#),
+            ("GET", "/", 200, #"{"version":{"number":"2.11.0","distribution":"opensearch"}}"#),
             ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
         ])
         try await Bootstrap(client: cluster.client(), layout: layout, mode: .aliases).prepare()
-        let put = try #require(cluster.requests.last)
+        let put = try #require(cluster.requests.last { $0.method == "PUT" })
         #expect(put.method == "PUT")
         #expect(put.body?["template"]?["mappings"]?["properties"]?["json"]?["properties"]?["status"] == ["type": "long"])
     }

@@ -4,7 +4,9 @@ import Testing
 
 /// The sink against the real engine, counted by the proxy in front of it.
 @Suite(.serialized) struct BulkSinkIntegrationTests {
-    func sink(_ rig: Rig, lingerMillis: Int) -> BulkSink {
+    /// The sink writes to a group's stable name, which must be an alias (`require_alias`).
+    func sink(_ rig: Rig, lingerMillis: Int) async throws -> BulkSink {
+        try await rig.elasticsearch().json("PUT", "/cloudwatch-coalesce-v1", ["aliases": ["cloudwatch-coalesce": ["is_write_index": true]]])
         let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: rig.elasticsearchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 30)
         return BulkSink(client: client, limits: BulkLimits(batchSize: 500, inFlight: 2), backoff: Backoff(baseMillis: 50, maxMillis: 500),
                         deadLetters: DeadLetterFile(path: rig.directory + "/dead-letter.ndjson"), lingerMillis: lingerMillis)
@@ -22,7 +24,7 @@ import Testing
 
     @Test func smallWritesFromManyGroupsShareBulkRequestsAndEachGetsItsOwnOutcome() async throws {
         try await Rig.with(esProxy: true) { rig in
-            let sink = sink(rig, lingerMillis: 500)
+            let sink = try await sink(rig, lingerMillis: 500)
             let outcomes = try await withThrowingTaskGroup(of: (Int, BulkOutcome).self) { tasks in
                 for group in 0..<30 {
                     tasks.addTask { (group, try await sink.write(documents(group: "g\(group)", count: 1 + group % 4), priority: .critical)) }
@@ -40,7 +42,7 @@ import Testing
 
     @Test func aLoneSmallWriteGoesAfterTheLingerNotLater() async throws {
         try await Rig.with(esProxy: true) { rig in
-            let sink = sink(rig, lingerMillis: 300)
+            let sink = try await sink(rig, lingerMillis: 300)
             let started = WallClock.monotonicSeconds()
             let outcome = try await sink.write(documents(group: "alone", count: 2), priority: .critical)
             #expect(outcome.created == 2)

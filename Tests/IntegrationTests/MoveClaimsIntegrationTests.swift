@@ -36,7 +36,17 @@ import Testing
             let heal = MoveClaims(client: es, layout: IndexLayout(prefix: "cloudwatch"), owner: "heal-on-another-host")
             #expect(try await heal.claim(stable, for: "heal", seconds: 600) == nil)
 
-            // Reconcile sees 40 surplus copies but may not touch them.
+            // While the heal runs, reconcile does not compare the group at all: every copied
+            // document is in both targets, which is what heal is in the middle of.
+            let healing = try await ProcessRunner.run(ProjectPaths.binary, ["reconcile", "--days", "2", "--json"], environment: environment)
+            #expect(healing.status == 3, "\(healing.stderr)")
+            #expect(healing.stderr.contains("reconcile skips the group while its heal runs"), "\(healing.stderr)")
+            #expect(healing.stdout.contains("skipped: heal is rebuilding"), "\(healing.stdout)")
+            #expect(try await es.count(v2, query: ["match_all": [:]]) == 40)
+            #expect(try await es.count(v1, query: ["match_all": [:]]) == seeded)
+
+            // Another process's reconcile deleting copies: this one sees 40 surplus copies but may not touch them.
+            #expect(try await heal.claim(stable, for: "reconcile", seconds: 600) == nil)
             let held = try await ProcessRunner.run(ProjectPaths.binary, ["reconcile", "--days", "2", "--json"], environment: environment)
             #expect(held.stderr.contains("another process is moving this group's documents"), "\(held.stderr)")
             #expect(try await es.count(v2, query: ["match_all": [:]]) == 40)

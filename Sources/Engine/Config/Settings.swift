@@ -12,6 +12,8 @@ public struct Settings: Sendable {
     public var esTLSVerify: Bool
     public var esGzip: Bool
     public var indexPrefix: String
+    /// nil: `IndexTemplate.defaultPriority`.
+    public var esTemplatePriority: Int?
     public var batchSize: Int
     public var maxInFlight: Int
     public var pollIntervalSecs: Int
@@ -54,6 +56,7 @@ public struct Settings: Sendable {
         esTLSVerify = try reader.boolean("ES_TLS_VERIFY")
         esGzip = try reader.boolean("ES_GZIP")
         indexPrefix = try reader.indexPrefix("INDEX_PREFIX")
+        esTemplatePriority = try reader.optionalInteger("ES_TEMPLATE_PRIORITY")
         batchSize = try reader.integer("BATCH_SIZE")
         maxInFlight = try reader.integer("MAX_IN_FLIGHT")
         pollIntervalSecs = try reader.integer("POLL_INTERVAL_SECS")
@@ -150,6 +153,11 @@ struct SettingReader {
         guard let raw = raw(name) else { return [] }
         let items = raw.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return items
+    }
+
+    func optionalInteger(_ name: String) throws -> Int? {
+        guard let value = raw(name)?.value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return try integer(name)
     }
 
     func integer(_ name: String) throws -> Int {

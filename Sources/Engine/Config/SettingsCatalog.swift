@@ -16,6 +16,7 @@ public enum SettingsCatalog {
         SettingSpec("ES_TLS_VERIFY", .boolean, default: "true", "Verify Elasticsearch TLS certificates and host names", category: "Elasticsearch"),
         SettingSpec("ES_GZIP", .boolean, default: "true", "gzip bulk request bodies (about a tenth of the bytes for about half the CPU; turn off when Elasticsearch is on the same host)", category: "Elasticsearch"),
         SettingSpec("INDEX_PREFIX", .text, default: "cloudwatch", "Prefix of every index, alias and template logstream creates", category: "Elasticsearch"),
+        SettingSpec("ES_TEMPLATE_PRIORITY", .integer(min: 0, max: 2_147_483_647), default: nil, "Priority of the index template (unset: 200 plus the length of INDEX_PREFIX); must be above any other template matching INDEX_PREFIX-*-v1", category: "Elasticsearch"),
 
         SettingSpec("BATCH_SIZE", .integer(min: 1, max: 100_000), default: "100", "Events per bulk request (starting point)", category: "Performance"),
         SettingSpec("MAX_IN_FLIGHT", .integer(min: 1, max: 256), default: "2", "Concurrent bulk requests (starting point)", category: "Performance"),

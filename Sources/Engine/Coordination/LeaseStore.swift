@@ -19,15 +19,19 @@ public struct LeaseStore: Sendable {
 
     let client: ElasticsearchClient
     public let index: String
+    /// Elastic Cloud Serverless refuses shard settings (it manages shards itself).
+    let serverless: Bool
 
-    public init(client: ElasticsearchClient, layout: IndexLayout) {
+    public init(client: ElasticsearchClient, layout: IndexLayout, serverless: Bool = false) {
         self.client = client
         index = "\(layout.prefix)-logstream-state"
+        self.serverless = serverless
     }
 
     public func ensureIndex() async throws {
+        let settings: JSONValue = serverless ? ["index": ["hidden": true]] : ["index": ["hidden": true, "number_of_shards": 1]]
         let body: JSONValue = [
-            "settings": ["index": ["hidden": true, "number_of_shards": 1]],
+            "settings": settings,
             "mappings": ["dynamic": false, "properties": [
                 "kind": ["type": "keyword"], "group": ["type": "keyword"], "owner": ["type": "keyword"], "expires_at": ["type": "long"],
             ]],

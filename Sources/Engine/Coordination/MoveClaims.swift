@@ -12,8 +12,8 @@ public struct MoveClaims: Sendable {
     let store: LeaseStore
     let owner: String
 
-    public init(client: ElasticsearchClient, layout: IndexLayout, owner: String) {
-        store = LeaseStore(client: client, layout: layout)
+    public init(client: ElasticsearchClient, layout: IndexLayout, owner: String, serverless: Bool = false) {
+        store = LeaseStore(client: client, layout: layout, serverless: serverless)
         self.owner = owner
     }
 
@@ -52,6 +52,12 @@ public struct MoveClaims: Sendable {
             try? await release(stable)
             throw error
         }
+    }
+
+    /// Who else holds a live claim on `stable` now (nil: nobody, or this owner).
+    public func heldElsewhere(_ stable: String, now: EpochMillis = WallClock.nowMillis()) async throws -> Holder? {
+        guard let holder = try await current(stable)?.holder, holder.owner != owner, holder.expiresAt > now else { return nil }
+        return holder
     }
 
     static func documentID(stable: String) -> String { "moving-" + DocumentID.make(logGroup: "logstream-moving", eventId: stable) }

@@ -58,7 +58,7 @@ actor Daemon {
         reconciler = Reconciler(
             source: parts.source, elasticsearch: windows,
             sink: parts.sink, builder: parts.builder, layout: engine.layout, queries: queries,
-            options: ReconcileOptions(counts: settings.reconcileCounts), claims: engine.moveClaims())
+            options: ReconcileOptions(counts: settings.reconcileCounts), claims: engine.moveClaims(cluster: parts.cluster))
         gate = parts.gate ?? PriorityGate(trackers: [parts.sink.stress, parts.source.stress], shutdown: shutdown)
         planner = BackgroundPlanner(historyMillis: EpochMillis(settings.backfillDays) * WallClock.millisPerDay,
                                     tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
@@ -271,7 +271,7 @@ actor Daemon {
                     try await reconcile(task.group, windows, control: control)
                 case .heal:
                     lastHealCheck = WallClock.monotonicSeconds()
-                    let report = try await engine.healer(client: engine.elasticsearch(), bootstrap: parts.bootstrap, sink: parts.sink)
+                    let report = try await engine.healer(client: engine.elasticsearch(), bootstrap: parts.bootstrap, cluster: parts.cluster, sink: parts.sink)
                         .heal(dryRun: false, control: control)
                     if !report.plan.isEmpty {
                         Log.info("heal round done", ("conflicts", report.plan.conflicts.count), ("rebuilt", report.results.count),
@@ -363,7 +363,7 @@ actor Daemon {
     // MARK: - Maintenance and reporting
 
     private func refreshLoop() async {
-        let tuner = engine.refreshTuner()
+        let tuner = engine.refreshTuner(cluster: parts.cluster)
         while !shutdown.isRequested {
             do {
                 if await leads { try await tuner.apply(try await tuner.plan()) }

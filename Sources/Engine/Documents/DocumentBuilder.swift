@@ -51,7 +51,7 @@ public struct DocumentBuilder: Sendable {
                 placed.append((events[event].timestamp, start..<writer.bytes.count, sourceStart, id))
             }
         }
-        let page = DocumentPage(storage: writer.bytes, index: index, logGroup: logGroup)
+        let page = DocumentPage(storage: writer.bytes, index: index, logGroup: logGroup, viaAlias: true)
         return placed.map { place in
             LogDocument(page: page, lines: place.lines, sourceStart: place.sourceStart, idBytes: place.id, timestamp: place.timestamp)
         }
@@ -74,9 +74,13 @@ public struct DocumentBuilder: Sendable {
         init(region: String, logGroup: String, index: String) {
             hashPrefix = DocumentID.hashPrefix(logGroup: logGroup)
             var action = JSONWriter()
+            // Documents go to the group's stable name; should its alias vanish, the write
+            // fails (index_not_found, held for an operator) instead of creating a plain
+            // index of that name beside the real targets. Elasticsearch counts data stream
+            // aliases as aliases here (`hasAlias`), and OpenSearch takes the flag too.
             action.raw("{\"create\":{\"_index\":")
             action.string(index)
-            action.raw(",\"_id\":\"")
+            action.raw(",\"require_alias\":true,\"_id\":\"")
             actionPrefix = action.bytes
             var placement = JSONWriter()
             placement.raw("},\"cloud\":{\"provider\":\"aws\",\"region\":")

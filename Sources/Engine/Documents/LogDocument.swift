@@ -17,15 +17,17 @@ public struct LogDocument: Sendable {
     /// How often `SafeForm` has rewritten this document after mapping refusals.
     public var safeFormRounds = 0
 
-    public init(id: String, index: String, logGroup: String, timestamp: EpochMillis, source: [UInt8]) {
-        var writer = JSONWriter(capacity: source.count + 2 * id.utf8.count + index.utf8.count + 40)
-        let sourceStart = Self.appendAction(id: id, index: index, to: &writer)
+    /// `viaAlias`: `index` is a stable name, and the write must fail rather than create an
+    /// index of that name when the alias is gone (`require_alias`).
+    public init(id: String, index: String, logGroup: String, timestamp: EpochMillis, source: [UInt8], viaAlias: Bool = false) {
+        var writer = JSONWriter(capacity: source.count + 2 * id.utf8.count + index.utf8.count + 60)
+        let sourceStart = Self.appendAction(id: id, index: index, viaAlias: viaAlias, to: &writer)
         writer.bytes.append(contentsOf: source)
         writer.byte(UInt8(ascii: "\n"))
         let lines = 0..<writer.bytes.count
         // The id may need escaping in the action line: its plain bytes follow the lines.
         writer.raw(id)
-        self.init(page: DocumentPage(storage: writer.bytes, index: index, logGroup: logGroup), lines: lines,
+        self.init(page: DocumentPage(storage: writer.bytes, index: index, logGroup: logGroup, viaAlias: viaAlias), lines: lines,
                   sourceStart: sourceStart, idBytes: lines.upperBound..<writer.bytes.count, timestamp: timestamp)
     }
 
@@ -49,15 +51,17 @@ public struct LogDocument: Sendable {
 
     /// The same document with another source (and its own storage).
     public func replacingSource(_ source: [UInt8]) -> LogDocument {
-        var copy = LogDocument(id: id, index: index, logGroup: logGroup, timestamp: timestamp, source: source)
+        var copy = LogDocument(id: id, index: index, logGroup: logGroup, timestamp: timestamp, source: source, viaAlias: page.viaAlias)
         copy.safeFormRounds = safeFormRounds
         return copy
     }
 
-    /// Writes `{"create":{"_index":…,"_id":…}}` and a newline; returns where the source starts.
-    static func appendAction(id: String, index: String, to writer: inout JSONWriter) -> Int {
+    /// Writes `{"create":{"_index":…,"_id":…}}` (with `"require_alias":true` when `viaAlias`)
+    /// and a newline; returns where the source starts.
+    static func appendAction(id: String, index: String, viaAlias: Bool, to writer: inout JSONWriter) -> Int {
         writer.raw("{\"create\":{\"_index\":")
         writer.string(index)
+        if viaAlias { writer.raw(",\"require_alias\":true") }
         writer.raw(",\"_id\":")
         writer.string(id)
         writer.raw("}}\n")
@@ -70,10 +74,13 @@ final class DocumentPage: Sendable {
     let storage: [UInt8]
     let index: String
     let logGroup: String
+    /// The action lines carry `require_alias` (see `LogDocument.init`).
+    let viaAlias: Bool
 
-    init(storage: [UInt8], index: String, logGroup: String) {
+    init(storage: [UInt8], index: String, logGroup: String, viaAlias: Bool) {
         self.storage = storage
         self.index = index
         self.logGroup = logGroup
+        self.viaAlias = viaAlias
     }
 }

@@ -1,26 +1,106 @@
 /// Creates what the layout needs before the first write: the template, and for each
-/// group the `-v1` target with the stable name as its write alias. Data streams where the
-/// cluster has them (with aliases over data streams); otherwise, or when creating one is
-/// refused as unsupported, plain indices — decided once per process, and logged. Safe to
-/// repeat; an alias that already exists is left alone, because repairs may have moved it.
+/// group the `-v1` target with the stable name as its write alias. Safe to repeat; an
+/// alias that already exists is left alone, because repairs may have moved it.
+///
+/// The storage mode is decided once per process and logged: from what the prefix already
+/// holds (a prefix never mixes plain indices and data streams), and for an empty prefix
+/// from the cluster — data streams behind aliases where the engine has them, otherwise, or
+/// when creating one is refused as unsupported, plain indices.
 public actor Bootstrap {
     let client: ElasticsearchClient
     let layout: IndexLayout
     public private(set) var mode: StorageMode?
+    public private(set) var cluster: ClusterInfo?
+    /// ES_TEMPLATE_PRIORITY (nil: `IndexTemplate.defaultPriority`).
+    let priority: Int?
+    /// Whether the template switches the failure store off; dropped if the cluster refuses it.
+    private var failureStoreOff = false
 
-    public init(client: ElasticsearchClient, layout: IndexLayout, mode: StorageMode? = nil) {
+    public init(client: ElasticsearchClient, layout: IndexLayout, mode: StorageMode? = nil, cluster: ClusterInfo? = nil, priority: Int? = nil) {
         self.client = client
         self.layout = layout
         self.mode = mode
+        self.cluster = cluster
+        self.priority = priority
     }
 
-    /// Picks the storage mode from the cluster's version and installs the template.
+    var effectivePriority: Int { priority ?? IndexTemplate.defaultPriority(for: layout) }
+
+    /// Decides the storage mode, installs the template and checks that it governs the
+    /// prefix's target names.
     public func prepare() async throws {
-        if mode == nil {
-            let root = try await client.json("GET", "/")
-            mode = StorageMode.preferred(forClusterRoot: root)
+        let cluster = try await clusterInfo()
+        let installed = try await installedTemplates()
+        if mode == nil { mode = try await decideMode(cluster: cluster, installed: installed) }
+        failureStoreOff = mode == .dataStreams && cluster.offersFailureStoreOptions
+        try await putTemplate(pins: Self.pins(in: installed[layout.templateName]))
+        try await checkGoverned("\(layout.prefix)-logstream-template-check-v1")
+    }
+
+    private func clusterInfo() async throws -> ClusterInfo {
+        if let cluster { return cluster }
+        let info = ClusterInfo(root: try await client.json("GET", "/"))
+        cluster = info
+        return info
+    }
+
+    /// From the targets the prefix holds; see `ExistingTargets`.
+    private func decideMode(cluster: ClusterInfo, installed: [String: JSONValue]) async throws -> StorageMode {
+        let preferred = StorageMode.preferred(for: cluster)
+        let path = "/_resolve/index/\(layout.pattern)?expand_wildcards=all"
+        let answer = try await client.send("GET", path)
+        guard answer.status == 200, let resolved = try? JSONParser().parse(answer.body) else {
+            let error = ElasticsearchError.from(answer, method: "GET", path: path)
+            Log.warn("cannot list what the prefix holds, so the storage mode follows the cluster's version alone",
+                     ("mode", preferred.rawValue), ("error", "\(error.type): \(error.reason)"),
+                     ("fix", "grant view_index_metadata on \(layout.pattern) (or the resolve API is missing: Elasticsearch before 7.9)"))
+            return preferred
         }
-        try await ensureTemplate()
+        let existing = ExistingTargets(resolve: resolved, layout: layout, nested: nestedPrefixes(installed))
+        switch (existing.plainIndices.isEmpty, existing.dataStreams.isEmpty) {
+        case (true, true):
+            return preferred
+        case (false, true):
+            if preferred == .dataStreams {
+                Log.info("the prefix already holds plain indices; new groups get plain indices too, never data streams beside them",
+                         ("prefix", layout.prefix), ("plain_targets", existing.plainIndices.count))
+            }
+            return .aliases
+        case (true, false):
+            return cluster.offersDataStreamAliases ? .dataStreams : .aliases
+        case (false, false):
+            let chosen: StorageMode = installed[layout.templateName]?["data_stream"] != nil && cluster.offersDataStreamAliases ? .dataStreams : .aliases
+            Log.warn("the prefix holds both plain indices and data streams; new groups follow the installed template; heal and reconcile handle each group as it is",
+                     ("prefix", layout.prefix), ("plain_targets", existing.plainIndices.count), ("data_streams", existing.dataStreams.count),
+                     ("mode", chosen.rawValue))
+            return chosen
+        }
+    }
+
+    /// Every logstream template (`logstream-*`), by name.
+    private func installedTemplates() async throws -> [String: JSONValue] {
+        let answer = try await client.send("GET", "/_index_template/logstream-*")
+        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return [:] }
+        var templates: [String: JSONValue] = [:]
+        for entry in json["index_templates"]?.array ?? [] {
+            if let name = entry["name"]?.string, let template = entry["index_template"] { templates[name] = template }
+        }
+        return templates
+    }
+
+    /// Prefixes of other logstream deployments nested in this one.
+    private func nestedPrefixes(_ installed: [String: JSONValue]) -> [String] {
+        installed.keys.compactMap { name -> String? in
+            guard name.hasPrefix("logstream-") else { return nil }
+            let prefix = String(name.dropFirst("logstream-".count))
+            return prefix.hasPrefix(layout.prefix + "-") ? prefix : nil
+        }
+    }
+
+    private static func pins(in template: JSONValue?) -> [String: JSONValue] {
+        var pins: [String: JSONValue] = [:]
+        for member in template?["_meta"]?["pinned_fields"]?.members ?? [] { pins[member.key] = member.value }
+        return pins
     }
 
     /// Installs the template, keeping the fields `heal` pinned in the one already there.
@@ -36,14 +116,84 @@ public actor Bootstrap {
     public func installedPins() async throws -> [String: JSONValue] {
         let answer = try await client.send("GET", "/_index_template/\(layout.templateName)")
         guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return [:] }
-        var pins: [String: JSONValue] = [:]
-        let template = json["index_templates"]?[0]?["index_template"]
-        for member in template?["_meta"]?["pinned_fields"]?.members ?? [] { pins[member.key] = member.value }
-        return pins
+        return Self.pins(in: json["index_templates"]?[0]?["index_template"])
     }
 
     private func putTemplate(pins: [String: JSONValue]) async throws {
-        try await client.json("PUT", "/_index_template/\(layout.templateName)", IndexTemplate.body(layout: layout, mode: mode ?? .aliases, pins: pins))
+        let path = "/_index_template/\(layout.templateName)"
+        var body = IndexTemplate.body(layout: layout, mode: mode ?? .aliases, pins: pins, priority: priority, failureStoreOff: failureStoreOff)
+        var answer = try await client.send("PUT", path, body: body.serialized)
+        if answer.status == 400 && failureStoreOff && ElasticsearchError.from(answer, method: "PUT", path: path).reason.contains("data_stream_options") {
+            // A version that announces the option but does not take it in templates.
+            failureStoreOff = false
+            body = IndexTemplate.body(layout: layout, mode: mode ?? .aliases, pins: pins, priority: priority)
+            answer = try await client.send("PUT", path, body: body.serialized)
+        }
+        guard (200..<300).contains(answer.status) else {
+            let error = ElasticsearchError.from(answer, method: "PUT", path: path)
+            if error.reason.contains("same priority") {
+                throw ElasticsearchError(method: "PUT", path: path, status: error.status, type: error.type,
+                                         reason: "\(error.reason) — set ES_TEMPLATE_PRIORITY to a priority no other template matching \(layout.pattern) has (now \(effectivePriority))")
+            }
+            throw error
+        }
+    }
+
+    /// Fails when another template of higher priority would govern `name`: new targets would
+    /// then get its mappings (and, for data streams, perhaps no data stream at all). Uses
+    /// `POST /_index_template/_simulate_index/<name>`, whose `overlapping` lists the
+    /// templates that matched but were superseded (Elasticsearch's
+    /// `indices.simulate_index_template/10_basic.yml`); engines without it are not checked.
+    func checkGoverned(_ name: String) async throws {
+        let path = "/_index_template/_simulate_index/\(name)"
+        let answer = try await client.send("POST", path)
+        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else {
+            Log.debug("template check skipped: the cluster cannot simulate templates", ("status", answer.status))
+            return
+        }
+        let superseded = (json["overlapping"]?.array ?? []).contains { $0["name"]?.string == layout.templateName }
+        guard superseded else { return }
+        let winners = try await templatesAbove(effectivePriority, matching: name)
+        let named = winners.isEmpty ? "another index template" : winners.map { "\($0.name) (priority \($0.priority))" }.joined(separator: ", ")
+        throw ElasticsearchError(method: "POST", path: path, status: 200, type: "template_superseded",
+                                 reason: "\(named) would govern \(name) instead of \(layout.templateName) (priority \(effectivePriority)); set ES_TEMPLATE_PRIORITY above it, or narrow that template's index_patterns")
+    }
+
+    /// Templates of higher priority whose patterns match `name` (for the error message).
+    private func templatesAbove(_ priority: Int, matching name: String) async throws -> [(name: String, priority: Int)] {
+        let answer = try await client.send("GET", "/_index_template")
+        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return [] }
+        return (json["index_templates"]?.array ?? []).compactMap { entry in
+            guard let templateName = entry["name"]?.string, templateName != layout.templateName,
+                  let template = entry["index_template"], let rank = template["priority"]?.int, rank > priority else { return nil }
+            let patterns: [String] = template["index_patterns"]?.array?.compactMap(\.string) ?? template["index_patterns"]?.string.map { [$0] } ?? []
+            return patterns.contains { Self.glob($0, matches: name) } ? (templateName, rank) : nil
+        }
+    }
+
+    /// Index-pattern matching with `*` only, as index templates use it.
+    static func glob(_ pattern: String, matches name: String) -> Bool {
+        let pattern = Array(pattern.utf8), name = Array(name.utf8)
+        let star = UInt8(ascii: "*")
+        var p = 0, n = 0, lastStar = -1, resume = 0
+        while n < name.count {
+            if p < pattern.count && pattern[p] == star {
+                lastStar = p
+                resume = n
+                p += 1
+            } else if p < pattern.count && pattern[p] == name[n] {
+                p += 1
+                n += 1
+            } else if lastStar >= 0 {
+                p = lastStar + 1
+                resume += 1
+                n = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count && pattern[p] == star { p += 1 }
+        return p == pattern.count
     }
 
     public func ensureGroup(_ group: String) async throws {
@@ -52,6 +202,7 @@ public actor Bootstrap {
         if aliasProbe.status == 200 {
             return
         }
+        try await checkGoverned(layout.versionedName(for: group, version: 1))
         if mode == .dataStreams {
             do {
                 try await createDataStream(group)
@@ -60,6 +211,7 @@ public actor Bootstrap {
                 Log.warn("this cluster does not create data streams; using plain indices behind a write alias instead",
                          ("reason", refusal.reason))
                 mode = .aliases
+                failureStoreOff = false
                 try await ensureTemplate()
             }
         }

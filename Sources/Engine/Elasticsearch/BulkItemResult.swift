@@ -3,6 +3,17 @@ public struct BulkItemResult: Sendable, Equatable {
     public var status: Int
     public var errorType: String?
     public var reason: String?
+    /// `failure_store` (Elasticsearch 8.18+): `used` when the document was refused and
+    /// stored in the data stream's failure store (`.fs-…`) instead, answered with 201
+    /// (Elasticsearch's `190_failure_store_redirection.yml`).
+    public var failureStore: String?
+
+    public init(status: Int, errorType: String? = nil, reason: String? = nil, failureStore: String? = nil) {
+        self.status = status
+        self.errorType = errorType
+        self.reason = reason
+        self.failureStore = failureStore
+    }
 
     public enum Outcome: Sendable, Equatable {
         /// Stored now.
@@ -18,6 +29,8 @@ public struct BulkItemResult: Sendable, Equatable {
     }
 
     public var outcome: Outcome {
+        // Not stored where it belongs: as refused as a mapping error, so it takes the safe form.
+        if failureStore == "used" { return .rejected }
         switch status {
         case 200, 201: return .created
         case 409: return .duplicate

@@ -70,6 +70,8 @@ public enum BulkResponseParser {
                     guard let status = probe.readInt64() else { return try reader.skip() }
                     result.status = Int(clamping: status)
                     reader.scanner = probe
+                } else if reader.keyIs("failure_store"), reader.scanner.peekAfterWhitespace() == UInt8(ascii: "\"") {
+                    result.failureStore = try reader.string()
                 } else if reader.keyIs("error") {
                     switch reader.scanner.peekAfterWhitespace() {
                     case UInt8(ascii: "\""): result.reason = try reader.string()
@@ -79,6 +81,10 @@ public enum BulkResponseParser {
                 } else {
                     try reader.skip()
                 }
+            }
+            if result.failureStore == "used" && result.reason == nil {
+                result.errorType = "failure_store_used"
+                result.reason = "Elasticsearch refused the document and put it in the data stream's failure store; logstream stores it in the safe form instead (turn the failure store off for these data streams to see the refusal's reason)"
             }
             return result
         }

@@ -1,10 +1,22 @@
 /// The index template installed for a prefix: explicit mappings for the fixed fields so
-/// they never depend on which document happened to arrive first. With data streams it
-/// covers only the versioned targets (`{prefix}-*-v1`, `-v2`), so other indices under the
-/// prefix stay ordinary indices. Fields `heal` settled are pinned to their winning type
-/// (and remembered in `_meta.pinned_fields`, so later starts keep them).
+/// they never depend on which document happened to arrive first. With plain indices it
+/// covers the whole prefix, so that any index there (a sibling copy, a restore) maps the
+/// fields reconcile searches and sorts on the same way; with data streams only the
+/// versioned targets (`{prefix}-*-v1`, `-v2`), since every data stream the template
+/// matched would become one of ours. Fields `heal` settled are pinned to their winning type (and remembered in
+/// `_meta.pinned_fields`, so later starts keep them).
 public enum IndexTemplate {
-    public static func body(layout: IndexLayout, mode: StorageMode = .aliases, pins: [String: JSONValue] = [:]) -> JSONValue {
+    /// Without ES_TEMPLATE_PRIORITY: 200 plus the prefix's length, so that of two logstream
+    /// prefixes nested in one another (`cloudwatch-prod` in `cloudwatch`) the longer one
+    /// governs its own names, and Elasticsearch never sees two overlapping templates of one
+    /// priority (which it refuses).
+    public static func defaultPriority(for layout: IndexLayout) -> Int { 200 + layout.prefix.utf8.count }
+
+    /// `failureStoreOff`: the data streams' failure store is switched off
+    /// (`data_stream_options`, Elasticsearch 8.18 and later), so a refused document is
+    /// answered as refused and takes the safe form, instead of landing in `.fs-…`.
+    public static func body(layout: IndexLayout, mode: StorageMode = .aliases, pins: [String: JSONValue] = [:],
+                            priority: Int? = nil, failureStoreOff: Bool = false) -> JSONValue {
         let keyword: JSONValue = ["type": "keyword"]
         let date: JSONValue = ["type": "date"]
         var mappings: JSONValue = [
@@ -27,22 +39,19 @@ public enum IndexTemplate {
         mappings = pinned(mappings, pins)
         let meta: JSONValue = pins.isEmpty ? ["managed_by": "logstream"]
             : ["managed_by": "logstream", "pinned_fields": .object(pins.keys.sorted().map { JSONMember($0, pins[$0]!) })]
+        let priority: JSONValue = .int(priority ?? defaultPriority(for: layout))
         switch mode {
         case .aliases:
-            return [
-                "index_patterns": [.string(layout.pattern)],
-                "priority": 200,
-                "template": ["mappings": mappings],
-                "_meta": meta,
-            ]
+            return ["index_patterns": [.string(layout.pattern)], "priority": priority, "template": ["mappings": mappings], "_meta": meta]
         case .dataStreams:
-            return [
-                "index_patterns": .array(layout.versionedPatterns.map { .string($0) }),
-                "data_stream": [:],
-                "priority": 200,
-                "template": ["mappings": mappings],
-                "_meta": meta,
-            ]
+            var template: JSONValue = ["mappings": mappings]
+            if failureStoreOff {
+                // Elasticsearch's 220_failure_store_cluster_setting.yml: `enabled: false` in the
+                // template wins over the cluster's data_streams.failure_store.enabled patterns.
+                template = ["mappings": mappings, "data_stream_options": ["failure_store": ["enabled": false]]]
+            }
+            let patterns: JSONValue = .array(layout.versionedPatterns.map { .string($0) })
+            return ["index_patterns": patterns, "data_stream": [:], "priority": priority, "template": template, "_meta": meta]
         }
     }
 

@@ -20,12 +20,23 @@ public struct RefreshTuner: Sendable {
     let coldInterval: String
     let coldAgeDays: Int
 
-    public init(client: ElasticsearchClient, layout: IndexLayout, hotInterval: String, coldInterval: String, coldAgeDays: Int) {
+    /// On Elastic Cloud Serverless, intervals below its minimum (5 s) are raised to it:
+    /// it refuses them, and would refuse them again every tuning cycle.
+    public init(client: ElasticsearchClient, layout: IndexLayout, hotInterval: String, coldInterval: String, coldAgeDays: Int,
+                cluster: ClusterInfo = ClusterInfo(root: .null)) {
         self.client = client
         self.layout = layout
-        self.hotInterval = hotInterval
-        self.coldInterval = coldInterval
+        self.hotInterval = cluster.isServerless ? Self.atLeast(ClusterInfo.serverlessMinimumRefreshSeconds, hotInterval) : hotInterval
+        self.coldInterval = cluster.isServerless ? Self.atLeast(ClusterInfo.serverlessMinimumRefreshSeconds, coldInterval) : coldInterval
         self.coldAgeDays = coldAgeDays
+    }
+
+    /// `interval`, or `seconds` when it is a shorter positive time (`-1`, never, is kept).
+    static func atLeast(_ seconds: Double, _ interval: String) -> String {
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        guard let unit = units.first(where: { interval.hasSuffix($0.suffix) && Double(interval.dropLast($0.suffix.count)) != nil }),
+              let amount = Double(interval.dropLast(unit.suffix.count)), amount >= 0, amount * unit.seconds < seconds else { return interval }
+        return "\(Int(seconds.rounded(.up)))s"
     }
 
     /// What each managed index should have, from one aggregation and one settings read.
@@ -55,10 +66,9 @@ public struct RefreshTuner: Sendable {
 
     /// Whether logstream manages `index`: a `-v1`/`-v2` target, or a data stream's backing index of one.
     func manages(_ index: String) -> Bool {
-        var name = Substring(index)
-        if name.hasPrefix(".ds-") { name = name.dropFirst(4) }
-        guard name.hasPrefix(layout.prefix + "-") else { return false }
-        return name.hasSuffix("-v1") || name.hasSuffix("-v2") || name.contains("-v1-") || name.contains("-v2-")
+        if index.hasPrefix(".fs-") { return false }
+        let name = BackingIndexName(index)?.dataStream ?? index
+        return name.hasPrefix(layout.prefix + "-") && (name.hasSuffix("-v1") || name.hasSuffix("-v2"))
     }
 
     private func newestPerIndex() async throws -> [String: EpochMillis] {

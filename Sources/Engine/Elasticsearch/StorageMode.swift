@@ -7,13 +7,13 @@ public enum StorageMode: String, Sendable {
     /// index (OpenSearch, older Elasticsearch, compatible engines).
     case aliases = "plain indices behind a write alias"
 
-    /// What the cluster's root answer (`GET /`) suggests. OpenSearch has data streams,
-    /// but no aliases over them, so the stable name needs plain indices there.
+    /// What a cluster with nothing under the prefix yet should get. Where targets exist,
+    /// `ExistingTargets` decides instead: a prefix never mixes the two.
+    public static func preferred(for cluster: ClusterInfo) -> StorageMode {
+        cluster.offersDataStreamAliases ? .dataStreams : .aliases
+    }
+
     public static func preferred(forClusterRoot root: JSONValue) -> StorageMode {
-        let version = root["version"]
-        if version?["distribution"]?.string == "opensearch" { return .aliases }
-        let parts = (version?["number"]?.string ?? "").split(separator: ".").compactMap { Int($0) }
-        guard parts.count >= 2 else { return .aliases }
-        return parts[0] > 7 || (parts[0] == 7 && parts[1] >= 14) ? .dataStreams : .aliases
+        preferred(for: ClusterInfo(root: root))
     }
 }

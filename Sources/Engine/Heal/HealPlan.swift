@@ -48,7 +48,7 @@ public struct TargetRebuild: Sendable, Equatable {
 }
 
 /// A group's versioned target recognised from an index name: `{stable}-v1`, `{stable}-v2`,
-/// or a data stream's backing index `.ds-{stable}-v1-2025.12.21-000001`.
+/// or a data stream's backing index `.ds-{stable}-v1-2025.12.21-000001` (see `BackingIndexName`).
 public struct ManagedTarget: Sendable, Equatable {
     public var stable: String
     public var version: Int
@@ -57,13 +57,12 @@ public struct ManagedTarget: Sendable, Equatable {
     public var standby: String { "\(stable)-v\(version == 1 ? 2 : 1)" }
 
     public init?(index: String, layout: IndexLayout) {
-        var name = Substring(index)
-        if name.hasPrefix(".ds-") {
-            name = name.dropFirst(4)
-            // Drop the backing index's `-YYYY.MM.DD-NNNNNN`.
-            let parts = name.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count > 2, parts[parts.count - 1].allSatisfy(\.isNumber), parts[parts.count - 2].contains(".") else { return nil }
-            name = name.dropLast(parts[parts.count - 1].count + parts[parts.count - 2].count + 2)
+        let name: String
+        if index.hasPrefix(".") {
+            guard let backing = BackingIndexName(index), !backing.failureStore else { return nil }
+            name = backing.dataStream
+        } else {
+            name = index
         }
         guard name.hasPrefix(layout.prefix + "-"), name.count > layout.prefix.count + 4 else { return nil }
         if name.hasSuffix("-v1") {

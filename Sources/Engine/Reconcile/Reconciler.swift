@@ -38,6 +38,14 @@ public struct Reconciler: Sendable {
                           control: CopyControl = .unlimited) async -> ReconcileReport {
         let range = TimeRange(start: MinuteSummaries.minute(of: requested.start), end: MinuteSummaries.minute(of: requested.end))
         var report = ReconcileReport(group: group, range: range)
+        if let holder = try? await claims?.heldElsewhere(layout.stableName(for: group)), holder.work == "heal" {
+            // While heal copies a group, every document is in two targets that `{prefix}-*`
+            // both show: comparing now would report copies heal is about to remove.
+            report.skipped = "heal is rebuilding this group's target (\(holder.owner)); compared after it ends"
+            report.stoppedEarly = true
+            Log.info("reconcile skips the group while its heal runs", ("group", group), ("holder", holder.owner))
+            return report
+        }
         let cloudWatchBefore = await queries.cloudWatch
         let elasticsearchBefore = await queries.elasticsearch
         var useInsights = options.counts == .insights
@@ -150,9 +158,10 @@ public struct Reconciler: Sendable {
         var surplus: [(index: String, id: String)] = []
         for (id, indices) in copiesByID where indices.count > 1 {
             // Keep the copy where the group writes now (the target heal keeps), else one in the
-            // group's own targets; remove the rest.
-            let keep = indices.first { index in writeTarget.map { Self.holds(index, target: $0) } ?? false }
-                ?? indices.first { $0.hasPrefix(stable + "-v") || $0.hasPrefix(".ds-" + stable + "-v") } ?? indices[0]
+            // group's own targets (plain, or a backing index of its data stream); remove the rest.
+            let ownTargets = [layout.versionedName(for: group, version: 1), layout.versionedName(for: group, version: 2)]
+            let keep = indices.first { index in writeTarget.map { BackingIndexName.index(index, belongsTo: $0) } ?? false }
+                ?? indices.first { index in ownTargets.contains { BackingIndexName.index(index, belongsTo: $0) } } ?? indices[0]
             var kept = false
             for index in indices {
                 if index == keep && !kept {
@@ -197,11 +206,5 @@ public struct Reconciler: Sendable {
             Log.info("reconcile: surplus copies left for now; another process is moving this group's documents", ("group", group),
                      ("window", window), ("holder", held.holder.owner), ("work", held.holder.work))
         }
-    }
-
-    /// Whether a document's `_index` is `target` itself or one of its data stream's backing
-    /// indices (`.ds-<target>-<yyyy.MM.dd>-<generation>`, the date part optional).
-    static func holds(_ index: String, target: String) -> Bool {
-        index == target || index.hasPrefix(".ds-" + target + "-")
     }
 }
