@@ -121,7 +121,36 @@ public struct Engine: Sendable {
             }
             for await report in tasks { reports.append(report) }
         }
+        // Run from cron, `tail` gives the daemon's completeness too: events up to an hour
+        // late are found by comparing the recent stretch, as often as the daemon would.
+        let schedule = VerificationSchedule(intervalMillis: EpochMillis(settings.reconcileIntervalSecs) * 1000,
+                                            tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
+        let reconciler = recentReconciler(parts)
+        for index in reports.indices where reports[index].error == nil {
+            let group = reports[index].group
+            let now = WallClock.nowMillis()
+            guard let windows = schedule.recent(await parts.checkpoints.group(group), now: now) else { continue }
+            var complete = true
+            for window in windows {
+                let verified = await reconciler.reconcile(group: group, range: window, retentionDays: nil)
+                reports[index].outcome.created += verified.reshipped
+                if let error = verified.error {
+                    reports[index].error = "comparing the last hour with CloudWatch: \(error)"
+                    complete = false
+                    break
+                }
+                if verified.stoppedEarly { complete = false }
+            }
+            if complete { try? await parts.checkpoints.markRecentVerified(group, at: now) }
+        }
         return parts.groups.compactMap { group in reports.first { $0.group == group } }
+    }
+
+    private func recentReconciler(_ parts: Pipeline) -> Reconciler {
+        let queries = QueryCounter()
+        return Reconciler(source: parts.source, elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries),
+                          sink: parts.sink, builder: parts.builder, layout: layout, queries: queries,
+                          options: ReconcileOptions(counts: settings.reconcileCounts), claims: moveClaims(cluster: parts.cluster))
     }
 
     /// Compares CloudWatch and Elasticsearch over `range` for every group and repairs what

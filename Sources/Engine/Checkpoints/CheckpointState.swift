@@ -7,32 +7,57 @@ public struct CheckpointState: Sendable, Equatable {
         public var shipped = IntervalSet()
         /// Per-stream tail positions.
         public var streams: [String: StreamCursor] = [:]
+        /// Per stage of the verification schedule (`VerificationSchedule.Stage.name`): the
+        /// ranges compared with CloudWatch at that age or later.
+        public var verified: [String: IntervalSet] = [:]
+        /// When the most recent stretch was last compared (`VerificationSchedule`).
+        public var recentVerifiedAt: EpochMillis?
 
-        public init(shipped: IntervalSet = IntervalSet(), streams: [String: StreamCursor] = [:]) {
+        public init(shipped: IntervalSet = IntervalSet(), streams: [String: StreamCursor] = [:],
+                    verified: [String: IntervalSet] = [:], recentVerifiedAt: EpochMillis? = nil) {
             self.shipped = shipped
             self.streams = streams
+            self.verified = verified
+            self.recentVerifiedAt = recentVerifiedAt
         }
 
         /// The newest acknowledged event timestamp over all streams.
         public var tailPosition: EpochMillis? { streams.values.map(\.lastTimestamp).max() }
 
-        /// `{"shipped": [[start, end], …], "streams": {name: {"ts", "ingested", "lag_ms"}}}`: in the
-        /// checkpoint file, and in a lease when instances share the groups.
+        /// `{"shipped": [[start, end], …], "streams": {name: {"ts", "ingested", "lag_ms"}},
+        /// "verified": {stage: [[start, end], …]}, "recent_verified_at": ms}`: in the checkpoint
+        /// file, and in a lease when instances share the groups. The verification members are
+        /// left out while empty, so a file without them reads the same in older versions.
         public var json: JSONValue {
-            let ranges: [JSONValue] = shipped.ranges.map { [.int($0.start), .int($0.end)] }
+            func ranges(_ set: IntervalSet) -> JSONValue { .array(set.ranges.map { [.int($0.start), .int($0.end)] }) }
             let members: [JSONMember] = streams.keys.sorted().map { stream in
                 let cursor = streams[stream]!
                 return JSONMember(stream, ["ts": .int(cursor.lastTimestamp), "ingested": .int(cursor.lastIngestion), "lag_ms": .int(cursor.lagMillis)])
             }
-            return ["shipped": .array(ranges), "streams": .object(members)]
+            var group: [JSONMember] = [JSONMember("shipped", ranges(shipped)), JSONMember("streams", .object(members))]
+            let stages = verified.keys.sorted().filter { !verified[$0]!.ranges.isEmpty }
+            if !stages.isEmpty { group.append(JSONMember("verified", .object(stages.map { JSONMember($0, ranges(verified[$0]!)) }))) }
+            if let recentVerifiedAt { group.append(JSONMember("recent_verified_at", .int(recentVerifiedAt))) }
+            return .object(group)
         }
 
         /// nil when `json` is not a group's checkpoint.
         public init?(json: JSONValue) {
-            for pair in json["shipped"]?.array ?? [] {
-                guard let start = pair[0]?.int64, let end = pair[1]?.int64, start <= end else { return nil }
-                shipped.insert(TimeRange(start: start, end: end))
+            func ranges(_ value: JSONValue?) -> IntervalSet? {
+                var set = IntervalSet()
+                for pair in value?.array ?? [] {
+                    guard let start = pair[0]?.int64, let end = pair[1]?.int64, start <= end else { return nil }
+                    set.insert(TimeRange(start: start, end: end))
+                }
+                return set
             }
+            guard let shipped = ranges(json["shipped"]) else { return nil }
+            self.shipped = shipped
+            for stage in json["verified"]?.members ?? [] {
+                guard let set = ranges(stage.value) else { return nil }
+                verified[stage.key] = set
+            }
+            recentVerifiedAt = json["recent_verified_at"]?.int64
             for stream in json["streams"]?.members ?? [] {
                 guard let ts = stream.value["ts"]?.int64, let ingested = stream.value["ingested"]?.int64 else { return nil }
                 streams[stream.key] = StreamCursor(lastTimestamp: ts, lastIngestion: ingested, lagMillis: stream.value["lag_ms"]?.int64 ?? 0)

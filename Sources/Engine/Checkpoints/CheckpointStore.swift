@@ -49,6 +49,22 @@ public actor CheckpointStore {
         try FileIO.replaceAtomically(path: path, with: state.encoded())
     }
 
+    /// Records that `range` of `group` was compared with CloudWatch at `stage`'s age or later.
+    public func markVerified(_ group: String, stage: String, _ range: TimeRange) throws {
+        var entry = state.groups[group] ?? CheckpointState.Group()
+        entry.verified[stage, default: IntervalSet()].insert(range)
+        state.groups[group] = entry
+        try FileIO.replaceAtomically(path: path, with: state.encoded())
+    }
+
+    /// Records when `group`'s most recent stretch was last compared with CloudWatch.
+    public func markRecentVerified(_ group: String, at time: EpochMillis) throws {
+        var entry = state.groups[group] ?? CheckpointState.Group()
+        entry.recentVerifiedAt = max(entry.recentVerifiedAt ?? time, time)
+        state.groups[group] = entry
+        try FileIO.replaceAtomically(path: path, with: state.encoded())
+    }
+
     /// Moves `group` (or one of its streams) back or forward to `time`: the tail resumes
     /// from there, and backfill treats everything after it as not shipped yet.
     public func set(_ group: String, stream: String?, to time: EpochMillis) throws {
@@ -58,11 +74,15 @@ public actor CheckpointStore {
             entry.streams[stream] = cursor
         } else {
             entry.streams = entry.streams.isEmpty ? [Self.manualStream: cursor] : entry.streams.mapValues { _ in cursor }
-            var kept = IntervalSet()
-            for range in entry.shipped.ranges where range.start < time {
-                kept.insert(TimeRange(start: range.start, end: min(range.end, time)))
+            func before(_ set: IntervalSet) -> IntervalSet {
+                var kept = IntervalSet()
+                for range in set.ranges where range.start < time {
+                    kept.insert(TimeRange(start: range.start, end: min(range.end, time)))
+                }
+                return kept
             }
-            entry.shipped = kept
+            entry.shipped = before(entry.shipped)
+            entry.verified = entry.verified.mapValues(before)
         }
         state.groups[group] = entry
         try FileIO.replaceAtomically(path: path, with: state.encoded())

@@ -3,8 +3,10 @@
 /// - The live tail of every group (critical), every POLL_INTERVAL_SECS; new groups that
 ///   match LOG_GROUPS patterns are picked up every GROUP_DISCOVERY_INTERVAL_SECS.
 /// - One background worker, always on the most urgent piece of work: mapping-conflict
-///   healing and recent history (high), reconciliation every RECONCILE_INTERVAL_SECS
-///   (normal), older history (low), history beyond a year (idle). It passes the priority
+///   healing and recent history (high), verification of the recent stretch every
+///   RECONCILE_INTERVAL_SECS and of days the seasonal model finds short (normal), older
+///   history and the later stages of the verification schedule (low), history beyond a
+///   year (idle). See `VerificationSchedule`. It passes the priority
 ///   gate before every page and steps aside between pages when more urgent work appears.
 /// - With COORDINATION=elasticsearch, only the groups this instance holds leases on.
 /// - Refresh tuning every ES_REFRESH_TUNE_INTERVAL_SECS.
@@ -23,17 +25,18 @@ actor Daemon {
     let metrics = Metrics()
     let metricsFile: String?
     let planner: BackgroundPlanner
+    let schedule: VerificationSchedule
     /// With COORDINATION=elasticsearch: which groups this instance holds leases on.
     let coordinator: Coordinator?
     private var groups: [String]
     private var health: GroupHealth
     private var totals: [String: GroupReport] = [:]
     private var lastGoodPass: [String: EpochMillis] = [:]
-    private var lastReconcile: [String: Double] = [:]
     private var lastHealCheck = -Double.infinity
-    private var reconcileCursor: [String: EpochMillis] = [:]
-    /// Older days checked lately because the seasonal model found them short, per group.
-    private var checkedSuspicious: [String: Set<EpochMillis>] = [:]
+    /// A day the seasonal model finds short in Elasticsearch, to compare next, per group.
+    private var suspicious: [String: TimeRange] = [:]
+    /// Days compared because they looked short, and when, per group: each at most once a week.
+    private var checkedSuspicious: [String: [EpochMillis: EpochMillis]] = [:]
     let seasonal: SeasonalModels
     let windows: ElasticsearchWindows
     private var retention: [String: Int?] = [:]
@@ -62,6 +65,8 @@ actor Daemon {
         gate = parts.gate ?? PriorityGate(trackers: [parts.sink.stress, parts.source.stress], shutdown: shutdown)
         planner = BackgroundPlanner(historyMillis: EpochMillis(settings.backfillDays) * WallClock.millisPerDay,
                                     tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
+        schedule = VerificationSchedule(intervalMillis: EpochMillis(settings.reconcileIntervalSecs) * 1000,
+                                        tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
     }
 
     func run() async -> [GroupReport] {
@@ -220,14 +225,21 @@ actor Daemon {
         if clock - lastHealCheck >= Double(engine.settings.reconcileIntervalSecs), await leads {
             candidates.append(BackgroundTask(group: "*", kind: .heal, priority: .high))
         }
+        let oldest = now - EpochMillis(engine.settings.backfillDays) * WallClock.millisPerDay
         for group in groups where health.isDue(group, now: clock) {
             guard await mine(group) else { continue }
-            let shipped = await parts.checkpoints.shipped(group)
-            if clock - (lastReconcile[group] ?? -.infinity) >= Double(engine.settings.reconcileIntervalSecs),
-               let task = planner.reconcile(group: group, shipped: shipped, olderCursor: reconcileCursor[group], now: now) {
-                candidates.append(task)
+            let entry = await parts.checkpoints.group(group)
+            if let windows = schedule.recent(entry, now: now) {
+                candidates.append(BackgroundTask(group: group, kind: .verify(windows, stage: nil), priority: .normal))
             }
-            if let task = planner.nextBackfill(group: group, shipped: shipped, now: now) { candidates.append(task) }
+            if let day = suspicious[group] {
+                let windows = VerificationSchedule.covered(day, by: entry.shipped)
+                if !windows.isEmpty { candidates.append(BackgroundTask(group: group, kind: .verify(windows, stage: Self.suspiciousStage), priority: .normal)) }
+            }
+            if let (stage, window) = schedule.nextStage(entry, oldest: oldest, now: now) {
+                candidates.append(BackgroundTask(group: group, kind: .verify([window], stage: stage.name), priority: .low))
+            }
+            if let task = planner.nextBackfill(group: group, shipped: entry.shipped, now: now) { candidates.append(task) }
         }
         // Most urgent first; among equals, backfill before reconcile, and the newest history first.
         return candidates.max { lhs, rhs in
@@ -267,8 +279,8 @@ actor Daemon {
                     Log.info(finished ? "backfill window done" : "backfill window paused for more urgent work", ("group", task.group),
                              ("window", range), ("priority", task.priority), ("events", report.eventsRead),
                              ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
-                case .reconcile(let windows):
-                    try await reconcile(task.group, windows, control: control)
+                case .verify(let windows, let stage):
+                    try await verify(task.group, windows, stage: stage, control: control)
                 case .heal:
                     lastHealCheck = WallClock.monotonicSeconds()
                     let report = try await engine.healer(client: engine.elasticsearch(), bootstrap: parts.bootstrap, cluster: parts.cluster, sink: parts.sink)
@@ -291,21 +303,30 @@ actor Daemon {
         }
     }
 
-    private func reconcile(_ group: String, _ windows: [TimeRange], control: CopyControl) async throws {
+    /// The `stage` a verification task marks a day the seasonal model found short with.
+    static let suspiciousStage = "seasonal"
+
+    /// Compares `windows` and repairs them; marks what was compared in the checkpoint
+    /// (each stage whose age the window has reached) unless the round was cut short.
+    private func verify(_ group: String, _ windows: [TimeRange], stage: String?, control: CopyControl) async throws {
         if retention[group] == nil { retention[group] = .some(try await parts.source.retentionDays(group: group)) }
+        let started = WallClock.nowMillis()
         var consistent = true
         for window in windows {
             let report = await reconciler.reconcile(group: group, range: window, retentionDays: retention[group] ?? nil, control: control)
             if let error = report.error { throw ReconcileFailure(message: error) }
             if report.stoppedEarly {
-                // Cut short: the round is not done, so neither the group's interval nor the
-                // older-day cursor moves; it runs again, whole, once the urgent work is done.
-                Log.debug("reconcile round paused for more urgent work", ("group", group), ("window", window))
+                // Cut short (more urgent work, a heal of this group): not compared, so not
+                // marked; it comes up again once the urgent work is done.
+                Log.debug("verification paused", ("group", group), ("window", window), ("reason", report.skipped ?? "more urgent work"))
                 return
             }
             consistent = consistent && report.consistent
+            for passed in VerificationSchedule.stagesPassed(by: window, now: started) {
+                try await parts.checkpoints.markVerified(group, stage: passed.name, window)
+            }
             if !report.discrepancies.isEmpty || report.reshipped > 0 {
-                Log.info("reconcile repaired", ("group", group), ("window", window), ("bad_windows", report.discrepancies.count),
+                Log.info("reconcile repaired", ("group", group), ("window", window), ("stage", stage ?? "recent"), ("bad_windows", report.discrepancies.count),
                          ("reshipped", report.reshipped), ("duplicates_removed", report.duplicatesRemoved), ("extras", report.extrasFound))
             }
             await metrics.add("logstream_reconcile_reshipped_total", Double(report.reshipped), labels: [("group", group)],
@@ -314,9 +335,16 @@ actor Daemon {
             await seasonal.record(group, hourly: report.cloudWatchHourly)
         }
         try? await seasonal.save()
-        lastReconcile[group] = WallClock.monotonicSeconds()
-        reconcileCursor[group] = try await nextOlderDay(group)
-        Log.debug("reconcile round done", ("group", group), ("windows", windows.count), ("consistent", consistent))
+        switch stage {
+        case nil:
+            try await parts.checkpoints.markRecentVerified(group, at: started)
+            suspicious[group] = try await suspiciousDay(group)
+        case Self.suspiciousStage?:
+            suspicious[group] = nil
+        default:
+            break
+        }
+        Log.debug("verification done", ("group", group), ("stage", stage ?? "recent"), ("windows", windows.count), ("consistent", consistent))
     }
 
     /// An hour CloudWatch itself has no events for, where the group is usually busy, is worth
@@ -330,34 +358,27 @@ actor Daemon {
         }
     }
 
-    /// The older day the next round checks (as its end): the day the seasonal model finds
-    /// most short of its usual volume in Elasticsearch, if any is — a hole is found in one
-    /// round, not after walking back to it; otherwise one day further back than last time,
-    /// wrapping around at the end of the history.
-    private func nextOlderDay(_ group: String) async throws -> EpochMillis? {
+    /// A day within the history that the seasonal model finds most short of its usual
+    /// volume in Elasticsearch, if any (one Elasticsearch query; CloudWatch is read only when
+    /// a day is chosen): a hole someone made in the copy is found in one round, whatever
+    /// its age. Each day is chosen at most once a week.
+    private func suspiciousDay(_ group: String) async throws -> TimeRange? {
         let now = WallClock.nowMillis()
         let historyStart = now - EpochMillis(engine.settings.backfillDays) * WallClock.millisPerDay
         let model = await seasonal.model(group)
         let olderEnd = (now - WallClock.millisPerDay) / WallClock.millisPerHour * WallClock.millisPerHour
-        if model.expectation(at: olderEnd) != nil, olderEnd > historyStart {
-            let range = TimeRange(start: max(historyStart, olderEnd - 28 * WallClock.millisPerDay), end: olderEnd)
-            let counts = try await windows.hourlyCounts(group: group, range: range)
-            let shipped = await parts.checkpoints.shipped(group)
-            let hours = counts.keys.filter { shipped.covers(TimeRange(start: $0, end: $0 + WallClock.millisPerHour)) }.sorted()
-            let seen = checkedSuspicious[group, default: []]
-            if let day = model.suspiciousDays(counts, hours: hours).first(where: { !seen.contains($0.day) }) {
-                checkedSuspicious[group, default: []].insert(day.day)
-                Log.info("reconcile: a day looks short of its usual volume; checking it next", ("group", group),
-                         ("day", Timestamp.format(day.day)), ("score", Int(day.score)))
-                return day.day + WallClock.millisPerDay
-            }
-        }
-        let cursor = (reconcileCursor[group] ?? now - WallClock.millisPerDay) - WallClock.millisPerDay
-        if cursor <= historyStart {
-            checkedSuspicious[group] = []
-            return nil
-        }
-        return cursor
+        guard model.expectation(at: olderEnd) != nil, olderEnd > historyStart else { return nil }
+        let range = TimeRange(start: max(historyStart, olderEnd - 28 * WallClock.millisPerDay), end: olderEnd)
+        let counts = try await windows.hourlyCounts(group: group, range: range)
+        let shipped = await parts.checkpoints.shipped(group)
+        let hours = counts.keys.filter { shipped.covers(TimeRange(start: $0, end: $0 + WallClock.millisPerHour)) }.sorted()
+        let recently = checkedSuspicious[group, default: [:]].filter { now - $0.value < 7 * WallClock.millisPerDay }
+        checkedSuspicious[group] = recently
+        guard let day = model.suspiciousDays(counts, hours: hours).first(where: { recently[$0.day] == nil }) else { return nil }
+        checkedSuspicious[group, default: [:]][day.day] = now
+        Log.info("reconcile: a day looks short of its usual volume; checking it next", ("group", group),
+                 ("day", Timestamp.format(day.day)), ("score", Int(day.score)))
+        return TimeRange(start: day.day, end: day.day + WallClock.millisPerDay)
     }
 
     // MARK: - Maintenance and reporting
@@ -500,7 +521,7 @@ extension BackgroundTask {
     var rank: EpochMillis {
         switch kind {
         case .backfill(let range): return range.end
-        case .reconcile, .heal: return .min
+        case .verify, .heal: return .min
         }
     }
 }
