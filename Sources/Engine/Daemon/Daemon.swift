@@ -124,71 +124,63 @@ actor Daemon {
 
     // MARK: - The live tail
 
+    /// One worker per group, each on its own timer: a group waiting out a blocked index or
+    /// throttling delays only itself. New groups get a worker when discovery finds them.
     private func tailLoop() async {
         let settings = engine.settings
         let patterns = settings.logGroups.contains { $0.hasSuffix("*") }
         var nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
-        var previouslyMine: Set<String> = []
-        while !shutdown.isRequested {
-            let now = WallClock.monotonicSeconds()
-            var due: [String] = []
-            var nowMine: Set<String> = []
-            for group in groups where await mine(group) {
-                nowMine.insert(group)
-                // Taken over (again) from another instance: what this process remembers is stale.
-                if coordinator != nil && !previouslyMine.contains(group) { await tail.forget(group) }
-                if health.isDue(group, now: now) { due.append(group) }
-            }
-            previouslyMine = nowMine
-            await pass(due)
-            if shutdown.isRequested { break }
-            await shutdown.wait(seconds: Double(settings.pollIntervalSecs))
-            if patterns && WallClock.monotonicSeconds() >= nextDiscovery && !shutdown.isRequested {
-                nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
-                await discover()
+        await withTaskGroup(of: Void.self) { workers in
+            var working: Set<String> = []
+            while !shutdown.isRequested {
+                for group in groups where !working.contains(group) {
+                    working.insert(group)
+                    workers.addTask { await self.tailWorker(group) }
+                }
+                await shutdown.wait(seconds: Double(settings.pollIntervalSecs))
+                if patterns && WallClock.monotonicSeconds() >= nextDiscovery && !shutdown.isRequested {
+                    nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
+                    await discover()
+                }
             }
         }
     }
 
-    private func pass(_ due: [String]) async {
-        let tail = self.tail
-        let results = await withTaskGroup(of: (String, EpochMillis, Result<GroupReport, any Error>).self) { tasks in
-            for group in due {
-                tasks.addTask {
-                    let started = WallClock.nowMillis()
-                    // Bound before the tuple is built: with the value awaited inside the literal, -O drops
-                    // the store of `group` (scripts/toolchain-repro).
-                    let result: Result<GroupReport, any Error>
-                    do {
-                        let report = try await tail.pass(group: group)
-                        result = .success(report)
-                    } catch {
-                        result = .failure(error)
-                    }
-                    return (group, started, result)
-                }
+    /// The live tail of one group: a pass every POLL_INTERVAL_SECS while this instance
+    /// works on the group and its health lets it.
+    private func tailWorker(_ group: String) async {
+        let poll = Double(engine.settings.pollIntervalSecs)
+        var wasMine = false
+        while !shutdown.isRequested {
+            let isMine = await mine(group)
+            // Taken over (again) from another instance: what this process remembers is stale.
+            if isMine && !wasMine && coordinator != nil { await tail.forget(group) }
+            wasMine = isMine
+            if isMine && health.isDue(group, now: WallClock.monotonicSeconds()) {
+                await pass(group)
             }
-            var all: [(String, EpochMillis, Result<GroupReport, any Error>)] = []
-            for await result in tasks { all.append(result) }
-            return all
+            if shutdown.isRequested { break }
+            await shutdown.wait(seconds: poll)
         }
-        for (group, started, result) in results {
-            switch result {
-            case .success(let report):
-                add(report)
-                lastGoodPass[group] = started
-                if health.succeeded(group) { Log.info("log group readable again", ("group", group)) }
-                if report.eventsRead > 0 {
-                    Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
-                             ("already", report.outcome.duplicates), ("ms", WallClock.nowMillis() - started))
-                }
-            case .failure(let error):
-                await countError(stage: "tail")
-                if health.failed(group, error: error, now: WallClock.monotonicSeconds()) {
-                    Log.error("tail pass failed", ("group", group), ("error", error))
-                } else {
-                    Log.debug("tail pass failed again", ("group", group), ("error", error))
-                }
+    }
+
+    private func pass(_ group: String) async {
+        let started = WallClock.nowMillis()
+        do {
+            let report = try await tail.pass(group: group)
+            add(report)
+            lastGoodPass[group] = started
+            if health.succeeded(group) { Log.info("log group readable again", ("group", group)) }
+            if report.eventsRead > 0 {
+                Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
+                         ("already", report.outcome.duplicates), ("ms", WallClock.nowMillis() - started))
+            }
+        } catch {
+            await countError(stage: "tail")
+            if health.failed(group, error: error, now: WallClock.monotonicSeconds()) {
+                Log.error("tail pass failed", ("group", group), ("error", error))
+            } else {
+                Log.debug("tail pass failed again", ("group", group), ("error", error))
             }
         }
     }

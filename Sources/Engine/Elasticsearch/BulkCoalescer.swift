@@ -55,16 +55,69 @@ actor BulkCoalescer {
     private static func deliver(_ entries: [Entry], via sink: BulkSink) async {
         let merged = entries.flatMap(\.documents)
         let priority = entries.map(\.priority).max() ?? .normal
+        // Each caller is answered as soon as its own documents have their fates: one whose
+        // documents wait out a blocked index does not hold the others of the request.
+        let progress = Locked(Progress(entries: entries))
         do {
-            let fates = try await sink.send(merged[...], priority: priority)
-            var start = 0
-            for entry in entries {
-                let end = start + entry.documents.count
-                entry.continuation.resume(returning: BulkOutcome(fates[start..<end]))
-                start = end
+            _ = try await sink.send(merged[...], priority: priority) { slot, fate in
+                progress.withLock { $0.settle(slot, fate) }?.resume()
             }
+            for ready in progress.withLock({ $0.remaining() }) { ready.resume() }
         } catch {
-            for entry in entries { entry.continuation.resume(throwing: error) }
+            for entry in progress.withLock({ $0.unanswered() }) { entry.resume(throwing: error) }
+        }
+    }
+
+    /// Which caller each document belongs to, and whose fates are all known.
+    private struct Progress {
+        struct Caller {
+            var continuation: CheckedContinuation<BulkOutcome, Error>
+            var fates: [DocumentFate?]
+            var answered = false
+        }
+
+        /// Answering a caller, done outside the lock.
+        struct Ready {
+            var continuation: CheckedContinuation<BulkOutcome, Error>
+            var outcome: BulkOutcome
+            func resume() { continuation.resume(returning: outcome) }
+        }
+
+        var callers: [Caller]
+        /// For each position in the merged request: (caller, position in its documents).
+        var owners: [(caller: Int, offset: Int)] = []
+
+        init(entries: [Entry]) {
+            callers = entries.map { Caller(continuation: $0.continuation, fates: Array(repeating: nil, count: $0.documents.count)) }
+            for (caller, entry) in entries.enumerated() {
+                for offset in 0..<entry.documents.count { owners.append((caller, offset)) }
+            }
+        }
+
+        mutating func settle(_ slot: Int, _ fate: DocumentFate) -> Ready? {
+            let (caller, offset) = owners[slot]
+            guard !callers[caller].answered, callers[caller].fates[offset] == nil else { return nil }
+            callers[caller].fates[offset] = fate
+            return ready(caller)
+        }
+
+        mutating func ready(_ caller: Int) -> Ready? {
+            guard !callers[caller].answered, callers[caller].fates.allSatisfy({ $0 != nil }) else { return nil }
+            callers[caller].answered = true
+            return Ready(continuation: callers[caller].continuation, outcome: BulkOutcome(callers[caller].fates.compactMap { $0 }))
+        }
+
+        /// After the request: every caller not answered yet (all fates are known by now).
+        mutating func remaining() -> [Ready] {
+            callers.indices.compactMap { ready($0) }
+        }
+
+        mutating func unanswered() -> [CheckedContinuation<BulkOutcome, Error>] {
+            callers.indices.compactMap { caller in
+                guard !callers[caller].answered else { return nil }
+                callers[caller].answered = true
+                return callers[caller].continuation
+            }
         }
     }
 }

@@ -103,23 +103,31 @@ public struct Reconciler: Sendable {
         return report
     }
 
+    /// Summarised page by page: nothing is held per event, so memory does not grow with
+    /// the day's volume.
     private func minuteSummaries(group: String, range: TimeRange) async throws -> MinuteSummaries {
         var summaries = MinuteSummaries()
-        for event in try await events(group: group, range: range) {
-            summaries.add(timestamp: event.timestamp, checksum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
+        try await forEachPage(group: group, range: range) { events in
+            for event in events {
+                summaries.add(timestamp: event.timestamp, checksum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
+            }
         }
         return summaries
     }
 
-    private func events(group: String, range: TimeRange) async throws -> [LogEvent] {
-        var events: [LogEvent] = []
+    private func forEachPage(group: String, range: TimeRange, _ body: ([LogEvent]) async throws -> Void) async throws {
         var token: String?
         repeat {
             await queries.countCloudWatch()
             let page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token, priority: .normal)
-            events += page.events
+            try await body(page.events)
             token = page.nextToken
         } while token != nil
+    }
+
+    private func events(group: String, range: TimeRange) async throws -> [LogEvent] {
+        var events: [LogEvent] = []
+        try await forEachPage(group: group, range: range) { events += $0 }
         return events
     }
 
@@ -140,6 +148,10 @@ public struct Reconciler: Sendable {
 
     private func repair(group: String, _ discrepancy: inout WindowDiscrepancy, report: inout ReconcileReport, retentionDays: Int?, now: EpochMillis) async throws {
         let window = discrepancy.range
+        if discrepancy.elasticsearch.count == 0 && window.duration > options.minWindow {
+            try await repairWhole(group: group, &discrepancy, report: &report)
+            return
+        }
         let cloudWatchEvents = try await events(group: group, range: window)
         var expected: [String: LogEvent] = [:]
         var exact = WindowSummary()
@@ -207,4 +219,26 @@ public struct Reconciler: Sendable {
                      ("window", window), ("holder", held.holder.owner), ("work", held.holder.work))
         }
     }
+
+    /// A window Elasticsearch holds nothing of (a whole day, say): every event is missing,
+    /// so they are shipped page by page as they are read, never all held at once.
+    private func repairWhole(group: String, _ discrepancy: inout WindowDiscrepancy, report: inout ReconcileReport) async throws {
+        let stable = layout.stableName(for: group)
+        var exact = WindowSummary()
+        var created = 0
+        let dryRun = options.dryRun
+        try await forEachPage(group: group, range: discrepancy.range) { events in
+            for event in events {
+                exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
+            }
+            guard !dryRun, !events.isEmpty else { return }
+            created += try await sink.write(builder.documents(for: events, logGroup: group, index: stable), priority: .high).created
+        }
+        discrepancy.cloudWatch = exact
+        discrepancy.missing = exact.count
+        report.reshipped += created
+        Log.info("reconcile window differs", ("group", group), ("window", discrepancy.range), ("cw", exact.count), ("es", 0), ("missing", exact.count),
+                 ("duplicates", 0), ("extras", 0))
+    }
+
 }
