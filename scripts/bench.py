@@ -17,6 +17,7 @@ import os
 import signal
 import statistics
 import subprocess
+import urllib.request
 import sys
 import tempfile
 import time
@@ -46,8 +47,8 @@ def measured(argv, env=None, out_path=None):
             "rss_mib": usage.ru_maxrss / 1024, "stderr": err_path.read_text(errors="replace")}
 
 
-def start_standins(save=None):
-    argv = [PY, str(ROOT / "rig/bench_standins.py"), "--events", str(EVENTS), "--parent-pid", str(os.getpid())]
+def start_standins(save=None, events=None):
+    argv = [PY, str(ROOT / "rig/bench_standins.py"), "--events", str(events or EVENTS), "--parent-pid", str(os.getpid())]
     if save:
         argv += ["--save-ndjson", save]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -96,8 +97,8 @@ def median(results):
     return chosen
 
 
-def with_standins(action, save=None):
-    proc, info = start_standins(save=save)
+def with_standins(action, save=None, events=None):
+    proc, info = start_standins(save=save, events=events)
     try:
         return action(info)
     finally:
@@ -130,6 +131,31 @@ def pipeline(rounds=3):
         runs["peer"].append(with_standins(peer_run))
     os.unlink(ndjson)
     return median(runs["gzip"]), median(runs["plain"]), median(runs["gzip -1"]), median(runs["peer"]), size
+
+
+def read_amplification():
+    """The daemon's verification schedule against a manual clock (logstream-bench)."""
+    out = subprocess.run([str(ROOT / ".build/release/logstream-bench"), "read-amplification"], check=True, capture_output=True, text=True).stdout
+    figures = {}
+    for line in out.strip().splitlines():
+        _, name, value = line.split(" ", 2)
+        figures[name] = value
+    return figures
+
+
+def reconcile_memory(events=1_000_000):
+    """One day of `events` events: reconcile (Elasticsearch holds none of it, so every event
+    is summarised, read again and shipped) next to a backfill of the same day, same stand-ins."""
+    def both(info):
+        base = backfill(info, "day-backfill")
+        args = [BIN, "reconcile", "--since", iso(info["window_start_ms"]), "--until", iso(info["window_end_ms"]), "--json", "--quiet"]
+        rec = measured(args, env=environment(info, ["/bench/orders"], WORK / "cp-day-reconcile.json"), out_path=str(WORK / "reconcile.json"))
+        if rec["status"] not in (0, 3):
+            raise SystemExit("logstream reconcile failed:\n" + rec["stderr"][-2000:])
+        report = json.loads((WORK / "reconcile.json").read_text())["groups"][0]
+        stats = json.loads(urllib.request.urlopen(info["es_url"] + "/_bench/stats").read())
+        return base, rec, report, stats
+    return with_standins(both, events=events)
 
 
 def tail_memory(groups=50, seconds=25):
@@ -222,7 +248,22 @@ def main():
     print("4. start-up")
     row("logstream --version, median of 15", "%.1f ms" % startup())
     print()
-    print("5. end to end on the real rig (moto + osmem-server; both servers are far slower than logstream)")
+    print("5. verification at volume")
+    figures = read_amplification()
+    schedule = float(figures["verification_schedule"].split()[0])
+    row("CloudWatch events read per event, verification schedule (31 days simulated)", "%.1fx" % schedule,
+        verdict(schedule <= 8) + " (<= 8x); baseline, the schedule it replaced: %sx" % figures["previous_schedule"])
+    row("  by purpose", figures["verification_schedule"].split("(", 1)[1].rstrip(")"))
+    row("  the tail's own re-reading of its overlap (not verification)", "%sx" % figures["tail_overlap"],
+        "(TAIL_MIN_OVERLAP_SECS 60 + POLL_INTERVAL_SECS 15) / 15")
+    day_events = 1_000_000
+    base, rec, report, stats = reconcile_memory(day_events)
+    row("peak RSS, reconcile of one day of %d events (all missing)" % day_events, "%.1f MiB" % rec["rss_mib"],
+        verdict(rec["rss_mib"] < 100) + " (< 100 MiB); baseline, backfill of the same day: %.1f MiB" % base["rss_mib"])
+    row("  reconcile reshipped / stand-in received", "%d / %d" % (report["reshipped"], stats["bulk_documents"] - day_events),
+        "%.1f CPU-s" % rec["cpu"])
+    print()
+    print("6. end to end on the real rig (moto + osmem-server; both servers are far slower than logstream)")
     total, rig = real_rig()
     row("backfill of %d events in 2 groups" % total, "%.0f events/s wall" % (total / rig["wall"]),
         "logstream used %.2f CPU-s (%.1f per million events), peak %.1f MiB" % (rig["cpu"], per_million(rig["cpu"], total), rig["rss_mib"]))

@@ -79,7 +79,10 @@ public struct Engine: Sendable {
         let copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder, layout: layout,
                                   presence: parts.presence)
         Log.info("backfill starting", ("groups", parts.groups.count), ("range", range), ("es", redactedURL(settings.esHost)))
-        return await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout, progress: progress).run(groups: parts.groups, range: range)
+        let reports = await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout, progress: progress,
+                                     retention: ClusterRetention(client: elasticsearch())).run(groups: parts.groups, range: range)
+        await Self.flush(parts.checkpoints)
+        return reports
     }
 
     /// Ships everything newer than the checkpoints once; with `follow`, runs the daemon
@@ -97,8 +100,10 @@ public struct Engine: Sendable {
                 try await store.ensureIndex()
                 coordinator = Coordinator(instance: settings.instanceID, store: store, checkpoints: parts.checkpoints, leaseSeconds: settings.leaseSecs)
             }
-            return await Daemon(engine: self, parts: parts, tail: tail, shutdown: shutdown, metricsFile: settings.metricsFile,
-                                coordinator: coordinator).run()
+            let reports = await Daemon(engine: self, parts: parts, tail: tail, shutdown: shutdown, metricsFile: settings.metricsFile,
+                                       coordinator: coordinator).run()
+            await Self.flush(parts.checkpoints)
+            return reports
         }
         Log.info("tail starting", ("groups", parts.groups.count))
         var reports: [GroupReport] = []
@@ -143,6 +148,7 @@ public struct Engine: Sendable {
             }
             if complete { try? await parts.checkpoints.markRecentVerified(group, at: now) }
         }
+        await Self.flush(parts.checkpoints)
         return parts.groups.compactMap { group in reports.first { $0.group == group } }
     }
 
@@ -181,7 +187,18 @@ public struct Engine: Sendable {
             reports.append(report)
         }
         try? await seasonal.save()
+        await Self.flush(parts.checkpoints)
         return reports
+    }
+
+    /// Writes the progress a command kept in memory before it ends.
+    static func flush(_ checkpoints: CheckpointStore) async {
+        do {
+            try await checkpoints.flush()
+        } catch {
+            Log.error("could not write the checkpoint file at the end; the next run reads the last pages again (nothing is lost or duplicated)",
+                      ("file", checkpoints.path), ("error", error))
+        }
     }
 
     /// Finds mapping conflicts across the prefix and, unless `dryRun`, repairs them.

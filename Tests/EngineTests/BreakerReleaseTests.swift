@@ -19,10 +19,10 @@ import Testing
         while WallClock.monotonicSeconds() < until { try await Task.sleep(nanoseconds: 1_000_000) }
 
         await #expect(throws: CloudWatchError.self) {
-            _ = try await client.filterLogEvents(group: "/g", start: 1, endInclusive: nil, nextToken: nil)
+            _ = try await client.filterLogEvents(group: "/g", start: 1, endInclusive: nil, nextToken: nil, purpose: .tail)
         }
         let next = await finishes(within: 10) {
-            _ = try? await client.filterLogEvents(group: "/g", start: 1, endInclusive: nil, nextToken: nil)
+            _ = try? await client.filterLogEvents(group: "/g", start: 1, endInclusive: nil, nextToken: nil, purpose: .tail)
         }
         #expect(next, "the request after the probe is still waiting for the breaker")
         #expect(cloudWatch.requests == 2)

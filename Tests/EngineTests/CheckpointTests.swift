@@ -36,12 +36,35 @@ import Testing
         let store = try CheckpointStore(path: path)
         try await store.markShipped("/aws/lambda/x", TimeRange(start: 100, end: 200))
         try await store.markShipped("/aws/lambda/x", TimeRange(start: 200, end: 300))
+        try await store.flush()
         let reopened = try CheckpointStore(path: path)
         #expect(await reopened.shipped("/aws/lambda/x").ranges == [TimeRange(start: 100, end: 300)])
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileIO.parentDirectory(of: path)).filter { $0.contains(".tmp") }
         #expect(leftovers.isEmpty)
+    }
+
+    /// Progress is written at most once per interval (and by `flush`), not per page; what
+    /// waits in memory is what a crash would make the next run read again.
+    @Test func progressIsWrittenBehindAndFlushedAtTheEnd() async throws {
+        let path = temporaryPath()
+        let store = try CheckpointStore(path: path, writeInterval: 3_600)
+        func onDisk() throws -> [TimeRange] {
+            try CheckpointState.decode(try #require(try FileIO.read(path: path)), path: path).groups["/g"]?.shipped.ranges ?? []
+        }
+        try await store.markShipped("/g", TimeRange(start: 100, end: 200))
+        #expect(try onDisk() == [TimeRange(start: 100, end: 200)], "the first change is written at once")
+        try await store.markShipped("/g", TimeRange(start: 200, end: 300))
+        try await store.markVerified("/g", stage: "1d", TimeRange(start: 100, end: 200))
+        #expect(try onDisk() == [TimeRange(start: 100, end: 200)], "later ones wait for the interval")
+        #expect(await store.shipped("/g").ranges == [TimeRange(start: 100, end: 300)], "but count in memory at once")
+        try await store.flush()
+        #expect(try onDisk() == [TimeRange(start: 100, end: 300)])
+        #expect(try CheckpointState.decode(try #require(try FileIO.read(path: path)), path: path).groups["/g"]?.verified["1d"]?.ranges == [TimeRange(start: 100, end: 200)])
+        // Operator changes are written through.
+        try await store.set("/g", stream: nil, to: 150)
+        #expect(try onDisk() == [TimeRange(start: 100, end: 150)])
     }
 
     @Test(arguments: ["", "{\"format\":\"logstream-checkpoints\",\"version\":1,\"groups\":{\"g\":{\"shipped\":[[5", "{\"some\":\"other tool\"}", "{\"format\":\"logstream-checkpoints\",\"version\":99}"])
@@ -63,6 +86,7 @@ import Testing
         let store = try CheckpointStore(path: path)
         try await store.advanceStreams("g", ["s1": StreamCursor(lastTimestamp: 500, lastIngestion: 600, lagMillis: 100)])
         try await store.advanceStreams("g", ["s1": StreamCursor(lastTimestamp: 400, lastIngestion: 450, lagMillis: 50), "s2": StreamCursor(lastTimestamp: 10, lastIngestion: 20, lagMillis: 10)])
+        try await store.flush()
         let reopened = try CheckpointStore(path: path)
         let group = await reopened.group("g")
         #expect(group.streams["s1"]?.lastTimestamp == 500)

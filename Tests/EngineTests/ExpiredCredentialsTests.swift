@@ -12,7 +12,7 @@ import Testing
         ])
         let chain = CountingCredentials()
         let client = cloudWatch.client(credentials: CachedCredentials(chain))
-        let page = try await client.filterLogEvents(group: "/g", start: 1, endInclusive: nil, nextToken: nil)
+        let page = try await client.filterLogEvents(group: "/g", start: 1, endInclusive: nil, nextToken: nil, purpose: .tail)
         #expect(page.events.isEmpty)
         #expect(cloudWatch.requests == 2)
         #expect(chain.resolved == 2)
@@ -26,7 +26,7 @@ import Testing
         let chain = CountingCredentials()
         let client = cloudWatch.client(credentials: CachedCredentials(chain))
         await #expect(throws: CloudWatchError.self) {
-            _ = try await client.filterLogEvents(group: "/g", start: 1, endInclusive: nil, nextToken: nil)
+            _ = try await client.filterLogEvents(group: "/g", start: 1, endInclusive: nil, nextToken: nil, purpose: .tail)
         }
         #expect(cloudWatch.requests == 2)
         #expect(chain.resolved == 2)

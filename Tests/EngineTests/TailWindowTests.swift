@@ -43,11 +43,15 @@ import Testing
     }
 
     @Test func progressMeasuresLagPerStreamAndForgetsOldSpikesSlowly() {
-        var progress = StreamProgress(previous: ["a": StreamCursor(lastTimestamp: 10, lastIngestion: 20, lagMillis: 1000)])
-        #expect(progress.cursors["a"]?.lagMillis == 800)
+        // An hour after it was measured, a lag spike counts half; between polls, nearly whole.
+        let halfway = StreamProgress(previous: ["a": StreamCursor(lastTimestamp: 10, lastIngestion: 20, lagMillis: 1000)], elapsed: 3_600_000)
+        #expect(halfway.cursors["a"]?.lagMillis == 500)
+        let fiveMinutes = StreamProgress(previous: ["a": StreamCursor(lastTimestamp: 10, lastIngestion: 20, lagMillis: 1000)], elapsed: 300_000)
+        #expect((fiveMinutes.cursors["a"]?.lagMillis ?? 0) > 940)
+        var progress = halfway
         progress.record(LogEvent(eventId: "1", timestamp: 100, ingestionTime: 400, message: "", logStream: "a"))
         progress.record(LogEvent(eventId: "2", timestamp: 50, ingestionTime: 60, message: "", logStream: "b"))
-        #expect(progress.cursors["a"] == StreamCursor(lastTimestamp: 100, lastIngestion: 400, lagMillis: 800))
+        #expect(progress.cursors["a"] == StreamCursor(lastTimestamp: 100, lastIngestion: 400, lagMillis: 500))
         #expect(progress.cursors["b"] == StreamCursor(lastTimestamp: 50, lastIngestion: 60, lagMillis: 10))
     }
 

@@ -16,6 +16,7 @@ import Testing
         let store = try CheckpointStore(path: path)
         try await store.markShipped("/aws/lambda/api", TimeRange(start: 1_714_521_600_000, end: 1_714_608_000_000))
         try await store.advanceStreams("/aws/lambda/api", ["2024/05/01/[$LATEST]abc": StreamCursor(lastTimestamp: 1_714_608_000_000, lastIngestion: 1_714_608_001_000, lagMillis: 4000)])
+        try await store.flush()
     }
 
     @Test func showPrintsATableAndJSON() async throws {

@@ -1,17 +1,70 @@
 import Glibc
 
-/// The checkpoint file, shared by every task of the process. Every change is written
-/// through atomically before the call returns, so a crash never loses an acknowledged step.
+/// The checkpoint file, shared by every task of the process. Progress (what Elasticsearch
+/// acknowledged, what was verified) is kept in memory and written atomically at most about
+/// once a second, and by `flush()` when a command ends or the daemon stops — not twice per
+/// page per group. A crash loses at most the last second of progress, never an event: the
+/// next start reads those pages again and Elasticsearch answers that their documents exist.
+/// Operator changes (`set`, `reset`, `replace`) are written through before they return.
 public actor CheckpointStore {
     public let path: String
     private(set) public var state: CheckpointState
+    /// Progress not written yet.
+    private var dirty = false
+    private var lastWrite = -Double.infinity
+    private var pendingWrite: Task<Void, Never>?
+    /// Seconds between writes of progress.
+    let writeInterval: Double
 
-    public init(path: String) throws {
+    public init(path: String, writeInterval: Double = 1) throws {
         self.path = path
+        self.writeInterval = writeInterval
         if let bytes = try FileIO.read(path: path) {
             state = try CheckpointState.decode(bytes, path: path)
         } else {
             state = CheckpointState()
+        }
+    }
+
+    /// Writes progress kept in memory now (at the end of a command, at shutdown).
+    public func flush() throws {
+        pendingWrite?.cancel()
+        pendingWrite = nil
+        guard dirty else { return }
+        try write()
+    }
+
+    private func write() throws {
+        try FileIO.replaceAtomically(path: path, with: state.encoded())
+        dirty = false
+        lastWrite = WallClock.monotonicSeconds()
+    }
+
+    /// Progress changed: written now if the last write is a second old, else within a second.
+    private func progressed() throws {
+        dirty = true
+        let wait = writeInterval - (WallClock.monotonicSeconds() - lastWrite)
+        if wait <= 0 {
+            pendingWrite?.cancel()
+            pendingWrite = nil
+            try write()
+        } else if pendingWrite == nil {
+            pendingWrite = Task { [weak self] in
+                try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                guard !Task.isCancelled else { return }
+                await self?.writeLater()
+            }
+        }
+    }
+
+    private func writeLater() {
+        pendingWrite = nil
+        guard dirty else { return }
+        do {
+            try write()
+        } catch {
+            // The next change tries again at once; a command's final flush reports it.
+            Log.error("could not write the checkpoint file; progress is kept in memory and written again", ("file", path), ("error", error))
         }
     }
 
@@ -38,7 +91,7 @@ public actor CheckpointStore {
             entry.streams = entry.streams.filter { $0.value.lastTimestamp >= pruneBefore }
         }
         state.groups[group] = entry
-        try FileIO.replaceAtomically(path: path, with: state.encoded())
+        try progressed()
     }
 
     /// Records that every event of `group` in `range` is acknowledged by Elasticsearch.
@@ -46,7 +99,7 @@ public actor CheckpointStore {
         var entry = state.groups[group] ?? CheckpointState.Group()
         entry.shipped.insert(range)
         state.groups[group] = entry
-        try FileIO.replaceAtomically(path: path, with: state.encoded())
+        try progressed()
     }
 
     /// Records that `range` of `group` was compared with CloudWatch at `stage`'s age or later.
@@ -54,7 +107,7 @@ public actor CheckpointStore {
         var entry = state.groups[group] ?? CheckpointState.Group()
         entry.verified[stage, default: IntervalSet()].insert(range)
         state.groups[group] = entry
-        try FileIO.replaceAtomically(path: path, with: state.encoded())
+        try progressed()
     }
 
     /// Records when `group`'s most recent stretch was last compared with CloudWatch.
@@ -62,7 +115,7 @@ public actor CheckpointStore {
         var entry = state.groups[group] ?? CheckpointState.Group()
         entry.recentVerifiedAt = max(entry.recentVerifiedAt ?? time, time)
         state.groups[group] = entry
-        try FileIO.replaceAtomically(path: path, with: state.encoded())
+        try progressed()
     }
 
     /// Moves `group` (or one of its streams) back or forward to `time`: the tail resumes
@@ -85,13 +138,13 @@ public actor CheckpointStore {
             entry.verified = entry.verified.mapValues(before)
         }
         state.groups[group] = entry
-        try FileIO.replaceAtomically(path: path, with: state.encoded())
+        try write()
     }
 
     /// Takes over a group's checkpoint from elsewhere (a lease another instance held).
     public func replace(_ group: String, with entry: CheckpointState.Group) throws {
         state.groups[group] = entry
-        try FileIO.replaceAtomically(path: path, with: state.encoded())
+        try write()
     }
 
     /// The stream name `set` uses for a group that has no stream cursors yet.
@@ -107,7 +160,7 @@ public actor CheckpointStore {
             removed = state.groups.count
             state.groups.removeAll()
         }
-        try FileIO.replaceAtomically(path: path, with: state.encoded())
+        try write()
         return removed
     }
 

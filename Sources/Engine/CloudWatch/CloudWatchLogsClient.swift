@@ -16,6 +16,8 @@ public final class CloudWatchLogsClient: Sendable {
     /// Throttling and failures raise it; the priority gate reads it and its breaker holds
     /// requests back while CloudWatch keeps failing.
     public let stress: StressTracker
+    /// Events read so far, by purpose: how many times each ingested event is read shows here.
+    let eventsRead = Locked<[ReadPurpose: Int]>([:])
 
     public init(
         transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
@@ -105,7 +107,7 @@ public final class CloudWatchLogsClient: Sendable {
     /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in
     /// the API); no end means everything from `start` on.
     public func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
-                                priority: Priority = .normal, limit: Int = 10_000) async throws -> LogEventPage {
+                                priority: Priority = .normal, purpose: ReadPurpose, limit: Int = 10_000) async throws -> LogEventPage {
         var request: [JSONMember] = [
             JSONMember("logGroupName", .string(group)),
             // startTime 0 means "unset" to the API; 1 ms keeps the meaning "from the epoch".
@@ -117,11 +119,16 @@ public final class CloudWatchLogsClient: Sendable {
         if let nextToken { request.append(JSONMember("nextToken", .string(nextToken))) }
         let body = try await callRaw("FilterLogEvents", .object(request), logGroup: group, priority: priority)
         do {
-            return try FilterLogEventsDecoder.decode(body)
+            let page = try FilterLogEventsDecoder.decode(body)
+            eventsRead.withLock { $0[purpose, default: 0] += page.events.count }
+            return page
         } catch {
             throw CloudWatchError(operation: "FilterLogEvents", code: "MalformedResponse", message: "\(error)", status: 200, logGroup: group)
         }
     }
+
+    /// Events read so far for `purpose`.
+    public func eventsRead(for purpose: ReadPurpose) -> Int { eventsRead.withLock { $0[purpose, default: 0] } }
 
     /// Reads a FilterLogEvents response body; `nextToken` may be absent or null on the last page.
     public static func decodeFilterLogEventsPage(_ body: [UInt8]) throws -> LogEventPage {
@@ -157,4 +164,10 @@ public final class CloudWatchLogsClient: Sendable {
         } while token != nil
         return names
     }
+}
+
+/// Why CloudWatch events are read: the tail, history copied by backfill, verification
+/// comparing shipped ranges, and repair re-reading a window that differed.
+public enum ReadPurpose: String, Sendable, CaseIterable {
+    case tail, backfill, verification, repair
 }

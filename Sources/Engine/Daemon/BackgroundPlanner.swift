@@ -28,9 +28,10 @@ public struct BackgroundPlanner: Sendable {
     }
 
     /// The newest day-sized piece of history `group` still lacks, at the priority its age
-    /// deserves (the last week high, older low, beyond a year idle).
-    public func nextBackfill(group: String, shipped: IntervalSet, now: EpochMillis) -> BackgroundTask? {
-        let range = TimeRange(start: now - historyMillis, end: now - tailMillis)
+    /// deserves (the last week high, older low, beyond a year idle), back to BACKFILL_DAYS
+    /// or to `oldest` (what the cluster keeps), whichever is newer.
+    public func nextBackfill(group: String, shipped: IntervalSet, oldest: EpochMillis? = nil, now: EpochMillis) -> BackgroundTask? {
+        let range = TimeRange(start: max(now - historyMillis, oldest ?? .min), end: now - tailMillis)
         guard !range.isEmpty, let gap = shipped.gaps(in: range).last else { return nil }
         let chunk = gap.chunksNewestFirst(length: WallClock.millisPerDay)[0]
         return BackgroundTask(group: group, kind: .backfill(chunk), priority: Priority.forHistory(age: now - chunk.end))

@@ -40,6 +40,10 @@ actor Daemon {
     let seasonal: SeasonalModels
     let windows: ElasticsearchWindows
     private var retention: [String: Int?] = [:]
+    /// How long Elasticsearch keeps each group's documents (nil inside: as long as it likes),
+    /// and when that was read.
+    private var clusterRetention: [String: (found: ClusterRetention.Found?, readAt: Double)] = [:]
+    let retentionReader: ClusterRetention
     private var running: BackgroundTask?
     private var backgroundFailures = 0
 
@@ -62,6 +66,7 @@ actor Daemon {
             source: parts.source, elasticsearch: windows,
             sink: parts.sink, builder: parts.builder, layout: engine.layout, queries: queries,
             options: ReconcileOptions(counts: settings.reconcileCounts), claims: engine.moveClaims(cluster: parts.cluster))
+        retentionReader = ClusterRetention(client: engine.elasticsearch())
         gate = parts.gate ?? PriorityGate(trackers: [parts.sink.stress, parts.source.stress], shutdown: shutdown)
         planner = BackgroundPlanner(historyMillis: EpochMillis(settings.backfillDays) * WallClock.millisPerDay,
                                     tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
@@ -217,9 +222,9 @@ actor Daemon {
         if clock - lastHealCheck >= Double(engine.settings.reconcileIntervalSecs), await leads {
             candidates.append(BackgroundTask(group: "*", kind: .heal, priority: .high))
         }
-        let oldest = now - EpochMillis(engine.settings.backfillDays) * WallClock.millisPerDay
         for group in groups where health.isDue(group, now: clock) {
             guard await mine(group) else { continue }
+            let oldest = await oldestKept(group, now: now)
             let entry = await parts.checkpoints.group(group)
             if let windows = schedule.recent(entry, now: now) {
                 candidates.append(BackgroundTask(group: group, kind: .verify(windows, stage: nil), priority: .normal))
@@ -231,13 +236,31 @@ actor Daemon {
             if let (stage, window) = schedule.nextStage(entry, oldest: oldest, now: now) {
                 candidates.append(BackgroundTask(group: group, kind: .verify([window], stage: stage.name), priority: .low))
             }
-            if let task = planner.nextBackfill(group: group, shipped: entry.shipped, now: now) { candidates.append(task) }
+            if let task = planner.nextBackfill(group: group, shipped: entry.shipped, oldest: oldest, now: now) { candidates.append(task) }
         }
         // Most urgent first; among equals, backfill before reconcile, and the newest history first.
         return candidates.max { lhs, rhs in
             if lhs.priority != rhs.priority { return lhs.priority < rhs.priority }
             return lhs.rank < rhs.rank
         }
+    }
+
+    /// The oldest time the daemon works on for `group`: BACKFILL_DAYS back, or less when the
+    /// cluster deletes the group's documents sooner (read hourly; said once when it limits).
+    private func oldestKept(_ group: String, now: EpochMillis) async -> EpochMillis {
+        let history = now - EpochMillis(engine.settings.backfillDays) * WallClock.millisPerDay
+        let clock = WallClock.monotonicSeconds()
+        if clock - (clusterRetention[group]?.readAt ?? -.infinity) >= 3600 {
+            let found = await retentionReader.of(stable: engine.layout.stableName(for: group))
+            if found != clusterRetention[group]?.found, let found, now - found.millis > history {
+                Log.info("Elasticsearch keeps this group's documents for less than BACKFILL_DAYS; older history is neither copied nor verified",
+                         ("group", group), ("kept", found))
+            }
+            clusterRetention[group] = (found, clock)
+        }
+        guard let found = clusterRetention[group]?.found else { return history }
+        // An hour inside the edge: never race the cluster's own deletion of that stretch.
+        return max(history, now - found.millis + WallClock.millisPerHour)
     }
 
     /// Between pages: stop for shutdown, or for work more urgent than `priority`.
@@ -356,7 +379,7 @@ actor Daemon {
     /// its age. Each day is chosen at most once a week.
     private func suspiciousDay(_ group: String) async throws -> TimeRange? {
         let now = WallClock.nowMillis()
-        let historyStart = now - EpochMillis(engine.settings.backfillDays) * WallClock.millisPerDay
+        let historyStart = await oldestKept(group, now: now)
         let model = await seasonal.model(group)
         let olderEnd = (now - WallClock.millisPerDay) / WallClock.millisPerHour * WallClock.millisPerHour
         guard model.expectation(at: olderEnd) != nil, olderEnd > historyStart else { return nil }
@@ -459,6 +482,12 @@ actor Daemon {
             await metrics.set("logstream_documents_dead_lettered", Double(total.outcome.deadLettered), labels: labels, help: "Documents written to the dead-letter file since start")
             await metrics.set("logstream_tail_lag_seconds", Double(lagSeconds(group)), labels: labels, help: "Seconds since the start of the group's last successful tail pass (-1: none yet)")
         }
+        for purpose in ReadPurpose.allCases {
+            await metrics.set("logstream_cloudwatch_events_read", Double(parts.source.eventsRead(for: purpose)), labels: [("purpose", purpose.rawValue)],
+                              help: "CloudWatch events read since start, by purpose; divided by documents created, how often each event is read")
+        }
+        let lags = groups.map { lagSeconds($0) }
+        await metrics.set("logstream_tail_lag_seconds_max", Double(lags.max() ?? -1), help: "The largest tail lag over all groups")
         let limits = await parts.sink.controller.limits
         let stats = await parts.sink.controller.lastStats
         await metrics.set("logstream_bulk_batch_size", Double(limits.batchSize), help: "Documents per bulk request, as the adaptive controller set it")

@@ -7,8 +7,12 @@ public struct Backfill: Sendable {
     let layout: IndexLayout
     let groupConcurrency: Int
     let progress: ProgressMeter?
+    /// What the cluster keeps: history older than that is not copied back.
+    let retention: ClusterRetention?
 
-    public init(copier: WindowCopier, checkpoints: CheckpointStore, layout: IndexLayout, groupConcurrency: Int = 4, progress: ProgressMeter? = nil) {
+    public init(copier: WindowCopier, checkpoints: CheckpointStore, layout: IndexLayout, groupConcurrency: Int = 4, progress: ProgressMeter? = nil,
+                retention: ClusterRetention? = nil) {
+        self.retention = retention
         self.progress = progress
         self.copier = copier
         self.checkpoints = checkpoints
@@ -40,9 +44,20 @@ public struct Backfill: Sendable {
         }
     }
 
-    func backfill(group: String, range: TimeRange) async -> GroupReport {
+    func backfill(group: String, range requested: TimeRange) async -> GroupReport {
         var report = GroupReport(group: group, index: layout.stableName(for: group))
         let started = WallClock.monotonicSeconds()
+        var range = requested
+        if let kept = await retention?.of(stable: layout.stableName(for: group)) {
+            let oldest = WallClock.nowMillis() - kept.millis + WallClock.millisPerHour
+            if oldest > range.start {
+                Log.warn("Elasticsearch deletes this group's documents sooner than the range asks; the older part is not copied",
+                         ("group", group), ("kept", kept), ("from", Timestamp.format(min(oldest, range.end))))
+                let skipped = TimeRange(start: range.start, end: min(oldest, range.end))
+                await progress?.advance(covered: await checkpoints.shipped(group).gaps(in: skipped).reduce(0) { $0 + $1.duration }, events: 0)
+                range.start = skipped.end
+            }
+        }
         do {
             let gaps = await checkpoints.shipped(group).gaps(in: range)
             let windows = gaps.reversed().flatMap { $0.chunksNewestFirst(length: WallClock.millisPerDay) }

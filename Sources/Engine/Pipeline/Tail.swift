@@ -13,6 +13,8 @@ public actor Tail {
     /// alone may not catch it, so the first pass of each group asks what is there.
     let presence: PresenceLookup?
     private var recent: [String: RecentEventIDs] = [:]
+    /// When each group's last pass started, for the decay of measured lag.
+    private var lastPass: [String: EpochMillis] = [:]
 
     public init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder,
                 layout: IndexLayout, window: TailWindow, shutdown: ShutdownSignal, presence: PresenceLookup? = nil) {
@@ -37,7 +39,8 @@ public actor Tail {
         var report = GroupReport(group: group, index: layout.stableName(for: group))
         let state = await checkpoints.group(group)
         let start = window.start(for: state) ?? (now - window.maxOverlap)
-        var progress = StreamProgress(previous: state.streams)
+        var progress = StreamProgress(previous: state.streams, elapsed: lastPass[group].map { now - $0 } ?? 0)
+        lastPass[group] = now
         let firstPass = recent[group] == nil
         var seen = recent[group] ?? RecentEventIDs()
         seen.forget(before: start - 60_000)
@@ -45,7 +48,7 @@ public actor Tail {
         var token: String?
         var readUpTo = start
         repeat {
-            let page = try await source.filterLogEvents(group: group, start: start, endInclusive: nil, nextToken: token, priority: .critical)
+            let page = try await source.filterLogEvents(group: group, start: start, endInclusive: nil, nextToken: token, priority: .critical, purpose: .tail)
             token = page.nextToken
             let fresh = page.events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
             var documents = builder.documents(for: fresh, logGroup: group, index: index)

@@ -1,3 +1,5 @@
+import Glibc
+
 /// How far back a tail pass re-reads, so that events CloudWatch ingests late are not
 /// skipped: from the newest ingestion time seen, back by twice the largest ingestion lag
 /// measured on the group's recently active streams plus a margin — never less than
@@ -33,13 +35,17 @@ public struct TailWindow: Sendable, Equatable {
 /// Per-stream positions and lag measured during one pass.
 struct StreamProgress {
     private(set) var cursors: [String: StreamCursor] = [:]
-    /// How quickly an old lag spike is forgotten, per pass.
-    static let lagDecay = 0.8
+    /// How long an old lag spike takes to count half: by time, not by pass, so a stream
+    /// that flushes every few minutes is still read with its lag in mind at its next flush
+    /// (per pass, 0.8 at a 15 s poll was a 46-second half-life).
+    static let lagHalfLife: EpochMillis = 3_600_000
 
-    init(previous: [String: StreamCursor]) {
+    /// `elapsed`: since the pass that measured `previous`.
+    init(previous: [String: StreamCursor], elapsed: EpochMillis) {
+        let factor = pow(0.5, Double(max(0, elapsed)) / Double(Self.lagHalfLife))
         for (stream, cursor) in previous {
             var decayed = cursor
-            decayed.lagMillis = EpochMillis(Double(cursor.lagMillis) * Self.lagDecay)
+            decayed.lagMillis = EpochMillis(Double(cursor.lagMillis) * factor)
             cursors[stream] = decayed
         }
     }

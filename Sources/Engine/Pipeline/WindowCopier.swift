@@ -29,11 +29,11 @@ public struct WindowCopier: Sendable {
         let priority = given ?? Priority.forHistory(age: WallClock.nowMillis() - range.end)
         await control.admit(priority)
         var covered = range.start
-        var page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: nil, priority: priority)
+        var page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: nil, priority: priority, purpose: .backfill)
         while true {
             let token = page.nextToken
             // Fetch the next page while this one is being indexed.
-            async let following: LogEventPage? = token == nil ? nil : source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token, priority: priority)
+            async let following: LogEventPage? = token == nil ? nil : source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token, priority: priority, purpose: .backfill)
             var documents = builder.documents(for: page.events, logGroup: group, index: index)
             var present = 0
             if let presence { (documents, present) = try await presence.missing(documents, in: index) }

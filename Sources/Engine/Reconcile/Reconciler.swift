@@ -107,7 +107,7 @@ public struct Reconciler: Sendable {
     /// the day's volume.
     private func minuteSummaries(group: String, range: TimeRange) async throws -> MinuteSummaries {
         var summaries = MinuteSummaries()
-        try await forEachPage(group: group, range: range) { events in
+        try await forEachPage(group: group, range: range, purpose: .verification) { events in
             for event in events {
                 summaries.add(timestamp: event.timestamp, checksum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
             }
@@ -115,11 +115,12 @@ public struct Reconciler: Sendable {
         return summaries
     }
 
-    private func forEachPage(group: String, range: TimeRange, _ body: ([LogEvent]) async throws -> Void) async throws {
+    private func forEachPage(group: String, range: TimeRange, purpose: ReadPurpose, _ body: ([LogEvent]) async throws -> Void) async throws {
         var token: String?
         repeat {
             await queries.countCloudWatch()
-            let page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token, priority: .normal)
+            let page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token,
+                                                        priority: .normal, purpose: purpose)
             try await body(page.events)
             token = page.nextToken
         } while token != nil
@@ -127,7 +128,7 @@ public struct Reconciler: Sendable {
 
     private func events(group: String, range: TimeRange) async throws -> [LogEvent] {
         var events: [LogEvent] = []
-        try await forEachPage(group: group, range: range) { events += $0 }
+        try await forEachPage(group: group, range: range, purpose: .repair) { events += $0 }
         return events
     }
 
@@ -227,7 +228,7 @@ public struct Reconciler: Sendable {
         var exact = WindowSummary()
         var created = 0
         let dryRun = options.dryRun
-        try await forEachPage(group: group, range: discrepancy.range) { events in
+        try await forEachPage(group: group, range: discrepancy.range, purpose: .repair) { events in
             for event in events {
                 exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
             }
