@@ -1,0 +1,86 @@
+/// The daemon's live tail: one worker per group, each on its own timer, and discovery of
+/// new groups that match LOG_GROUPS patterns.
+extension Daemon {
+    /// One worker per group, each on its own timer: a group waiting out a blocked index or
+    /// throttling delays only itself. New groups get a worker when discovery finds them.
+    func tailLoop() async {
+        let settings = engine.settings
+        let patterns = settings.logGroups.contains { $0.hasSuffix("*") }
+        var nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
+        await withTaskGroup(of: Void.self) { workers in
+            var working: Set<String> = []
+            while !shutdown.isRequested {
+                for group in groups where !working.contains(group) {
+                    working.insert(group)
+                    workers.addTask { await self.tailWorker(group) }
+                }
+                await shutdown.wait(seconds: Double(settings.pollIntervalSecs))
+                if patterns && WallClock.monotonicSeconds() >= nextDiscovery && !shutdown.isRequested {
+                    nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
+                    await discover()
+                }
+            }
+        }
+    }
+
+    /// The live tail of one group: a pass every POLL_INTERVAL_SECS while this instance
+    /// works on the group and its health lets it.
+    func tailWorker(_ group: String) async {
+        let poll = Double(engine.settings.pollIntervalSecs)
+        var wasMine = false
+        while !shutdown.isRequested {
+            let isMine = await mine(group)
+            // Taken over (again) from another instance: what this process remembers is stale.
+            if isMine && !wasMine && coordinator != nil { await tail.forget(group) }
+            wasMine = isMine
+            if isMine && health.isDue(group, now: WallClock.monotonicSeconds()) {
+                await pass(group)
+            }
+            if shutdown.isRequested { break }
+            await shutdown.wait(seconds: poll)
+        }
+    }
+
+    func pass(_ group: String) async {
+        let started = WallClock.nowMillis()
+        do {
+            let report = try await tail.pass(group: group)
+            add(report)
+            lastGoodPass[group] = started
+            if health.succeeded(group) { Log.info("log group readable again", ("group", group)) }
+            if report.eventsRead > 0 {
+                Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
+                         ("already", report.outcome.duplicates), ("ms", WallClock.nowMillis() - started))
+            }
+        } catch {
+            await countError(stage: "tail")
+            if health.failed(group, error: error, now: WallClock.monotonicSeconds()) {
+                Log.error("tail pass failed", ("group", group), ("error", error))
+            } else {
+                Log.debug("tail pass failed again", ("group", group), ("error", error))
+            }
+        }
+    }
+
+    func add(_ report: GroupReport) {
+        var total = totals[report.group] ?? GroupReport(group: report.group, index: report.index)
+        total.eventsRead += report.eventsRead
+        total.outcome = total.outcome + report.outcome
+        total.rangesCopied += report.rangesCopied
+        totals[report.group] = total
+    }
+
+    func discover() async {
+        do {
+            let found = try await GroupResolver(source: parts.source).resolve(engine.settings.logGroups)
+            for group in found where !groups.contains(group) {
+                try await parts.bootstrap.ensureGroup(group)
+                groups.append(group)
+                Log.info("new log group discovered", ("group", group))
+            }
+            await coordinator?.setGroups(groups)
+        } catch {
+            Log.warn("log group discovery failed; keeping the known groups", ("error", error))
+        }
+    }
+}
