@@ -44,19 +44,15 @@ public actor Tail {
         let firstPass = recent[group] == nil
         var seen = recent[group] ?? RecentEventIDs()
         seen.forget(before: start - 60_000)
-        let index = layout.stableName(for: group)
-        var token: String?
         var readUpTo = start
-        repeat {
-            let page = try await source.filterLogEvents(group: group, start: start, endInclusive: nil, nextToken: token, priority: .critical, purpose: .tail)
-            token = page.nextToken
-            let fresh = page.events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
-            var documents = builder.documents(for: fresh, logGroup: group, index: index)
-            var present = 0
-            if firstPass, let presence { (documents, present) = try await presence.missing(documents, in: index) }
-            let outcome = try await sink.write(documents, priority: .critical) + BulkOutcome(duplicates: present)
+        var finished = false
+        let loop = PageLoop(source: source, sink: sink, builder: builder, layout: layout)
+        let read = PageLoop.Read(group: group, start: start, endInclusive: nil, readPriority: .critical, writePriority: .critical, purpose: .tail)
+        try await loop.run(read, presence: firstPass ? presence : nil, select: { events in
+            events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
+        }) { page in
             report.eventsRead += page.events.count
-            report.outcome = report.outcome + outcome
+            report.outcome = report.outcome + page.outcome
             for event in page.events {
                 seen.insert(event.eventId, timestamp: event.timestamp)
                 progress.record(event)
@@ -64,10 +60,11 @@ public actor Tail {
             if let last = page.events.last?.timestamp { readUpTo = max(readUpTo, last) }
             try await checkpoints.advanceStreams(group, progress.cursors, pruneBefore: (progress.cursors.values.map(\.lastTimestamp).max() ?? now) - WallClock.millisPerDay)
             if readUpTo > start { try await checkpoints.markShipped(group, TimeRange(start: start, end: readUpTo)) }
+            finished = !page.more
             // Stop between pages on shutdown: what was read so far is acknowledged and saved.
-            if shutdown.isRequested { break }
-        } while token != nil
-        if token == nil {
+            return shutdown.isRequested ? .stop : .goOn
+        }
+        if finished {
             try await checkpoints.markShipped(group, TimeRange(start: start, end: max(readUpTo, now)))
         }
         recent[group] = seen

@@ -1,6 +1,6 @@
-/// The pipeline for one group and one time range: CloudWatch pages → documents →
-/// Elasticsearch, advancing the checkpoint only over what Elasticsearch acknowledged.
-/// Backfill uses it today; tail and reconcile repair use the same path.
+/// History of one group and one time range: CloudWatch pages → documents →
+/// Elasticsearch through `PageLoop`, advancing the checkpoint only over what Elasticsearch
+/// acknowledged. Backfill (the command and the daemon's background work) uses it.
 public struct WindowCopier: Sendable {
     let source: CloudWatchLogsClient
     let sink: BulkSink
@@ -25,21 +25,16 @@ public struct WindowCopier: Sendable {
     @discardableResult
     public func copy(group: String, range: TimeRange, into report: inout GroupReport, priority given: Priority? = nil,
                      control: CopyControl = .unlimited) async throws -> Bool {
-        let index = layout.stableName(for: group)
         let priority = given ?? Priority.forHistory(age: WallClock.nowMillis() - range.end)
         await control.admit(priority)
         var covered = range.start
-        var page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: nil, priority: priority, purpose: .backfill)
-        while true {
-            let token = page.nextToken
-            // Fetch the next page while this one is being indexed.
-            async let following: LogEventPage? = token == nil ? nil : source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token, priority: priority, purpose: .backfill)
-            var documents = builder.documents(for: page.events, logGroup: group, index: index)
-            var present = 0
-            if let presence { (documents, present) = try await presence.missing(documents, in: index) }
-            let outcome = try await sink.write(documents, priority: priority) + BulkOutcome(duplicates: present)
+        var finished = false
+        let loop = PageLoop(source: source, sink: sink, builder: builder, layout: layout)
+        let read = PageLoop.Read(group: group, start: range.start, endInclusive: range.end - 1, readPriority: priority, writePriority: priority,
+                                 purpose: .backfill, prefetch: true)
+        try await loop.run(read, presence: presence) { page in
             report.eventsRead += page.events.count
-            report.outcome = report.outcome + outcome
+            report.outcome = report.outcome + page.outcome
             // Pages are sorted by timestamp, so everything before this page's last
             // timestamp is done; events sharing that timestamp may continue on the next page.
             if let last = page.events.last?.timestamp, last > range.start {
@@ -48,11 +43,15 @@ public struct WindowCopier: Sendable {
             let reached = max(covered, min(range.end, page.events.last?.timestamp ?? covered))
             await control.progress?.advance(covered: reached - covered, events: page.events.count)
             covered = reached
-            if token != nil, await control.shouldStop(priority) { return false }
-            guard let next = try await following else { break }
-            page = next
+            guard page.more else {
+                finished = true
+                return .stop
+            }
+            if await control.shouldStop(priority) { return .stop }
             await control.admit(priority)
+            return .goOn
         }
+        guard finished else { return false }
         try await checkpoints.markShipped(group, range)
         await control.progress?.advance(covered: range.end - covered, events: 0)
         report.rangesCopied += 1

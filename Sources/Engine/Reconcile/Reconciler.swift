@@ -224,16 +224,18 @@ public struct Reconciler: Sendable {
     /// A window Elasticsearch holds nothing of (a whole day, say): every event is missing,
     /// so they are shipped page by page as they are read, never all held at once.
     private func repairWhole(group: String, _ discrepancy: inout WindowDiscrepancy, report: inout ReconcileReport) async throws {
-        let stable = layout.stableName(for: group)
         var exact = WindowSummary()
         var created = 0
         let dryRun = options.dryRun
-        try await forEachPage(group: group, range: discrepancy.range, purpose: .repair) { events in
-            for event in events {
+        let loop = PageLoop(source: source, sink: sink, builder: builder, layout: layout)
+        let read = PageLoop.Read(group: group, start: discrepancy.range.start, endInclusive: discrepancy.range.end - 1,
+                                 readPriority: .normal, writePriority: .high, purpose: .repair)
+        try await loop.run(read, select: { dryRun ? [] : $0 }) { page in
+            for event in page.events {
                 exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
             }
-            guard !dryRun, !events.isEmpty else { return }
-            created += try await sink.write(builder.documents(for: events, logGroup: group, index: stable), priority: .high).created
+            created += page.outcome.created
+            return .goOn
         }
         discrepancy.cloudWatch = exact
         discrepancy.missing = exact.count
