@@ -14,11 +14,27 @@ def _client(service, args, key="testing", secret="testing", token=None):
 
 
 def iam(args):
+    """A user with logs:* (and sts:AssumeRole with --may-assume) and its keys."""
     client = _client("iam", args)
-    client.create_user(UserName="logstream-rig")
-    client.put_user_policy(UserName="logstream-rig", PolicyName="logs", PolicyDocument=json.dumps(POLICY))
-    key = client.create_access_key(UserName="logstream-rig")["AccessKey"]
+    name = getattr(args, "name", None) or "logstream-rig"
+    policy = json.loads(json.dumps(POLICY))
+    if getattr(args, "may_assume", False):
+        policy["Statement"].append({"Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": "*"})
+    client.create_user(UserName=name)
+    client.put_user_policy(UserName=name, PolicyName="logs", PolicyDocument=json.dumps(policy))
+    key = client.create_access_key(UserName=name)["AccessKey"]
     return {"key": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
+
+
+def role(args):
+    """A role with logs:* that anyone may assume (by keys or web identity); its ARN."""
+    client = _client("iam", args)
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"Federated": "*"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}
+    created = client.create_role(RoleName=args.name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    client.put_role_policy(RoleName=args.name, PolicyName="logs", PolicyDocument=json.dumps(POLICY))
+    return {"arn": created["Arn"]}
 
 
 def assume_role(args):

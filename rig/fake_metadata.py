@@ -1,5 +1,7 @@
 """A local stand-in for the AWS credential endpoints logstream reads: the ECS/EKS container
-credentials endpoint and EC2 instance metadata (IMDSv2, session tokens required).
+credentials endpoint, EC2 instance metadata (IMDSv2, session tokens required) and the
+IAM Identity Center portal's GetRoleCredentials (GET /federation/credentials with the
+x-amz-sso_bearer_token header; --sso-token is the one it accepts).
 
     python fake_metadata.py --key AKIA... --secret ... [--token T] [--expires-in 3600] [--auth-token X] [--parent-pid PID]
 
@@ -56,6 +58,15 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/_stats":
             return self.reply(200, SERVED)
+        if self.path.startswith("/federation/credentials"):
+            if not ARGS.sso_token or self.headers.get("x-amz-sso_bearer_token") != ARGS.sso_token:
+                return self.reply(401, {"message": "Session token not found or invalid"})
+            if "account_id=" not in self.path or "role_name=" not in self.path:
+                return self.reply(400, {"message": "account_id and role_name are required"})
+            document = credentials()
+            expires = int(time.time() * 1000) + ARGS.expires_in * 1000
+            return self.reply(200, {"roleCredentials": {"accessKeyId": document["AccessKeyId"], "secretAccessKey": document["SecretAccessKey"],
+                                                        "sessionToken": document.get("Token"), "expiration": expires}})
         if self.path.startswith("/ecs/"):
             if ARGS.auth_token and self.headers.get("Authorization") != ARGS.auth_token:
                 return self.reply(401, {"message": "bad authorization token"})
@@ -88,6 +99,7 @@ def main():
     p.add_argument("--token", default="", help='"none" for no session token')
     p.add_argument("--expires-in", type=int, default=3600)
     p.add_argument("--auth-token", default="")
+    p.add_argument("--sso-token", default="")
     p.add_argument("--parent-pid", type=int, default=0)
     ARGS = p.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

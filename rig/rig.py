@@ -7,8 +7,9 @@ Elasticsearch-compatible engine (osmem-server), optionally behind fault-injectin
     rig.py down --dir DIR                                 stop them by PID
     rig.py seed --endpoint URL --groups a,b --days 5 --events 20000 [--region us-east-1]
                                                           write sample logs, print counts per group
-    rig.py iam --endpoint URL                             create an IAM user allowed logs:*, print its keys
     rig.py assume-role --endpoint URL                     temporary credentials (key, secret, session token)
+    rig.py role --endpoint URL --name NAME                a role with logs:* anyone may assume; its ARN
+    rig.py iam --endpoint URL [--name N] [--may-assume]   a user with logs:* (and sts:AssumeRole) and its keys
     rig.py auth --endpoint URL on|off                     turn moto's SigV4 checking on or off
     rig.py metadata --dir DIR --key K --secret S [...]    start fake_metadata.py (container and instance credentials)
     rig.py put --endpoint URL --group G --file EVENTS.json  write exactly these events
@@ -144,6 +145,11 @@ def main():
     p_put.add_argument("--file", required=True)
     p_iam = sub.add_parser("iam")
     p_iam.add_argument("--endpoint", required=True)
+    p_iam.add_argument("--name", default="logstream-rig")
+    p_iam.add_argument("--may-assume", action="store_true")
+    p_new_role = sub.add_parser("role")
+    p_new_role.add_argument("--endpoint", required=True)
+    p_new_role.add_argument("--name", required=True)
     p_role = sub.add_parser("assume-role")
     p_role.add_argument("--endpoint", required=True)
     p_auth = sub.add_parser("auth")
@@ -154,7 +160,7 @@ def main():
     p_meta.add_argument("--parent-pid", type=int, default=0)
     p_meta.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args()
-    if args.command in ("iam", "assume-role", "auth"):
+    if args.command in ("iam", "role", "assume-role", "auth"):
         import aws_auth
         print(json.dumps(getattr(aws_auth, args.command.replace("-", "_"))(args)))
     elif args.command == "metadata":

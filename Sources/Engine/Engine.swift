@@ -22,7 +22,7 @@ public struct Engine: Sendable {
         let (_, region) = try settings.requireCloudWatch()
         return CloudWatchLogsClient(
             transport: transport, endpoint: settings.cloudWatchEndpoint(region: region), region: region,
-            credentials: CachedCredentials(CredentialChain(environment: environment, transport: transport)),
+            credentials: CachedCredentials(CredentialChain(environment: environment, transport: transport, region: region)),
             timeoutSeconds: Double(settings.httpTimeoutSecs), backoff: backoff,
             budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)))
     }

@@ -136,11 +136,13 @@ extension Rig {
     }
 
     /// Starts the fake container/instance credentials endpoint serving these keys.
-    func startMetadata(key: String, secret: String, token: String? = nil, expiresIn: Int = 3600, authToken: String? = nil) async throws -> String {
+    func startMetadata(key: String, secret: String, token: String? = nil, expiresIn: Int = 3600, authToken: String? = nil,
+                       ssoToken: String? = nil) async throws -> String {
         var arguments = ["metadata", "--dir", directory + "/metadata-\(UUID().uuidString.prefix(6))", "--parent-pid", String(getpid()), "--",
                          "--key", key, "--secret", secret, "--expires-in", String(expiresIn)]
         if let token { arguments += ["--token", token] }
         if let authToken { arguments += ["--auth-token", authToken] }
+        if let ssoToken { arguments += ["--sso-token", ssoToken] }
         return try await helper(arguments)["url"]?.string ?? ""
     }
 }
