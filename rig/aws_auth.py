@@ -19,7 +19,7 @@ def iam(args):
     name = getattr(args, "name", None) or "logstream-rig"
     policy = json.loads(json.dumps(POLICY))
     if getattr(args, "may_assume", False):
-        policy["Statement"].append({"Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": "*"})
+        policy["Statement"].append({"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:GetCallerIdentity"], "Resource": "*"})
     client.create_user(UserName=name)
     client.put_user_policy(UserName=name, PolicyName="logs", PolicyDocument=json.dumps(policy))
     key = client.create_access_key(UserName=name)["AccessKey"]
@@ -27,8 +27,12 @@ def iam(args):
 
 
 def role(args):
-    """A role with logs:* that anyone may assume (by keys or web identity); its ARN."""
+    """A role with logs:* that anyone may assume (by keys or web identity); its ARN. With
+    --account, in that account (moto keeps accounts apart; reached by assuming a role there)."""
     client = _client("iam", args)
+    if getattr(args, "account", ""):
+        creds = _client("sts", args).assume_role(RoleArn="arn:aws:iam::%s:role/rig-bootstrap" % args.account, RoleSessionName="rig")["Credentials"]
+        client = _client("iam", args, creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
     trust = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
         {"Effect": "Allow", "Principal": {"Federated": "*"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}

@@ -59,8 +59,15 @@ def message_for(group, rng, ts):
 
 
 def client_for(args):
-    return boto3.client("logs", endpoint_url=args.endpoint, region_name=args.region,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    """The default account's client, or (with --role-arn) the account of that role, by
+    assuming it: moto keeps each account's log groups apart."""
+    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    if getattr(args, "role_arn", ""):
+        sts = boto3.client("sts", endpoint_url=args.endpoint, region_name=args.region, **keys)
+        creds = sts.assume_role(RoleArn=args.role_arn, RoleSessionName="rig-seed")["Credentials"]
+        keys = {"aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"],
+                "aws_session_token": creds["SessionToken"]}
+    return boto3.client("logs", endpoint_url=args.endpoint, region_name=args.region, **keys)
 
 
 def put(args):

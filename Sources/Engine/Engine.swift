@@ -18,15 +18,6 @@ public struct Engine: Sendable {
         ElasticsearchClient(settings: settings, transport: transport)
     }
 
-    public func cloudWatch() throws -> CloudWatchLogsClient {
-        let (_, region) = try settings.requireCloudWatch()
-        return CloudWatchLogsClient(
-            transport: transport, endpoint: settings.cloudWatchEndpoint(region: region), region: region,
-            credentials: CachedCredentials(CredentialChain(environment: environment, transport: transport, region: region)),
-            timeoutSeconds: Double(settings.httpTimeoutSecs), backoff: backoff,
-            budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)))
-    }
-
     /// The learned volume patterns of the groups, next to the checkpoint file.
     public var seasonalPath: String {
         FileIO.parentDirectory(of: settings.checkpointPath) + "/seasonal.json"
@@ -45,6 +36,8 @@ public struct Engine: Sendable {
         var builder: DocumentBuilder
         var bootstrap: Bootstrap
         var cluster: ClusterInfo
+        /// The default source and the `[[source]]`s, for discovery.
+        var sources: [ReadSource]
         /// Set where `_id` alone cannot prevent second copies (data streams roll over).
         var presence: PresenceLookup?
         /// The daemon's: background work passes it before every request.
@@ -54,12 +47,12 @@ public struct Engine: Sendable {
     /// With `shutdown` (the daemon), background writes also wait at a priority gate
     /// while either side is under stress.
     func pipeline(shutdown: ShutdownSignal? = nil) async throws -> Pipeline {
-        let (entries, region) = try settings.requireCloudWatch()
-        let source = try cloudWatch()
+        let (_, region) = try settings.requireCloudWatch()
+        let (source, sources, account) = try await cloudWatchSources()
         let checkpoints = try CheckpointStore(path: settings.checkpointPath)
         let client = elasticsearch()
         let cluster = try await ensureReachable(client)
-        let groups = try await GroupResolver(source: source).resolve(entries)
+        let groups = try await resolveGroups(source, sources)
         let bootstrap = Bootstrap(client: client, layout: layout, cluster: cluster, priority: settings.esTemplatePriority)
         try await bootstrap.prepare()
         for group in groups { try await bootstrap.ensureGroup(group) }
@@ -69,8 +62,8 @@ public struct Engine: Sendable {
         let gate = shutdown.map { PriorityGate(trackers: [stress, source.stress], shutdown: $0) }
         let sink = makeSink(client: client, stress: stress, gate: gate)
         return Pipeline(groups: groups, source: source, sink: sink, checkpoints: checkpoints,
-                        builder: DocumentBuilder(region: region, options: settings.documents), bootstrap: bootstrap,
-                        cluster: cluster, presence: mode == .dataStreams ? PresenceLookup(client: client) : nil, gate: gate)
+                        builder: DocumentBuilder(region: region, account: account, options: settings.documents), bootstrap: bootstrap,
+                        cluster: cluster, sources: sources, presence: mode == .dataStreams ? PresenceLookup(client: client) : nil, gate: gate)
     }
 
     /// Copies `range` of every configured group; returns one report per group.

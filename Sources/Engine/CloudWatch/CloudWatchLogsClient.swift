@@ -18,11 +18,17 @@ public final class CloudWatchLogsClient: Sendable {
     public let stress: StressTracker
     /// Events read so far, by purpose: how many times each ingested event is read shows here.
     let eventsRead = Locked<[ReadPurpose: Int]>([:])
+    /// The clients of the `[[source]]`s, by `account:region` (their own credentials and
+    /// request budget: CloudWatch's quotas are per account and region). A group whose
+    /// `GroupKey` names a source is read through that source's client.
+    let routes: [String: CloudWatchLogsClient]
 
     public init(
         transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
-        timeoutSeconds: Double, backoff: Backoff, budget: RequestBudget, maxAttempts: Int = 10, busyWindowSeconds: Double = 600
+        timeoutSeconds: Double, backoff: Backoff, budget: RequestBudget, maxAttempts: Int = 10, busyWindowSeconds: Double = 600,
+        routes: [String: CloudWatchLogsClient] = [:]
     ) {
+        self.routes = routes
         self.busyWindowSeconds = busyWindowSeconds
         self.budget = budget
         stress = StressTracker(side: "cloudwatch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
@@ -106,8 +112,19 @@ public final class CloudWatchLogsClient: Sendable {
 
     /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in
     /// the API); no end means everything from `start` on.
+    /// The client that serves `group` (a `GroupKey`) and the name CloudWatch knows it by.
+    public func route(_ group: String) -> (client: CloudWatchLogsClient, name: String) {
+        guard let parts = GroupKey.parse(group), let client = routes["\(parts.account):\(parts.region)"] else { return (self, group) }
+        return (client, parts.name)
+    }
+
     public func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
                                 priority: Priority = .normal, purpose: ReadPurpose, limit: Int = 10_000) async throws -> LogEventPage {
+        let (client, name) = route(group)
+        if client !== self {
+            return try await client.filterLogEvents(group: name, start: start, endInclusive: endInclusive, nextToken: nextToken,
+                                                    priority: priority, purpose: purpose, limit: limit)
+        }
         var request: [JSONMember] = [
             JSONMember("logGroupName", .string(group)),
             // startTime 0 means "unset" to the API; 1 ms keeps the meaning "from the epoch".
@@ -128,7 +145,9 @@ public final class CloudWatchLogsClient: Sendable {
     }
 
     /// Events read so far for `purpose`.
-    public func eventsRead(for purpose: ReadPurpose) -> Int { eventsRead.withLock { $0[purpose, default: 0] } }
+    public func eventsRead(for purpose: ReadPurpose) -> Int {
+        eventsRead.withLock { $0[purpose, default: 0] } + routes.values.reduce(0) { $0 + $1.eventsRead(for: purpose) }
+    }
 
     /// Reads a FilterLogEvents response body; `nextToken` may be absent or null on the last page.
     public static func decodeFilterLogEventsPage(_ body: [UInt8]) throws -> LogEventPage {
@@ -136,7 +155,9 @@ public final class CloudWatchLogsClient: Sendable {
     }
 
     /// The retention of `group` in days; nil when its events never expire.
-    public func retentionDays(group: String) async throws -> Int? {
+    public func retentionDays(group key: String) async throws -> Int? {
+        let (client, group) = route(key)
+        if client !== self { return try await client.retentionDays(group: group) }
         var token: String?
         repeat {
             var request: [JSONMember] = [JSONMember("limit", .int(50)), JSONMember("logGroupNamePrefix", .string(group))]

@@ -24,7 +24,8 @@ public struct InsightsCounts: Sendable {
 
     /// Events per minute of `range` (minutes without events are absent); nil when the
     /// service answered, but not with counts (an emulator that ignores `stats`, say).
-    public func minuteCounts(group: String, range: TimeRange, priority: Priority = .normal) async throws -> [EpochMillis: Int]? {
+    public func minuteCounts(group key: String, range: TimeRange, priority: Priority = .normal) async throws -> [EpochMillis: Int]? {
+        let (source, group) = self.source.route(key)
         let request: JSONValue = [
             "logGroupName": .string(group),
             "startTime": .int(Self.floorDiv(range.start, 1000)),

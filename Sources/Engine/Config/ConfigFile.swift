@@ -16,7 +16,7 @@ public enum ConfigFile {
             throw ConfigError("config file \(path) is not valid TOML (\(error.source.begin.debugDescription)): \(error.description)")
         }
         var values: [String: String] = [:]
-        for key in table.keys.sorted() {
+        for key in table.keys.sorted() where key != "source" {
             guard let spec = SettingsCatalog.all.first(where: { $0.tomlKey == key.lowercased() }) else {
                 let hint = Suggestion.closest(to: key.lowercased(), among: SettingsCatalog.all.map(\.tomlKey)).map { "; did you mean '\($0)'?" } ?? ""
                 throw ConfigError("config file \(path): unknown setting '\(key)'\(hint)")
@@ -25,6 +25,19 @@ public enum ConfigFile {
             values[spec.name] = try textValue(of: value, key: key, path: path)
         }
         return values
+    }
+
+    /// The file's `[[source]]` tables (none when it has none).
+    public static func sources(path: String) throws -> [SourceConfig] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: String(decoding: data, as: UTF8.self))
+        } catch let error as TOMLParseError {
+            throw ConfigError("config file \(path) is not valid TOML (\(error.source.begin.debugDescription)): \(error.description)")
+        }
+        guard let value = table["source"] else { return [] }
+        return try SourceConfig.read(value, path: path)
     }
 
     private static func textValue(of value: TOMLValueConvertible, key: String, path: String) throws -> String {

@@ -12,6 +12,8 @@ public struct Settings: Sendable {
     public var esTLSVerify: Bool
     public var esGzip: Bool
     public var indexPrefix: String
+    /// The `[[source]]`s of the config file, beside the default source (AWS_REGION, LOG_GROUPS).
+    public var sources: [SourceConfig] = []
     /// nil: `IndexTemplate.defaultPriority`.
     public var esTemplatePriority: Int?
     public var batchSize: Int
@@ -99,6 +101,10 @@ public struct Settings: Sendable {
 
     /// Commands that read CloudWatch need groups and a region; say exactly what is missing.
     public func requireCloudWatch() throws -> (groups: [String], region: String) {
+        if logGroups.isEmpty, let first = sources.first {
+            // Only [[source]]s: the default source has no groups; its region is for STS.
+            return ([], (region?.isEmpty == false ? region : nil) ?? first.region)
+        }
         guard !logGroups.isEmpty else {
             throw ConfigError("LOG_GROUPS is not set: name the CloudWatch log groups to copy, e.g. LOG_GROUPS=/aws/lambda/api,/ecs/web (or --groups)")
         }

@@ -66,6 +66,8 @@ public struct SettingsLoader: Sendable {
     }
 
     public func load() throws -> Settings {
-        try Settings(resolved: resolve())
+        var settings = try Settings(resolved: resolve())
+        if let path = configFilePath() { settings.sources = try ConfigFile.sources(path: path) }
+        return settings
     }
 }

@@ -38,7 +38,26 @@ struct STSClient: Sendable {
         return try await call(parameters, signedWith: nil, origin: origin)
     }
 
+    /// The account `credentials` belong to (GetCallerIdentity, which needs no permission).
+    func account(of credentials: AWSCredentials) async throws -> String {
+        let xml = try await post([("Action", "GetCallerIdentity"), ("Version", "2011-06-15")], signedWith: credentials, origin: credentials.origin)
+        guard let account = Self.element("Account", in: xml) else {
+            throw CredentialsError(message: "STS answered GetCallerIdentity for \(credentials.origin) without an account")
+        }
+        return account
+    }
+
     private func call(_ parameters: [(String, String)], signedWith source: AWSCredentials?, origin: String) async throws -> AWSCredentials {
+        let xml = try await post(parameters, signedWith: source, origin: origin)
+        guard let key = Self.element("AccessKeyId", in: xml), let secret = Self.element("SecretAccessKey", in: xml) else {
+            throw CredentialsError(message: "STS answered \(origin) without credentials")
+        }
+        return AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: Self.element("SessionToken", in: xml), origin: origin,
+                              expiration: Self.element("Expiration", in: xml).flatMap(Timestamp.parse))
+    }
+
+    /// The answer's XML; a refusal as `Refusal`.
+    private func post(_ parameters: [(String, String)], signedWith source: AWSCredentials?, origin: String) async throws -> String {
         let body = parameters.map { "\(Self.formEncoded($0.0))=\(Self.formEncoded($0.1))" }.joined(separator: "&")
         let auth: HTTPAuth = source.map { .awsSigV4(AWSSigning(region: region, service: "sts", credentials: $0)) } ?? .none
         let request = HTTPRequest(method: "POST", url: endpoint + "/", headers: [HTTPHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
@@ -53,11 +72,7 @@ struct STSClient: Sendable {
         guard response.status == 200 else {
             throw Refusal(code: Self.element("Code", in: xml) ?? "HTTP \(response.status)", message: Self.element("Message", in: xml) ?? "no message")
         }
-        guard let key = Self.element("AccessKeyId", in: xml), let secret = Self.element("SecretAccessKey", in: xml) else {
-            throw CredentialsError(message: "STS answered \(origin) without credentials")
-        }
-        return AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: Self.element("SessionToken", in: xml), origin: origin,
-                              expiration: Self.element("Expiration", in: xml).flatMap(Timestamp.parse))
+        return xml
     }
 
     /// The text of the first `<name>…</name>` element, entities decoded.

@@ -5,7 +5,7 @@ extension Daemon {
     /// throttling delays only itself. New groups get a worker when discovery finds them.
     func tailLoop() async {
         let settings = engine.settings
-        let patterns = settings.logGroups.contains { $0.hasSuffix("*") }
+        let patterns = parts.sources.contains { $0.entries.contains { $0.hasSuffix("*") } }
         var nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
         await withTaskGroup(of: Void.self) { workers in
             var working: Set<String> = []
@@ -72,7 +72,7 @@ extension Daemon {
 
     func discover() async {
         do {
-            let found = try await GroupResolver(source: parts.source).resolve(engine.settings.logGroups)
+            let found = try await engine.resolveGroups(parts.source, parts.sources)
             for group in found where !groups.contains(group) {
                 try await parts.bootstrap.ensureGroup(group)
                 groups.append(group)

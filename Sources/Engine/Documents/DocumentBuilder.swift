@@ -8,11 +8,15 @@
 /// beyond `maxMessageBytes` and then flagged), so nothing CloudWatch counts is missing.
 /// A JSON object in the message is also written as fields under `jsonField`.
 public struct DocumentBuilder: Sendable {
+    /// The default source's region and (when known) account; a group of a `[[source]]`
+    /// carries its own in its `GroupKey`, and its documents `logstream.source` too.
     public var region: String
+    public var account: String?
     public var options: DocumentOptions
 
-    public init(region: String, options: DocumentOptions = DocumentOptions()) {
+    public init(region: String, account: String? = nil, options: DocumentOptions = DocumentOptions()) {
         self.region = region
+        self.account = account
         self.options = options
     }
 
@@ -25,7 +29,9 @@ public struct DocumentBuilder: Sendable {
     public func documents(for events: [LogEvent], logGroup: String, index: String) -> [LogDocument] {
         let estimate = events.reduce(0) { $0 + $1.messageUTF8.count * 2 } + events.count * (360 + index.utf8.count + logGroup.utf8.count)
         var writer = JSONWriter(capacity: estimate)
-        var constants = PageConstants(region: region, logGroup: logGroup, index: index)
+        let source = GroupKey.parse(logGroup)
+        var constants = PageConstants(region: source?.region ?? region, account: source?.account ?? account, key: logGroup,
+                                      source: GroupKey.source(logGroup), index: index)
         var placed: [(timestamp: EpochMillis, lines: Range<Int>, sourceStart: Int, id: Range<Int>)] = []
         placed.reserveCapacity(events.count)
         // Borrowed in place, not copied: copying an event costs a retain per field. `events` is
@@ -63,6 +69,8 @@ public struct DocumentBuilder: Sendable {
         let actionPrefix: [UInt8]
         /// From the end of `event` to the `log_stream` value.
         let placement: [UInt8]
+        /// `,"source":"account:region"` inside `logstream`, for a `[[source]]`'s documents.
+        let sourceMember: [UInt8]
         /// The group's part of every document id's hash.
         let hashPrefix: [UInt8]
         var timestamps = Timestamp.DayCache()
@@ -71,8 +79,9 @@ public struct DocumentBuilder: Sendable {
         private var lastStream = ""
         private var lastStreamJSON: [UInt8] = []
 
-        init(region: String, logGroup: String, index: String) {
-            hashPrefix = DocumentID.hashPrefix(logGroup: logGroup)
+        /// `key`: the group's `GroupKey` (its ids are hashed after it).
+        init(region: String, account: String?, key: String, source: String?, index: String) {
+            hashPrefix = DocumentID.hashPrefix(logGroup: key)
             var action = JSONWriter()
             // Documents go to the group's stable name; should its alias vanish, the write
             // fails (index_not_found, held for an operator) instead of creating a plain
@@ -85,10 +94,21 @@ public struct DocumentBuilder: Sendable {
             var placement = JSONWriter()
             placement.raw("},\"cloud\":{\"provider\":\"aws\",\"region\":")
             placement.string(region)
+            if let account {
+                placement.raw(",\"account\":{\"id\":")
+                placement.string(account)
+                placement.byte(UInt8(ascii: "}"))
+            }
             placement.raw("},\"aws\":{\"cloudwatch\":{\"log_group\":")
-            placement.string(logGroup)
+            placement.string(GroupKey.name(key))
             placement.raw(",\"log_stream\":")
             self.placement = placement.bytes
+            var member = JSONWriter()
+            if let source {
+                member.raw(",\"source\":")
+                member.string(source)
+            }
+            sourceMember = member.bytes
         }
 
         /// Appends the stream name as JSON, escaped once for the events that share it
@@ -145,6 +165,7 @@ public struct DocumentBuilder: Sendable {
         }
         writer.raw(",\"logstream\":{\"id_hash\":")
         writer.integer(high >> 33)
+        writer.bytes.append(contentsOf: constants.sourceMember)
         if truncated {
             writer.raw(",\"truncated\":true,\"original_bytes\":")
             writer.integer(originalBytes)

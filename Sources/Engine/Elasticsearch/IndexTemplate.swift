@@ -24,11 +24,11 @@ public enum IndexTemplate {
                 "@timestamp": date,
                 "message": ["type": "text"],
                 "event": ["properties": ["id": keyword, "ingested": date]],
-                "cloud": ["properties": ["provider": keyword, "region": keyword]],
+                "cloud": ["properties": ["provider": keyword, "region": keyword, "account": ["properties": ["id": keyword]]]],
                 "aws": ["properties": ["cloudwatch": ["properties": ["log_group": keyword, "log_stream": keyword]]]],
                 "log": ["properties": ["level": keyword]],
                 "logstream": ["properties": [
-                    "id_hash": ["type": "long"],
+                    "id_hash": ["type": "long"], "source": keyword,
                     "truncated": ["type": "boolean"], "original_bytes": ["type": "long"], "json_fields_dropped": ["type": "long"],
                     "conflicts": ["properties": [
                         "field": keyword, "value": ["type": "keyword", "ignore_above": 8191], "reason": ["type": "keyword", "ignore_above": 1024],

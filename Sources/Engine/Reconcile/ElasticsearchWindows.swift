@@ -12,11 +12,11 @@ public struct ElasticsearchWindows: Sendable {
         self.queries = queries
     }
 
+    /// The documents of `group` (a `GroupKey`: its source's documents only) in `range`.
     func filter(group: String, range: TimeRange) -> JSONValue {
-        ["bool": ["filter": [
-            ["term": ["aws.cloudwatch.log_group": .string(group)]],
+        ["bool": ["filter": .array(GroupKey.filters(group) + [
             ["range": ["@timestamp": ["gte": .int(range.start), "lt": .int(range.end), "format": "epoch_millis"]]],
-        ]]]
+        ])]]
     }
 
     public func summary(group: String, range: TimeRange) async throws -> WindowSummary {

@@ -35,10 +35,11 @@ struct Rig: Sendable {
     }
 
     /// Writes sample events; returns how many each group received.
-    func seed(groups: [String], days: Double, eventsPerGroup: Int, seed: Int = 1) async throws -> [String: Int] {
+    /// `region` and `roleArn` (an account other than moto's default, by assuming the role) say where.
+    func seed(groups: [String], days: Double, eventsPerGroup: Int, seed: Int = 1, region: String = "us-east-1", roleArn: String = "") async throws -> [String: Int] {
         let result = try await ProcessRunner.run(ProjectPaths.python, [
             ProjectPaths.rigScript, "seed", "--endpoint", cloudWatchURL, "--groups", groups.joined(separator: ","),
-            "--days", String(days), "--events", String(eventsPerGroup), "--seed", String(seed),
+            "--days", String(days), "--events", String(eventsPerGroup), "--seed", String(seed), "--region", region, "--role-arn", roleArn,
         ])
         guard result.status == 0, let info = try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ProcessFailure(description: "seeding failed (\(result.status)): \(result.stderr)")
@@ -108,11 +109,12 @@ extension Rig {
 
 extension Rig {
     /// Writes exactly these events to `group` (creating group and streams as needed).
-    func put(group: String, events: [(timestamp: EpochMillis, message: String, stream: String)]) async throws {
+    func put(group: String, events: [(timestamp: EpochMillis, message: String, stream: String)], region: String = "us-east-1", roleArn: String = "") async throws {
         let file = directory + "/put-\(UUID().uuidString.prefix(8)).json"
         let payload: JSONValue = .array(events.map { ["timestamp": .int($0.timestamp), "message": .string($0.message), "stream": .string($0.stream)] })
         try Data(payload.serialized).write(to: URL(fileURLWithPath: file))
-        let result = try await ProcessRunner.run(ProjectPaths.python, [ProjectPaths.rigScript, "put", "--endpoint", cloudWatchURL, "--group", group, "--file", file])
+        let result = try await ProcessRunner.run(ProjectPaths.python, [ProjectPaths.rigScript, "put", "--endpoint", cloudWatchURL, "--group", group, "--file", file,
+                                                                       "--region", region, "--role-arn", roleArn])
         guard result.status == 0 else { throw ProcessFailure(description: "put failed: \(result.stderr)") }
     }
 
