@@ -53,6 +53,37 @@ import Testing
         }
     }
 
+    /// Faults in mid-stream, after pages were acknowledged: acknowledgements lost after the
+    /// write happened, and answers whose first items say 429 although they were stored. The
+    /// tally counts faults that fired, and every event must be there exactly once.
+    @Test func acknowledgementsLostMidStreamLoseAndDuplicateNothing() async throws {
+        try await Rig.with(esProxy: true) { rig in
+            let groups = ["/midstream/a", "/midstream/b"]
+            let seeded = try await rig.seed(groups: groups, days: 1, eventsPerGroup: Soak.scale(ci: 3_000, soak: 12_000))
+            let rules: [JSONValue] = [
+                ["path": "/_bulk", "after": 3, "count": 2, "ack_lost": true],
+                ["path": "/_bulk", "after": 6, "count": 3, "items_429": 40],
+                ["path": "/_bulk", "after": 9, "count": 1, "drop": true],
+            ]
+            for rule in rules { try await rig.injectElasticsearchFault(rule) }
+            var environment = rig.environment(groups: groups, checkpointPath: rig.directory + "/cp.json")
+            environment["HTTP_TIMEOUT_SECS"] = "5"
+            environment["BACKOFF_MAX_MS"] = "500"
+            let result = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "2", "--batch-size", "200"], environment: environment)
+            #expect(result.status == 0, "\(result.stderr.suffix(3000))")
+            let fired = try await rig.firedElasticsearchFaults()
+            #expect(fired["ack_lost"] == 2 && fired["items_429"] == 3 && fired["drop"] == 1, "faults that fired: \(fired)")
+            var lost = 0, duplicates = 0
+            for group in groups {
+                let (count, distinct) = try await rig.countAndDistinct(group: group)
+                #expect(count == seeded[group] && distinct == count, "\(group): \(count) documents, \(distinct) distinct, \(seeded[group] ?? 0) in CloudWatch")
+                lost += max(0, (seeded[group] ?? 0) - distinct)
+                duplicates += count - distinct
+            }
+            Soak.record(Soak.Entry(test: "mid-stream faults", faults: fired.values.reduce(0, +), events: seeded.values.reduce(0, +), lost: lost, duplicates: duplicates))
+        }
+    }
+
     @Test(arguments: [
         ("ES_HOST", "http://127.0.0.1:9", "cannot reach Elasticsearch"),
         ("ES_HOST", "http://no-such-host.invalid:9200", "cannot reach Elasticsearch"),

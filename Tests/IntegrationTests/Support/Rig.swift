@@ -79,6 +79,14 @@ struct Rig: Sendable {
         try await client.json("POST", "/_rig/faults", rule)
     }
 
+    /// How many Elasticsearch faults fired, by kind (not how many were queued).
+    func firedElasticsearchFaults() async throws -> [String: Int] {
+        let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: elasticsearchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
+        var fired: [String: Int] = [:]
+        for member in try await client.json("GET", "/_rig/fired").members ?? [] { fired[member.key] = member.value.int }
+        return fired
+    }
+
     /// Makes the CloudWatch emulator answer Logs Insights count queries (as an account with Insights does), or not.
     func setInsightsStats(_ on: Bool) async throws {
         let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: cloudWatchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
