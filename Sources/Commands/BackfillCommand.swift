@@ -7,14 +7,18 @@ enum BackfillCommand {
         let range = try TimeRangeOptions.range(invocation, defaultDays: settings.backfillDays)
         let engine = Engine(settings: settings, environment: environment)
         let (meter, view) = ProgressView.start(invocation, label: "backfill")
-        let reports = try await engine.backfill(range: range, progress: meter)
+        let shutdown = ShutdownSignal()
+        shutdown.installHandlers()
+        let reports = try await engine.backfill(range: range, progress: meter, shutdown: shutdown)
         await view?.finish()
         if invocation.has("json") {
             Output.print(ReportFormatter.json(reports, range: range))
         } else {
             Output.print(ReportFormatter.table(reports, range: range))
         }
-        return reports.contains { $0.error != nil } ? 1 : 0
+        if reports.contains(where: { $0.error != nil }) { return 1 }
+        // Stopped by a signal: the copy is not complete (130, as shells report an interrupt).
+        return shutdown.isRequested ? 130 : 0
     }
 }
 

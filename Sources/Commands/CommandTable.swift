@@ -107,5 +107,6 @@ public enum CommandTable {
         (1, "runtime failure (unreachable service, rejected credentials, I/O error)"),
         (2, "usage or configuration error; the message names the option or setting"),
         (3, "the command ran, but discrepancies or conflicts remain (reconcile, heal)"),
+        (130, "stopped by SIGINT or SIGTERM before it finished (backfill; what was acknowledged is saved)"),
     ]
 }

@@ -67,13 +67,13 @@ public struct Engine: Sendable {
     }
 
     /// Copies `range` of every configured group; returns one report per group.
-    public func backfill(range: TimeRange, progress: ProgressMeter? = nil) async throws -> [GroupReport] {
+    public func backfill(range: TimeRange, progress: ProgressMeter? = nil, shutdown: ShutdownSignal? = nil) async throws -> [GroupReport] {
         let parts = try await pipeline()
         let copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder, layout: layout,
                                   presence: parts.presence)
         Log.info("backfill starting", ("groups", parts.groups.count), ("range", range), ("es", redactedURL(settings.esHost)))
         let reports = await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout, progress: progress,
-                                     retention: ClusterRetention(client: elasticsearch())).run(groups: parts.groups, range: range)
+                                     retention: ClusterRetention(client: elasticsearch()), shutdown: shutdown).run(groups: parts.groups, range: range)
         await Self.flush(parts.checkpoints)
         return reports
     }

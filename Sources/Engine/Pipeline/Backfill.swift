@@ -9,10 +9,13 @@ public struct Backfill: Sendable {
     let progress: ProgressMeter?
     /// What the cluster keeps: history older than that is not copied back.
     let retention: ClusterRetention?
+    /// SIGINT/SIGTERM: stop after the current page, with what was acknowledged saved.
+    let shutdown: ShutdownSignal?
 
     public init(copier: WindowCopier, checkpoints: CheckpointStore, layout: IndexLayout, groupConcurrency: Int = 4, progress: ProgressMeter? = nil,
-                retention: ClusterRetention? = nil) {
+                retention: ClusterRetention? = nil, shutdown: ShutdownSignal? = nil) {
         self.retention = retention
+        self.shutdown = shutdown
         self.progress = progress
         self.copier = copier
         self.checkpoints = checkpoints
@@ -30,7 +33,7 @@ public struct Backfill: Sendable {
             var reports: [GroupReport] = []
             var next = 0
             func startNext() {
-                guard next < groups.count else { return }
+                guard next < groups.count, shutdown?.isRequested != true else { return }
                 let group = groups[next]
                 next += 1
                 tasks.addTask { await self.backfill(group: group, range: range) }
@@ -64,10 +67,17 @@ public struct Backfill: Sendable {
             if windows.isEmpty {
                 Log.info("backfill: range already shipped", ("group", group), ("range", range))
             }
+            let shutdown = self.shutdown
+            let control = CopyControl(stop: { _ in shutdown?.isRequested ?? false }, progress: progress)
             for window in windows {
                 let before = report.eventsRead
                 let windowStarted = WallClock.monotonicSeconds()
-                try await copier.copy(group: group, range: window, into: &report, control: CopyControl(progress: progress))
+                let finished = try await copier.copy(group: group, range: window, into: &report, control: control)
+                guard finished, shutdown?.isRequested != true else {
+                    Log.info("backfill stopped by a signal; what Elasticsearch acknowledged is in the checkpoint, the next run goes on from there",
+                             ("group", group))
+                    break
+                }
                 Log.info("backfill window done", ("group", group), ("window", window), ("events", report.eventsRead - before),
                          ("ms", Int((WallClock.monotonicSeconds() - windowStarted) * 1000)))
             }

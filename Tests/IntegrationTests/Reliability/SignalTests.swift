@@ -1,0 +1,46 @@
+import Engine
+import Foundation
+import Testing
+
+/// SIGINT as an operator sends it: one signal ends the current page, saves the checkpoint
+/// and exits 130 (not complete); a second one exits at once. Either way the next run
+/// completes the copy with every event exactly once.
+@Suite(.serialized) struct SignalTests {
+    @Test func sigintStopsCleanlyAndASecondSignalExitsAtOnce() async throws {
+        try await Rig.with { rig in
+            let groups = ["/signal/a", "/signal/b"]
+            let seeded = try await rig.seed(groups: groups, days: 2, eventsPerGroup: 8_000)
+            let environment = rig.environment(groups: groups, checkpointPath: rig.directory + "/state/cp.json")
+            func progressed() async throws -> Bool {
+                var shipped = 0
+                for group in groups { shipped += try await rig.documentCount(group: group) }
+                return shipped > 0
+            }
+
+            // One SIGINT, once the run has shipped something: a clean stop.
+            let first = try BackgroundProcess(ProjectPaths.binary, ["backfill", "--days", "3", "--batch-size", "200"], environment: environment)
+            #expect(try await eventually(seconds: 60, watching: first) { try await progressed() }, "\(first.stderr.suffix(2000))")
+            first.signal(SIGINT)
+            let clean = await first.waitForExit(seconds: 40)
+            #expect(clean == 130 && first.stderr.contains("backfill stopped by a signal"), "\(first.stderr.suffix(2000))")
+            let verify = try await ProcessRunner.run(ProjectPaths.binary, ["checkpoint", "verify"], environment: environment)
+            #expect(verify.status == 0, "\(verify.stderr)")
+
+            // Two in a row: out at once, status 130, saying so.
+            let second = try BackgroundProcess(ProjectPaths.binary, ["backfill", "--days", "3", "--batch-size", "200"], environment: environment)
+            #expect(await eventually(seconds: 60, watching: second) { second.stderr.contains("backfill window done") || second.stderr.contains("backfill starting") })
+            second.signal(SIGINT)
+            try await Task.sleep(nanoseconds: 50_000_000)
+            second.signal(SIGINT)
+            let hard = await second.waitForExit(seconds: 10)
+            #expect(hard == 130 && second.stderr.contains("second signal: exiting now"), "status \(String(describing: hard)): \(second.stderr.suffix(1500))")
+
+            let last = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "3"], environment: environment)
+            #expect(last.status == 0, "\(last.stderr.suffix(2000))")
+            for group in groups {
+                let (count, distinct) = try await rig.countAndDistinct(group: group)
+                #expect(count == seeded[group] && distinct == count, "\(group)")
+            }
+        }
+    }
+}
