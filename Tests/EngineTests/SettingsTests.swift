@@ -3,12 +3,6 @@ import Testing
 @testable import Engine
 
 @Suite struct SettingsTests {
-    func writeConfig(_ text: String) throws -> String {
-        let path = NSTemporaryDirectory() + "logstream-test-\(UUID().uuidString).toml"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func defaultsFollowTheProductDescription() throws {
         let settings = try SettingsLoader(environment: [:]).load()
         #expect(settings.esHost == "http://localhost:9200")
@@ -25,7 +19,7 @@ import Testing
     }
 
     @Test func flagsBeatEnvironmentWhichBeatsTheFile() throws {
-        let path = try writeConfig("""
+        let path = try temporaryConfig("""
             batch_size = 10
             max_in_flight = 3
             index_prefix = "fromfile"
@@ -41,7 +35,7 @@ import Testing
     }
 
     @Test func configFileAcceptsEnvironmentStyleKeysAndIsFoundThroughLOGSTREAM_CONFIG() throws {
-        let path = try writeConfig("BACKFILL_DAYS = 90\nES_TLS_VERIFY = false\n")
+        let path = try temporaryConfig("BACKFILL_DAYS = 90\nES_TLS_VERIFY = false\n")
         let settings = try SettingsLoader(environment: ["LOGSTREAM_CONFIG": path]).load()
         #expect(settings.backfillDays == 90)
         #expect(!settings.esTLSVerify)
@@ -77,7 +71,7 @@ import Testing
     }
 
     @Test func unknownFileKeysAreReportedWithASuggestion() throws {
-        let path = try writeConfig("bach_size = 10\n")
+        let path = try temporaryConfig("bach_size = 10\n")
         do {
             _ = try SettingsLoader(environment: [:], configPath: path).load()
             Issue.record("unknown key accepted")
@@ -87,7 +81,7 @@ import Testing
     }
 
     @Test func malformedTOMLIsReportedWithItsLocation() throws {
-        let path = try writeConfig("batch_size = = 3\n")
+        let path = try temporaryConfig("batch_size = = 3\n")
         do {
             _ = try SettingsLoader(environment: [:], configPath: path).load()
             Issue.record("malformed TOML accepted")

@@ -3,14 +3,8 @@ import Testing
 @testable import Engine
 
 @Suite struct SourcesTests {
-    func config(_ text: String) throws -> String {
-        let path = NSTemporaryDirectory() + "logstream-sources-\(UUID().uuidString).toml"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func sourcesAreReadBesideTheSettings() throws {
-        let path = try config("""
+        let path = try temporaryConfig("""
             batch_size = 50
             [[source]]
             name = "payments"
@@ -43,7 +37,7 @@ import Testing
         ("source = \"x\"", "must be written [[source]]"),
     ])
     func badSourcesAreExplained(text: String, message: String) throws {
-        let path = try config(text)
+        let path = try temporaryConfig(text)
         do {
             _ = try SettingsLoader(environment: ["HOME": "/nonexistent"], configPath: path).load()
             Issue.record("accepted \(text)")
