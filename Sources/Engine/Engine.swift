@@ -124,7 +124,7 @@ public struct Engine: Sendable {
         let schedule = VerificationSchedule(intervalMillis: EpochMillis(settings.reconcileIntervalSecs) * 1000,
                                             tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
         let reconciler = recentReconciler(parts)
-        for index in reports.indices where reports[index].error == nil {
+        for index in reports.indices where reports[index].error == nil && !shutdown.isRequested {
             let group = reports[index].group
             let now = WallClock.nowMillis()
             guard let windows = schedule.recent(await parts.checkpoints.group(group), now: now) else { continue }
