@@ -44,6 +44,25 @@ import Testing
         #expect(group.verified["1d"]?.covers(TimeRange(start: 10 * day, end: now - VerificationSchedule.stages[0].age)) == true)
     }
 
+    /// Found running the release daemon: the stage's edge moved with the clock, so each call
+    /// found a sliver of a few milliseconds due, reconcile rounded it to nothing, and the
+    /// background loop compared nothing tens of thousands of times a second.
+    @Test func aStageNeverPicksASliverTheClockAddedSinceTheLastCall() {
+        let day = WallClock.millisPerDay
+        var now = 40 * day + 5
+        var group = CheckpointState.Group(shipped: IntervalSet([TimeRange(start: 10 * day, end: now)]))
+        while let (_, window) = schedule.nextStage(group, oldest: 10 * day, now: now) {
+            for passed in VerificationSchedule.stagesPassed(by: window, now: now) { group.verified[passed.name, default: IntervalSet()].insert(window) }
+        }
+        for step: EpochMillis in [1, 7, 999, 59_999, 60_000, schedule.intervalMillis - 6] {
+            #expect(schedule.nextStage(group, oldest: 10 * day, now: now + step) == nil, "\(step) ms later")
+        }
+        now += schedule.intervalMillis
+        group.shipped.insert(TimeRange(start: 10 * day, end: now))
+        let next = schedule.nextStage(group, oldest: 10 * day, now: now)
+        #expect(next.map { $0.window.duration } == schedule.intervalMillis, "one whole interval once it has passed")
+    }
+
     @Test func verificationMarksSurviveTheCheckpointFile() throws {
         var state = CheckpointState()
         state.groups["/g"] = CheckpointState.Group(shipped: IntervalSet([TimeRange(start: 0, end: 100)]),

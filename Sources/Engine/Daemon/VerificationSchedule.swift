@@ -49,10 +49,14 @@ public struct VerificationSchedule: Sendable {
     }
 
     /// The next stretch a stage is due to compare: the oldest stage first, and within it
-    /// the newest part still to do, back to `oldest`.
+    /// the newest part still to do, back to `oldest`. A stage's edge moves in steps of the
+    /// interval, so it takes whole stretches (never a sliver the clock added since the last
+    /// call, which reconcile would round away — comparing nothing, over and over).
     public func nextStage(_ group: CheckpointState.Group, oldest: EpochMillis, now: EpochMillis) -> (stage: Stage, window: TimeRange)? {
+        let step = max(60_000, intervalMillis)
         for stage in Self.stages.reversed() {
-            let region = TimeRange(start: oldest, end: now - stage.age)
+            let edge = Self.floorDiv(now - stage.age, step) * step
+            let region = TimeRange(start: oldest, end: edge)
             guard !region.isEmpty else { continue }
             let verified = group.verified[stage.name] ?? IntervalSet()
             let due = Self.covered(region, by: group.shipped).flatMap { verified.gaps(in: $0) }
@@ -61,6 +65,10 @@ public struct VerificationSchedule: Sendable {
             }
         }
         return nil
+    }
+
+    static func floorDiv(_ value: EpochMillis, _ divisor: EpochMillis) -> EpochMillis {
+        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
     }
 
     /// The stages a stretch compared now has passed: every one whose age its end has reached.
@@ -131,7 +139,8 @@ package struct VerificationSimulation {
             now += roundMillis
         }
         let oldestStage = VerificationSchedule.stages.map(\.age).max() ?? 0
-        let completed = max(0, Int((end - oldestStage - roundMillis - start) / 60_000))
+        // A stage's edge moves in steps of the interval: the last step's minutes are not done yet.
+        let completed = max(0, Int((end - oldestStage - roundMillis - schedule.intervalMillis - start) / 60_000))
         return Result(readsPerMinute: Array(reads.prefix(completed)),
                       readsByPurpose: byPurpose.mapValues { $0.prefix(completed).reduce(0, +) },
                       longestRecentGap: longestGap.prefix(completed).max() ?? 0)
