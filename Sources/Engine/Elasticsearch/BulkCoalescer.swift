@@ -59,10 +59,12 @@ actor BulkCoalescer {
         // documents wait out a blocked index does not hold the others of the request.
         let progress = Locked(Progress(entries: entries))
         do {
-            _ = try await sink.send(merged[...], priority: priority) { slot, fate in
+            let fates = try await sink.send(merged[...], priority: priority) { slot, fate in
                 progress.withLock { $0.settle(slot, fate) }?.resume()
             }
-            for ready in progress.withLock({ $0.remaining() }) { ready.resume() }
+            // Whatever was not heard as it was decided is in the answer: no caller is left waiting.
+            let ready = progress.withLock { state in fates.indices.compactMap { state.settle($0, fates[$0]) } + state.remaining() }
+            for caller in ready { caller.resume() }
         } catch {
             for entry in progress.withLock({ $0.unanswered() }) { entry.resume(throwing: error) }
         }
