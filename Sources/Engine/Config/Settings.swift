@@ -213,12 +213,7 @@ struct SettingReader {
     func timeValue(_ name: String) throws -> String {
         guard let raw = raw(name) else { return "" }
         let value = raw.value.trimmingCharacters(in: .whitespaces)
-        if value == "-1" { return value }
-        let units = ["nanos", "micros", "ms", "s", "m", "h", "d"]
-        for unit in units where value.hasSuffix(unit) {
-            let number = value.dropLast(unit.count)
-            if !number.isEmpty, number.allSatisfy(\.isNumber) { return value }
-        }
+        if value == "-1" || TimeValue.millis(value, wholeOnly: true) != nil { return value }
         throw invalid(name, raw, "expected an Elasticsearch time value such as 1s, 30s, 5m or -1")
     }
 

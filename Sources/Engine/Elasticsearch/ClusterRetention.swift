@@ -90,14 +90,8 @@ public struct ClusterRetention: Sendable {
         return found
     }
 
-    /// An Elasticsearch time value (`30d`, `12h`, `90m`, `45s`, `500ms`) in milliseconds.
+    /// An Elasticsearch time value (`30d`, `12h`) in milliseconds.
     static func millis(_ value: String) -> EpochMillis? {
-        let units: [(String, Double)] = [("nanos", 1e-6), ("micros", 1e-3), ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        let text = value.trimmingCharacters(in: .whitespaces)
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let amount = Double(text.dropLast(suffix.count)), amount >= 0 else { continue }
-            return EpochMillis(amount * scale)
-        }
-        return nil
+        TimeValue.millis(value).map { EpochMillis($0) }
     }
 }

@@ -33,9 +33,7 @@ public struct RefreshTuner: Sendable {
 
     /// `interval`, or `seconds` when it is a shorter positive time (`-1`, never, is kept).
     static func atLeast(_ seconds: Double, _ interval: String) -> String {
-        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        guard let unit = units.first(where: { interval.hasSuffix($0.suffix) && Double(interval.dropLast($0.suffix.count)) != nil }),
-              let amount = Double(interval.dropLast(unit.suffix.count)), amount >= 0, amount * unit.seconds < seconds else { return interval }
+        guard let millis = TimeValue.millis(interval), millis < seconds * 1000 else { return interval }
         return "\(Int(seconds.rounded(.up)))s"
     }
 
