@@ -123,7 +123,7 @@ public struct Engine: Sendable {
         // late are found by comparing the recent stretch, as often as the daemon would.
         let schedule = VerificationSchedule(intervalMillis: EpochMillis(settings.reconcileIntervalSecs) * 1000,
                                             tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
-        let reconciler = recentReconciler(parts)
+        let reconciler = self.reconciler(parts)
         for index in reports.indices where reports[index].error == nil && !shutdown.isRequested {
             let group = reports[index].group
             let now = WallClock.nowMillis()
@@ -145,21 +145,19 @@ public struct Engine: Sendable {
         return parts.groups.compactMap { group in reports.first { $0.group == group } }
     }
 
-    private func recentReconciler(_ parts: Pipeline) -> Reconciler {
+    /// A reconciler over the pipeline's source and sink (RECONCILE_COUNTS unless `options` say otherwise).
+    func reconciler(_ parts: Pipeline, options: ReconcileOptions? = nil) -> Reconciler {
         let queries = QueryCounter()
         return Reconciler(source: parts.source, elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries),
                           sink: parts.sink, builder: parts.builder, layout: layout, queries: queries,
-                          options: ReconcileOptions(counts: settings.reconcileCounts), claims: moveClaims(cluster: parts.cluster))
+                          options: options ?? ReconcileOptions(counts: settings.reconcileCounts), claims: moveClaims(cluster: parts.cluster))
     }
 
     /// Compares CloudWatch and Elasticsearch over `range` for every group and repairs what
     /// differs (or only reports, with `dryRun`).
     public func reconcile(range: TimeRange, options: ReconcileOptions, progress: ProgressMeter? = nil) async throws -> [ReconcileReport] {
         let parts = try await pipeline()
-        let queries = QueryCounter()
-        let reconciler = Reconciler(
-            source: parts.source, elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries),
-            sink: parts.sink, builder: parts.builder, layout: layout, queries: queries, options: options, claims: moveClaims(cluster: parts.cluster))
+        let reconciler = self.reconciler(parts, options: options)
         let seasonal = SeasonalModels(path: seasonalPath)
         Log.info("reconcile starting", ("groups", parts.groups.count), ("range", range), ("dry_run", options.dryRun))
         await progress?.addTotal(range.duration * EpochMillis(parts.groups.count))

@@ -60,13 +60,9 @@ actor Daemon {
         health = GroupHealth(retryAfter: Double(max(60, settings.groupDiscoveryIntervalSecs)))
         copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder,
                               layout: engine.layout, presence: parts.presence)
-        let queries = QueryCounter()
         seasonal = SeasonalModels(path: engine.seasonalPath)
-        windows = ElasticsearchWindows(client: engine.elasticsearch(), layout: engine.layout, queries: queries)
-        reconciler = Reconciler(
-            source: parts.source, elasticsearch: windows,
-            sink: parts.sink, builder: parts.builder, layout: engine.layout, queries: queries,
-            options: ReconcileOptions(counts: settings.reconcileCounts), claims: engine.moveClaims(cluster: parts.cluster))
+        reconciler = engine.reconciler(parts)
+        windows = reconciler.elasticsearch
         retentionReader = ClusterRetention(client: engine.elasticsearch())
         gate = parts.gate ?? PriorityGate(trackers: [parts.sink.stress, parts.source.stress], shutdown: shutdown)
         planner = BackgroundPlanner(historyMillis: EpochMillis(settings.backfillDays) * WallClock.millisPerDay,
