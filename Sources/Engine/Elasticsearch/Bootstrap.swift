@@ -114,9 +114,7 @@ public actor Bootstrap {
     }
 
     public func installedPins() async throws -> [String: JSONValue] {
-        let answer = try await client.send("GET", "/_index_template/\(layout.templateName)")
-        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return [:] }
-        return Self.pins(in: json["index_templates"]?[0]?["index_template"])
+        Self.pins(in: try await installedTemplates()[layout.templateName])
     }
 
     private func putTemplate(pins: [String: JSONValue]) async throws {
