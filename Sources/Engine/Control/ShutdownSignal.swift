@@ -34,8 +34,11 @@ public final class ShutdownSignal: Sendable {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                if isRequested {
+            // The handler holds its source: both live as long as the process (see `sources`).
+            source.setEventHandler { [self, source] in
+                // Signals that arrive before the handler runs are merged into one event with
+                // their count: two quick Ctrl-Cs are a second signal too.
+                if isRequested || source.data > 1 {
                     Log.warn("second signal: exiting now without finishing", ("signal", number))
                     _exit(128 + number)
                 }
