@@ -1,12 +1,13 @@
 """logstream's test rig: start, seed and stop a local CloudWatch Logs (moto) and a local
 Elasticsearch-compatible engine (osmem-server), optionally behind fault-injecting proxies.
 
-    rig.py up --dir DIR [--es-proxy] [--es-auth basic:U:P|apikey:K] [--es-tls] [--parent-pid PID]
+    rig.py up --dir DIR [--es-proxy] [--es-auth basic:U:P|apikey:K] [--es-tls [--es-tls-name NAME]] [--parent-pid PID]
                                                           start servers, write DIR/rig.json, print it
                                                           (auth and TLS are the proxy's, so they imply it)
     rig.py down --dir DIR                                 stop them by PID
     rig.py seed --endpoint URL --groups a,b --days 5 --events 20000 [--region us-east-1]
                                                           write sample logs, print counts per group
+    rig.py ids --endpoint URL --group G                   every event id CloudWatch holds for G
     rig.py assume-role --endpoint URL                     temporary credentials (key, secret, session token)
     rig.py role --endpoint URL --name NAME                a role with logs:* anyone may assume; its ARN
     rig.py iam --endpoint URL [--name N] [--may-assume]   a user with logs:* (and sts:AssumeRole) and its keys
@@ -76,7 +77,8 @@ def up(args):
     rig["osmem"] = start("osmem", osmem_argv, directory)
     if args.es_proxy or args.es_auth or args.es_tls:
         upstream = rig["osmem"]["url"].split("://", 1)[1]
-        secured = (["--require-auth", args.es_auth] if args.es_auth else []) + (["--tls-dir", str(directory / "tls")] if args.es_tls else [])
+        secured = (["--require-auth", args.es_auth] if args.es_auth else []) + (["--tls-dir", str(directory / "tls")] if args.es_tls else []) \
+            + (["--tls-name", args.es_tls_name] if args.es_tls_name else [])
         rig["es_proxy"] = start("es_proxy", [sys.executable, str(HERE / "fault_proxy.py"), "--listen", "127.0.0.1:0",
                                              "--upstream", upstream] + secured + parent, directory)
     rig["cloudwatch_url"] = rig["moto"]["url"]
@@ -126,6 +128,7 @@ def main():
     p_up.add_argument("--es-proxy", action="store_true")
     p_up.add_argument("--es-auth", default="")
     p_up.add_argument("--es-tls", action="store_true")
+    p_up.add_argument("--es-tls-name", default="", help="issue the proxy's certificate for this name only (a host-name mismatch)")
     p_up.add_argument("--parent-pid", type=int, default=0)
     p_down = sub.add_parser("down")
     p_down.add_argument("--dir", required=True)
@@ -145,6 +148,11 @@ def main():
     p_put.add_argument("--role-arn", default="", help="write as the account of this role (assumed)")
     p_put.add_argument("--group", required=True)
     p_put.add_argument("--file", required=True)
+    p_ids = sub.add_parser("ids")
+    p_ids.add_argument("--endpoint", required=True)
+    p_ids.add_argument("--region", default="us-east-1")
+    p_ids.add_argument("--role-arn", default="", help="read as the account of this role (assumed)")
+    p_ids.add_argument("--group", required=True)
     p_iam = sub.add_parser("iam")
     p_iam.add_argument("--endpoint", required=True)
     p_iam.add_argument("--name", default="logstream-rig")
@@ -172,6 +180,9 @@ def main():
         parent = ["--parent-pid", str(args.parent_pid)] if args.parent_pid else []
         rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
         print(json.dumps(start("metadata", [sys.executable, str(HERE / "fake_metadata.py")] + rest + parent, directory)))
+    elif args.command == "ids":
+        import seed_logs
+        print(json.dumps(seed_logs.ids(args)))
     elif args.command == "put":
         import seed_logs
         print(json.dumps(seed_logs.put(args)))

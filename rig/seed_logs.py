@@ -97,6 +97,15 @@ def put(args):
     return {"stored": stored}
 
 
+def ids(args):
+    """Every event id CloudWatch holds for the group: what a complete copy must hold, once each."""
+    client = client_for(args)
+    found = []
+    for page in client.get_paginator("filter_log_events").paginate(logGroupName=args.group, startTime=0):
+        found.extend(event["eventId"] for event in page.get("events", []))
+    return {"ids": found}
+
+
 def seed(args):
     client = client_for(args)
     end_ms = args.end_ms or int(time.time() * 1000) - 60_000

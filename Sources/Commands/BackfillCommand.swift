@@ -18,7 +18,8 @@ enum BackfillCommand {
         }
         if reports.contains(where: { $0.error != nil }) { return 1 }
         // Stopped by a signal: the copy is not complete (130, as shells report an interrupt).
-        return shutdown.isRequested ? 130 : 0
+        if shutdown.isRequested { return 130 }
+        return DeadLetterNotice.status(reports, path: engine.deadLetterPath)
     }
 }
 

@@ -106,7 +106,7 @@ public enum CommandTable {
         (0, "success"),
         (1, "runtime failure (unreachable service, rejected credentials, I/O error)"),
         (2, "usage or configuration error; the message names the option or setting"),
-        (3, "the command ran, but discrepancies or conflicts remain (reconcile, heal)"),
+        (3, "the command ran, but discrepancies or conflicts remain (reconcile, heal), or documents went to the dead-letter file (backfill, tail)"),
         (130, "stopped by SIGINT or SIGTERM before it finished (backfill; what was acknowledged is saved)"),
     ]
 }

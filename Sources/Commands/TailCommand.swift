@@ -17,6 +17,7 @@ enum TailCommand {
         }
         // A daemon that stopped on request did its job, whatever the last pass met.
         if follow { return 0 }
-        return reports.contains { $0.error != nil } ? 1 : 0
+        if reports.contains(where: { $0.error != nil }) { return 1 }
+        return DeadLetterNotice.status(reports, path: engine.deadLetterPath)
     }
 }

@@ -248,9 +248,18 @@ public struct Engine: Sendable {
         do {
             return ClusterInfo(root: try await client.json("GET", "/"))
         } catch let error as HTTPTransportError {
-            let advice = error.kind == .tls
-                ? "the TLS handshake failed: set ES_CA_BUNDLE to the PEM file of the CA that signed the cluster's certificate (ES_TLS_VERIFY=false skips verification, which is not recommended)"
-                : "check ES_HOST and that the cluster is up"
+            let advice: String
+            if error.kind == .tls && error.message.contains("subject name") {
+                // curl: "no alternative certificate subject name matches target host name 'H'".
+                let named = error.message.split(separator: "'", omittingEmptySubsequences: false)
+                let host = named.count >= 3 ? String(named[named.count - 2]) : redactedURL(settings.esHost)
+                advice = "the cluster's certificate is not issued for \(host): set ES_HOST to a host name the certificate lists "
+                    + "(ES_TLS_VERIFY=false skips verification, which is not recommended)"
+            } else if error.kind == .tls {
+                advice = "the TLS handshake failed: set ES_CA_BUNDLE to the PEM file of the CA that signed the cluster's certificate (ES_TLS_VERIFY=false skips verification, which is not recommended)"
+            } else {
+                advice = "check ES_HOST and that the cluster is up"
+            }
             throw ConnectionError(message: "cannot reach Elasticsearch at \(redactedURL(settings.esHost)): \(error.message); \(advice)")
         }
     }

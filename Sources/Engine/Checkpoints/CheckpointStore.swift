@@ -19,6 +19,7 @@ public actor CheckpointStore {
     public init(path: String, writeInterval: Double = 1) throws {
         self.path = path
         self.writeInterval = writeInterval
+        FileIO.removeStaleTemporaries(of: path)
         if let bytes = try FileIO.read(path: path) {
             state = try CheckpointState.decode(bytes, path: path)
         } else {

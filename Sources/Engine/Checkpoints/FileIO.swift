@@ -80,6 +80,21 @@ public enum FileIO {
         }
     }
 
+    /// Removes the temporary files `replaceAtomically` left beside `path` when the process
+    /// writing them was killed before the rename. Files of a process still running are kept.
+    static func removeStaleTemporaries(of path: String) {
+        let directory = parentDirectory(of: path)
+        let prefix = String(path.split(separator: "/").last ?? "") + ".tmp-"
+        guard let listing = opendir(directory) else { return }
+        defer { closedir(listing) }
+        while let entry = readdir(listing) {
+            // d_name is a NUL-terminated array inside the entry readdir returned; read only here.
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard name.hasPrefix(prefix), let pid = pid_t(name.dropFirst(prefix.count)) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
+        }
+    }
+
     public static func parentDirectory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let parent = String(path[..<slash])

@@ -6,7 +6,9 @@
 /// stable name with a document in the state index (owner, work, expiry), written only if
 /// absent, expired or already its own (`op_type=create` / `if_seq_no`), and gives it back
 /// when done. A claim that is not renewed runs out, so a crashed holder blocks nobody for
-/// long. Whoever cannot claim skips the step this round and says so.
+/// long; a holder on the same machine that has ended (ProcessIdentity) blocks nobody at all,
+/// so heal run again after a crash continues at once. Whoever cannot claim skips the step
+/// this round and says so.
 public struct MoveClaims: Sendable {
     /// The state index the claims live in, beside the leases.
     let store: LeaseStore
@@ -23,6 +25,13 @@ public struct MoveClaims: Sendable {
         public var owner: String
         public var work: String
         public var expiresAt: EpochMillis
+        /// The holding process, when it said (claims written before it did not).
+        var process: ProcessIdentity? = nil
+
+        /// Holds the claim at `now`: not run out, and not a process seen to have ended.
+        func isLive(at now: EpochMillis) -> Bool {
+            expiresAt > now && !(process?.hasEnded() ?? false)
+        }
     }
 
     /// Another process holds the claim: the work was not done.
@@ -56,7 +65,7 @@ public struct MoveClaims: Sendable {
 
     /// Who else holds a live claim on `stable` now (nil: nobody, or this owner).
     public func heldElsewhere(_ stable: String, now: EpochMillis = WallClock.nowMillis()) async throws -> Holder? {
-        guard let holder = try await current(stable)?.holder, holder.owner != owner, holder.expiresAt > now else { return nil }
+        guard let holder = try await current(stable)?.holder, holder.owner != owner, holder.isLive(at: now) else { return nil }
         return holder
     }
 
@@ -72,7 +81,8 @@ public struct MoveClaims: Sendable {
             throw ElasticsearchError.from(answer, method: "GET", path: path(stable))
         }
         guard json["found"] == .bool(true), let source = json["_source"] else { return nil }
-        return (Holder(owner: source["owner"]?.string ?? "", work: source["work"]?.string ?? "", expiresAt: source["expires_at"]?.int64 ?? 0),
+        return (Holder(owner: source["owner"]?.string ?? "", work: source["work"]?.string ?? "", expiresAt: source["expires_at"]?.int64 ?? 0,
+                       process: ProcessIdentity(json: source["process"])),
                 json["_seq_no"]?.int ?? 0, json["_primary_term"]?.int ?? 1)
     }
 
@@ -81,13 +91,18 @@ public struct MoveClaims: Sendable {
     public func claim(_ stable: String, for work: String, seconds: Int) async throws -> Holder? {
         let now = WallClock.nowMillis()
         let existing = try await current(stable)
-        if let existing, existing.holder.owner != owner, existing.holder.expiresAt > now { return existing.holder }
+        if let existing, existing.holder.owner != owner, existing.holder.expiresAt > now {
+            guard !existing.holder.isLive(at: now) else { return existing.holder }
+            Log.warn("the process holding this group's claim has ended; taking the claim over", ("alias", stable),
+                     ("holder", existing.holder.owner), ("work", existing.holder.work))
+        }
         // A first claim may find no state index yet; a renewal never does.
         if existing == nil { try await store.ensureIndex() }
         let condition = existing.map { "if_seq_no=\($0.seqNo)&if_primary_term=\($0.primaryTerm)" } ?? "op_type=create"
         let source: JSONValue = [
             "kind": "moving", "group": .string(stable), "owner": .string(owner), "work": .string(work),
             "expires_at": .int(now + EpochMillis(seconds) * 1000), "written_at": .int(now),
+            "process": ProcessIdentity.current?.json ?? .null,
         ]
         let answer = try await client.send("PUT", path(stable) + "?\(condition)&refresh=true", body: source.serialized)
         if answer.status == 409 {

@@ -34,7 +34,12 @@ public actor DeadLetterFile {
     }
 
     private func append(_ bytes: [UInt8]) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        var fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == ENOENT {
+            // The first refusal can come before the first checkpoint write made the directory.
+            try FileIO.makeDirectories(FileIO.parentDirectory(of: path))
+            fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        }
         guard fd >= 0 else { throw FileError(path: path, operation: "open the dead-letter file", code: errno) }
         defer { close(fd) }
         try FileIO.writeAll(fd, bytes, path: path)

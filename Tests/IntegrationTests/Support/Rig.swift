@@ -15,12 +15,14 @@ struct Rig: Sendable {
 
     /// `esAuth` (`basic:USER:PASS` or `apikey:KEY`) and `esTLS` put a proxy in front of
     /// osmem that demands those credentials or speaks HTTPS, as a secured cluster does.
-    static func start(esProxy: Bool = false, esAuth: String? = nil, esTLS: Bool = false) async throws -> Rig {
+    /// `esTLSName` issues the proxy's certificate for that name only (a host-name mismatch).
+    static func start(esProxy: Bool = false, esAuth: String? = nil, esTLS: Bool = false, esTLSName: String? = nil) async throws -> Rig {
         let directory = ProjectPaths.temporaryDirectory("rig")
         var arguments = [ProjectPaths.rigScript, "up", "--dir", directory, "--parent-pid", String(getpid())]
         if esProxy { arguments.append("--es-proxy") }
         if let esAuth { arguments += ["--es-auth", esAuth] }
         if esTLS { arguments.append("--es-tls") }
+        if let esTLSName { arguments += ["--es-tls-name", esTLSName] }
         let result = try await ProcessRunner.run(ProjectPaths.python, arguments)
         guard result.status == 0, let info = try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ProcessFailure(description: "rig did not start (\(result.status)): \(result.stdout)\(result.stderr)")
@@ -79,6 +81,20 @@ struct Rig: Sendable {
         try await client.json("POST", "/_rig/faults", rule)
     }
 
+    /// Removes the fault proxy's rules that have not fired.
+    func clearElasticsearchFaults() async throws {
+        let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: elasticsearchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
+        _ = try await client.send("DELETE", "/_rig/faults")
+    }
+
+    /// How many CloudWatch faults fired, by kind (the error type, "drop" or "delay").
+    func firedCloudWatchFaults() async throws -> [String: Int] {
+        let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: cloudWatchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
+        var fired: [String: Int] = [:]
+        for member in try await client.json("GET", "/_rig/fired").members ?? [] { fired[member.key] = member.value.int }
+        return fired
+    }
+
     /// How many Elasticsearch faults fired, by kind (not how many were queued).
     func firedElasticsearchFaults() async throws -> [String: Int] {
         let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: elasticsearchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
@@ -102,8 +118,9 @@ struct Rig: Sendable {
 
 extension Rig {
     /// Runs `body` with a fresh rig and stops the rig afterwards, whether `body` succeeded or not.
-    static func with<T>(esProxy: Bool = false, esAuth: String? = nil, esTLS: Bool = false, _ body: (Rig) async throws -> T) async throws -> T {
-        let rig = try await Rig.start(esProxy: esProxy, esAuth: esAuth, esTLS: esTLS)
+    static func with<T>(esProxy: Bool = false, esAuth: String? = nil, esTLS: Bool = false, esTLSName: String? = nil,
+                        _ body: (Rig) async throws -> T) async throws -> T {
+        let rig = try await Rig.start(esProxy: esProxy, esAuth: esAuth, esTLS: esTLS, esTLSName: esTLSName)
         do {
             let value = try await body(rig)
             await rig.stop()
