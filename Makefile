@@ -31,14 +31,17 @@ test: setup
 sanitize: setup
 	@bash scripts/sanitize.sh
 
-# The reliability suite at full length (its small version runs in `make test`): crashes,
-# faults, bad input and secrets, then the tally of what it survived.
+# The reliability suite at full length (its small version runs in `make test`), then the
+# release daemon for SOAK_MINUTES (default 20) under ingestion, random faults and kills, with
+# a backfill and a reconcile alongside; then the tally, lost and duplicated from id sets.
+SOAK_MINUTES ?= 20
 soak: setup
 	$(SWIFT) build -c release --product logstream
 	$(SWIFT) build --build-tests
 	rm -f .rig/soak-tally.jsonl
 	LOGSTREAM_SOAK=1 LOGSTREAM_TALLY=$(CURDIR)/.rig/soak-tally.jsonl LOGSTREAM_BIN=$(CURDIR)/$(RELEASE_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) \
-		$(SWIFT) test --skip-build --filter 'CrashSafetyTests|FaultToleranceTests|BadInputTests|SecretsTests'
+		$(SWIFT) test --skip-build --filter 'CrashSafetyTests|HealCrashTests|FaultToleranceTests|SafeguardTests|BadInputTests|SecretsTests|SignalTests|DeleteExtrasTests'
+	SOAK_MINUTES=$(SOAK_MINUTES) $(RIG_PYTHON) scripts/soak.py $(CURDIR)/$(RELEASE_BIN) $(CURDIR)/.rig/soak-tally.jsonl
 	@$(RIG_PYTHON) scripts/soak_tally.py .rig/soak-tally.jsonl
 
 # Start the local rig with sample logs, backfill them into the local engine, show the result.

@@ -41,7 +41,8 @@ import Testing
 
             let (again, unchanged) = try await tune(rig, groups, ["--hot-refresh-interval", "2s"])
             #expect(again.status == 0)
-            #expect(unchanged?["indices"]?.array?.allSatisfy { $0["action"]?.string == "unchanged" } == true)
+            let unchangedIndices = try #require(unchanged?["indices"]?.array)
+            #expect(unchangedIndices.count == 2 && unchangedIndices.allSatisfy { $0["action"]?.string == "unchanged" }, "\(unchangedIndices)")
         }
     }
 }

@@ -93,7 +93,9 @@ import Testing
             // Reconcile with --delete-extras: each source's documents are nobody else's extras.
             let (reconcile, checked) = try await run(["reconcile", "--days", "2", "--delete-extras", "--json"])
             #expect(reconcile.status == 0, "\(reconcile.stderr)\n\(reconcile.stdout)")
-            for entry in checked?["groups"]?.array ?? [] {
+            let checkedGroups = try #require(checked?["groups"]?.array, "no groups in \(reconcile.stdout)")
+            #expect(checkedGroups.count == 3, "\(checkedGroups)")
+            for entry in checkedGroups {
                 #expect(entry["extras_found"]?.int == 0 && entry["extras_deleted"]?.int == 0, "\(entry)")
             }
             #expect(try await count(ofGroup) == home + europe + member + 4)

@@ -10,7 +10,7 @@ import Testing
             let groups = ["/faults/a", "/faults/b"]
             let seeded = try await rig.seed(groups: groups, days: 2, eventsPerGroup: Soak.scale(ci: 3_000, soak: 15_000))
             let rounds = Soak.scale(ci: 1, soak: 4)
-            var injected = 0
+            var queued = 0
             for _ in 0..<rounds {
                 for rule: JSONValue in [
                     ["path": "/_bulk", "count": 3, "status": 429],
@@ -20,7 +20,7 @@ import Testing
                     ["path": "/_bulk", "count": 2, "status": 0, "delay_ms": 2_500],
                 ] {
                     try await rig.injectElasticsearchFault(rule)
-                    injected += rule["count"]?.int ?? 0
+                    queued += rule["count"]?.int ?? 0
                 }
                 for rule: JSONValue in [
                     ["target": "FilterLogEvents", "count": 3, "type": "ThrottlingException", "message": "Rate exceeded"],
@@ -28,7 +28,7 @@ import Testing
                     ["target": "FilterLogEvents", "count": 1, "status": 500, "type": "InternalFailure", "message": "oops"],
                 ] {
                     try await rig.injectCloudWatchFault(rule)
-                    injected += rule["count"]?.int ?? 0
+                    queued += rule["count"]?.int ?? 0
                 }
             }
             var environment = rig.environment(groups: groups, checkpointPath: rig.directory + "/cp.json")
@@ -40,16 +40,17 @@ import Testing
                 #expect(result.stderr.contains(expected), "no log line mentions \(expected)")
             }
             #expect(result.stderr.contains("timed out") || result.stderr.contains("Timeout") || result.stderr.contains("timeout"))
-            var lost = 0
-            var duplicates = 0
+            var comparisons: [IDComparison] = []
             for group in groups {
-                let (count, distinct) = try await rig.countAndDistinct(group: group)
-                #expect(count == seeded[group])
-                #expect(distinct == count)
-                lost += max(0, (seeded[group] ?? 0) - distinct)
-                duplicates += count - distinct
+                let comparison = try await rig.compareIDs(group: group)
+                #expect(comparison.isExact && comparison.cloudWatch == seeded[group], "\(group): \(comparison)")
+                comparisons.append(comparison)
             }
-            Soak.record(Soak.Entry(test: "faults", faults: injected, events: seeded.values.reduce(0, +), lost: lost, duplicates: duplicates))
+            let firedES = try await rig.firedElasticsearchFaults().values.reduce(0, +)
+            let firedCW = try await rig.firedCloudWatchFaults().values.reduce(0, +)
+            let fired = firedES + firedCW
+            #expect(fired == queued, "faults fired \(fired) of \(queued) queued")
+            Soak.record(Soak.entry("faults", comparisons, faults: fired))
         }
     }
 
@@ -73,14 +74,92 @@ import Testing
             #expect(result.status == 0, "\(result.stderr.suffix(3000))")
             let fired = try await rig.firedElasticsearchFaults()
             #expect(fired["ack_lost"] == 2 && fired["items_429"] == 3 && fired["drop"] == 1, "faults that fired: \(fired)")
-            var lost = 0, duplicates = 0
+            var comparisons: [IDComparison] = []
             for group in groups {
-                let (count, distinct) = try await rig.countAndDistinct(group: group)
-                #expect(count == seeded[group] && distinct == count, "\(group): \(count) documents, \(distinct) distinct, \(seeded[group] ?? 0) in CloudWatch")
-                lost += max(0, (seeded[group] ?? 0) - distinct)
-                duplicates += count - distinct
+                let comparison = try await rig.compareIDs(group: group)
+                #expect(comparison.isExact && comparison.cloudWatch == seeded[group], "\(group): \(comparison)")
+                comparisons.append(comparison)
             }
-            Soak.record(Soak.Entry(test: "mid-stream faults", faults: fired.values.reduce(0, +), events: seeded.values.reduce(0, +), lost: lost, duplicates: duplicates))
+            Soak.record(Soak.entry("mid-stream faults", comparisons, faults: fired.values.reduce(0, +)))
+        }
+    }
+
+    /// Faults on the paths beyond the bulk write, each after some requests went through:
+    /// reconcile's searches and counts, heal's scroll, the daemon's lease writes, and
+    /// CloudWatch timing out and dropping connections. Every rule must fire, every command
+    /// must end as it would without faults, and the id sets must match.
+    @Test func faultsOnEveryPathFireAndTheCopyStaysExact() async throws {
+        try await Rig.with(esProxy: true) { rig in
+            let groups = ["/paths/a", "/paths/b"]
+            let numbers = "/paths/numbers", text = "/paths/text"
+            let all = groups + [numbers, text]
+            _ = try await rig.seed(groups: groups, days: 1, eventsPerGroup: 2_000)
+            let base = WallClock.nowMillis() - 6 * 3_600_000
+            try await rig.put(group: numbers, events: (0..<300).map { (base + EpochMillis($0 * 1000), #"{"code":\#($0)}"#, "s") })
+            try await rig.put(group: text, events: (0..<200).map { (base + EpochMillis($0 * 1000), #"{"code":"c\#($0)"}"#, "s") })
+            var environment = rig.environment(groups: all, checkpointPath: rig.directory + "/state/cp.json")
+            environment["HTTP_TIMEOUT_SECS"] = "3"
+            environment["BACKOFF_MAX_MS"] = "500"
+            var queued: [String: Int] = [:]
+            func es(_ rule: JSONValue, _ kind: String) async throws {
+                try await rig.injectElasticsearchFault(rule)
+                queued["es " + kind, default: 0] += rule["count"]?.int ?? 1
+            }
+            func cloudWatch(_ rule: JSONValue, _ kind: String) async throws {
+                try await rig.injectCloudWatchFault(rule)
+                queued["cloudwatch " + kind, default: 0] += rule["count"]?.int ?? 1
+            }
+
+            // Backfill with CloudWatch timing out and dropping connections mid-stream.
+            try await cloudWatch(["target": "FilterLogEvents", "after": 2, "count": 2, "delay_ms": 4_000], "delay")
+            try await cloudWatch(["target": "FilterLogEvents", "after": 4, "count": 2, "drop": true], "drop")
+            let backfill = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "2"], environment: environment)
+            #expect(backfill.status == 0, "\(backfill.stderr.suffix(2000))")
+
+            // Damage, then reconcile with its searches and counts failing.
+            let deleted = try await rig.deleteDocuments(group: groups[0], count: 50)
+            #expect(deleted == 50)
+            try await es(["path": "/_search", "after": 1, "count": 2, "status": 503], "503")
+            try await es(["path": "/_search", "after": 2, "count": 1, "drop": true], "drop")
+            try await es(["path": "/_count", "count": 1, "status": 429], "429")
+            let reconcile = try await ProcessRunner.run(ProjectPaths.binary, ["reconcile", "--days", "2"], environment: environment)
+            #expect(reconcile.status == 0, "\(reconcile.stdout)\(reconcile.stderr.suffix(2000))")
+
+            // Heal with its scroll failing.
+            try await es(["path": "/_search/scroll", "count": 1, "status": 503], "503")
+            try await es(["path": "/_search/scroll", "count": 1, "drop": true], "drop")
+            let heal = try await ProcessRunner.run(ProjectPaths.binary, ["heal"], environment: environment)
+            #expect(heal.status == 0, "\(heal.stdout)\(heal.stderr.suffix(2000))")
+
+            // The daemon sharing groups through leases whose writes fail.
+            try await es(["path": "/cloudwatch-logstream-state/_doc", "after": 1, "count": 2, "status": 503], "503")
+            try await es(["path": "/cloudwatch-logstream-state/_doc", "after": 3, "count": 1, "drop": true], "drop")
+            var daemonEnvironment = environment
+            daemonEnvironment["COORDINATION"] = "elasticsearch"
+            daemonEnvironment["POLL_INTERVAL_SECS"] = "1"
+            daemonEnvironment["LEASE_SECS"] = "6"
+            let daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: daemonEnvironment)
+            try await rig.put(group: groups[1], events: (0..<100).map { (WallClock.nowMillis() - 5_000 + EpochMillis($0), "live \($0)", "live") })
+            var comparisons: [IDComparison] = []
+            let settled = try await eventually(seconds: 120, watching: daemon) {
+                comparisons = []
+                for group in all { comparisons.append(try await rig.compareIDs(group: group)) }
+                let fired = try await rig.firedElasticsearchFaults()
+                return comparisons.allSatisfy(\.isExact) && (fired["503"] ?? 0) + (fired["429"] ?? 0) + (fired["drop"] ?? 0)
+                    == queued.filter { $0.key.hasPrefix("es ") }.values.reduce(0, +)
+            }
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit(seconds: 60) == 0, "\(daemon.stderr.suffix(2000))")
+            #expect(settled, "\(comparisons.filter { !$0.isExact }); \(daemon.stderr.suffix(2000))")
+            #expect(comparisons.count == all.count && comparisons.allSatisfy(\.isExact), "\(comparisons)")
+
+            // Every fault queued fired: none was left waiting for a request that never came.
+            let firedES = try await rig.firedElasticsearchFaults(), firedCW = try await rig.firedCloudWatchFaults()
+            var fired: [String: Int] = [:]
+            for (kind, count) in firedES { fired["es " + kind] = count }
+            for (kind, count) in firedCW { fired["cloudwatch " + kind] = count }
+            #expect(fired == queued, "fired \(fired), queued \(queued)")
+            Soak.record(Soak.entry("faults on every path", comparisons, faults: fired.values.reduce(0, +)))
         }
     }
 

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// The reliability suite runs small in `make test` and long in `make soak`
@@ -73,6 +74,23 @@ extension Rig {
                             lost: known.filter { copies[$0] == nil }.sorted(),
                             surplus: copies.filter { $0.value > 1 }.mapValues { $0 - 1 },
                             unknown: copies.keys.filter { !known.contains($0) }.sorted())
+    }
+
+    /// Deletes `count` documents of `group` (the lowest event ids); returns how many went.
+    func deleteDocuments(group: String, count: Int) async throws -> Int {
+        let es = elasticsearch()
+        _ = try await es.send("POST", "/cloudwatch-*/_refresh")
+        let sample = try await es.json("POST", "/cloudwatch-*/_search", [
+            "size": .int(count), "query": ["term": ["aws.cloudwatch.log_group": .string(group)]], "sort": [["event.id": "asc"]],
+        ])
+        guard let hits = sample["hits"]?["hits"]?.array, !hits.isEmpty else { return 0 }
+        var bulk = ""
+        for hit in hits {
+            guard let index = hit["_index"]?.string, let id = hit["_id"]?.string else { continue }
+            bulk += #"{"delete":{"_index":"\#(index)","_id":"\#(id)"}}"# + "\n"
+        }
+        let answer = try JSONParser().parse(try await es.send("POST", "/_bulk?refresh=true", body: Array(bulk.utf8), contentType: "application/x-ndjson").body)
+        return answer["items"]?.array?.filter { $0["delete"]?["result"]?.string == "deleted" }.count ?? 0
     }
 
     /// The event id of every document of `group`, one entry per document (a scroll over all of them).
