@@ -3,6 +3,7 @@ answer from memory, as fast as Python can, so the client being measured is the b
 They do not check anything a real service checks (signatures, mappings, ids).
 
     python bench_standins.py --events 200000 --page 10000 --groups 1 [--save-ndjson FILE] [--parent-pid PID]
+    python bench_standins.py --events 200000 --dump-pages DIR   the same pages as files (for the transform benchmark)
 
 First line on stdout: {"cloudwatch_url": ..., "es_url": ..., "pid": ...}.
 
@@ -30,6 +31,41 @@ import seed_logs  # noqa: E402  (the rig's realistic message generators)
 
 STATS = {"bulk_requests": 0, "bulk_documents": 0, "ndjson_bytes": 0, "filter_requests": 0}
 LOCK = threading.Lock()
+# Live mode (--live-rate): events arrive in every group at a steady rate, and the bulk side
+# notes, for each event id it sees first, the milliseconds since that event arrived.
+LIVE = {"rate": 0.0, "groups": {}, "seen": set(), "latencies": []}
+
+
+def live_events(group, start, end):
+    """The events of `group` that have arrived by now (timestamp = arrival time), within
+    [start, end]. Arrivals are laid out on a fixed schedule from the first request on, so
+    an event exists from its arrival whether or not anyone asks."""
+    now = int(time.time() * 1000)
+    with LOCK:
+        state = LIVE["groups"].setdefault(group, {"origin": now, "events": []})
+        interval = 1000.0 / LIVE["rate"]
+        due = int((now - state["origin"]) / interval)
+        while len(state["events"]) < due:
+            sequence = len(state["events"])
+            arrival = state["origin"] + int((sequence + 1) * interval)
+            state["events"].append({"logStreamName": "live", "timestamp": arrival, "ingestionTime": arrival,
+                                    "message": '{"level":"INFO","message":"live event %d","group":"%s"}' % (sequence, group),
+                                    "eventId": "%013d%02d%07d" % (arrival, abs(hash(group)) % 100, sequence)})
+        return [event for event in state["events"] if start <= event["timestamp"] <= end]
+
+
+def note_latencies(ndjson):
+    now = int(time.time() * 1000)
+    marker = b'"event":{"id":"'
+    position = ndjson.find(marker)
+    with LOCK:
+        while position >= 0:
+            start = position + len(marker)
+            event_id = ndjson[start:ndjson.index(b'"', start)]
+            if event_id not in LIVE["seen"] and len(event_id) == 22:
+                LIVE["seen"].add(event_id)
+                LIVE["latencies"].append(now - int(event_id[:13]))
+            position = ndjson.find(marker, start)
 
 
 def corpus_pages(events, page_size, base_ms):
@@ -72,7 +108,10 @@ class CloudWatch(BaseHTTPRequestHandler):
         if target.endswith("FilterLogEvents"):
             with LOCK:
                 STATS["filter_requests"] += 1
-            if request.get("startTime", 0) > time.time() * 1000 - 3_600_000:
+            if LIVE["rate"] and request.get("startTime", 0) > time.time() * 1000 - 3_600_000:
+                events = live_events(request.get("logGroupName", ""), request.get("startTime", 0), request.get("endTime", 2**62))
+                answer = json.dumps({"events": events, "nextToken": None, "searchedLogStreams": []}).encode()
+            elif request.get("startTime", 0) > time.time() * 1000 - 3_600_000:
                 answer = self.tail_page
             else:
                 answer = self.pages[int(request.get("nextToken") or 0)]
@@ -108,7 +147,7 @@ class Elasticsearch(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/_bench/stats":
             with LOCK:
-                return self.answer(200, dict(STATS))
+                return self.answer(200, dict(STATS, latencies_ms=sorted(LIVE["latencies"])))
         if path == "/_bulk":
             if self.headers.get("Content-Encoding") == "gzip":
                 body = zlib.decompress(body, 31)
@@ -119,6 +158,8 @@ class Elasticsearch(BaseHTTPRequestHandler):
                 STATS["ndjson_bytes"] += len(body)
                 if self.save:
                     self.save.write(body)
+            if LIVE["rate"]:
+                note_latencies(body)
             items = b'{"create":{"status":201,"result":"created"}}'
             return self.answer(200, b'{"took":1,"errors":false,"items":[' + b",".join([items] * documents) + b"]}")
         if path == "/":
@@ -140,9 +181,18 @@ def main():
     parser.add_argument("--page", type=int, default=10_000)
     parser.add_argument("--save-ndjson", default="")
     parser.add_argument("--parent-pid", type=int, default=0)
+    parser.add_argument("--live-rate", type=float, default=0, help="events per second arriving in every group (tail latency)")
+    parser.add_argument("--dump-pages", default="", help="write the FilterLogEvents pages to DIR/page-NNNNN.json and exit")
     args = parser.parse_args()
     base_ms = int(time.time() * 1000) - 6 * 3_600_000
+    LIVE["rate"] = args.live_rate
     CloudWatch.pages = corpus_pages(args.events, args.page, base_ms)
+    if args.dump_pages:
+        os.makedirs(args.dump_pages, exist_ok=True)
+        for number, page in enumerate(CloudWatch.pages):
+            with open(os.path.join(args.dump_pages, "page-%05d.json" % number), "wb") as out:
+                out.write(page)
+        return
     now = int(time.time() * 1000)
     CloudWatch.tail_page = json.dumps({"events": [
         {"logStreamName": "s", "timestamp": now - 300_000 + i, "message": "heartbeat %d ok" % i, "ingestionTime": now - 299_000, "eventId": "9%020d" % i}

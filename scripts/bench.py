@@ -1,16 +1,21 @@
 """`make bench`: logstream's speed, CPU and memory, each next to a baseline measured in
 the same run on the same machine.
 
-  1. the transform alone vs gzip -1 (logstream-bench, Swift);
+  1. the transform alone vs gzip of the same bodies, over the pipeline's own corpus (the
+     stand-in's pages written to files; logstream-bench, Swift);
   2. the whole pipeline — FilterLogEvents pages → documents → gzip NDJSON → bulk answers —
      against in-memory stand-ins for both services (rig/bench_standins.py), next to
-     `gzip -1` over the very NDJSON logstream sent, and a typical Python peer
-     (rig/bench_peer.py: boto3 + a bulk helper) doing the same job against the same stand-ins;
-  3. memory: peak RSS of a default-settings backfill, steady RSS of `tail --follow` over 50 groups;
-  4. start-up: `logstream --version`;
-  5. end to end on the real rig (moto + osmem), for scale.
+     in-process zlib level 1, libdeflate and ISA-L igzip over the very bodies logstream sent,
+     a typical Python peer (rig/bench_peer.py: boto3 + a bulk helper) and a competent one
+     (rig/bench_peer_competent.py: orjson, gzip, four requests in flight, pooled HTTP); every
+     run must deliver exactly the events sent;
+  3. tail latency: from an event's arrival in the stand-in to its bulk acknowledgement;
+  4. memory: peak RSS of a default-settings backfill, steady RSS of `tail --follow` over 50 groups;
+  5. start-up: `logstream --version` and `logstream checkpoint show`;
+  6. verification at volume; 7. end to end on the real rig (moto + osmem), for scale.
 
 CPU is user + system time of the measured process alone (from wait4), never the servers'.
+Every figure is the median of its rounds.
 """
 import json
 import os
@@ -47,10 +52,12 @@ def measured(argv, env=None, out_path=None):
             "rss_mib": usage.ru_maxrss / 1024, "stderr": err_path.read_text(errors="replace")}
 
 
-def start_standins(save=None, events=None):
+def start_standins(save=None, events=None, live_rate=0):
     argv = [PY, str(ROOT / "rig/bench_standins.py"), "--events", str(events or EVENTS), "--parent-pid", str(os.getpid())]
     if save:
         argv += ["--save-ndjson", save]
+    if live_rate:
+        argv += ["--live-rate", str(live_rate)]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
     info = json.loads(proc.stdout.readline())
     return proc, info
@@ -80,11 +87,18 @@ def per_million(cpu, events):
     return cpu / events * 1e6
 
 
-def backfill(info, name, **settings):
+def stand_in_stats(info):
+    return json.loads(urllib.request.urlopen(info["es_url"] + "/_bench/stats").read())
+
+
+def backfill(info, name, expect=None, **settings):
     args = [BIN, "backfill", "--since", iso(info["window_start_ms"]), "--until", iso(info["window_end_ms"]), "--json", "--quiet"]
     result = measured(args, env=environment(info, ["/bench/orders"], WORK / f"cp-{name}.json", **settings))
     if result["status"] != 0:
         raise SystemExit("logstream backfill failed:\n" + result["stderr"][-2000:])
+    received = stand_in_stats(info)["bulk_documents"]
+    if expect is not None and received != expect:
+        raise SystemExit(f"the stand-in received {received} documents from backfill {name}, not the {expect} events sent")
     return result
 
 
@@ -105,32 +119,71 @@ def with_standins(action, save=None, events=None):
         stop(proc)
 
 
-def peer_run(info):
-    run = measured([PY, str(ROOT / "rig/bench_peer.py"), "--cloudwatch", info["cloudwatch_url"], "--es", info["es_url"],
+def peer_run(info, script="bench_peer.py"):
+    out = WORK / ("peer-%s.json" % script)
+    run = measured([PY, str(ROOT / "rig" / script), "--cloudwatch", info["cloudwatch_url"], "--es", info["es_url"],
                     "--group", "/bench/orders", "--start", str(info["window_start_ms"]), "--end", str(info["window_end_ms"])],
-                   out_path=str(WORK / "peer.json"))
+                   out_path=str(out))
     if run["status"] != 0:
-        raise SystemExit("python peer failed:\n" + run["stderr"][-2000:])
-    run.update(json.loads((WORK / "peer.json").read_text()))
+        raise SystemExit("python peer %s failed:\n" % script + run["stderr"][-2000:])
+    run.update(json.loads(out.read_text()))
+    received = stand_in_stats(info)["bulk_documents"]
+    if run["events"] != EVENTS or received != EVENTS:
+        raise SystemExit(f"python peer {script} read {run['events']} events and delivered {received}, not {EVENTS}")
     # Its own measurement, taken after its imports: the interpreter's start-up is not held against it.
     run["cpu"] = run["cpu_seconds"]
     return run
+
+
+def compression(ndjson):
+    """zlib level 1, libdeflate level 1 and igzip level 1 in-process over the bodies logstream sent."""
+    out = subprocess.run([str(ROOT / ".build/release/logstream-bench"), "compression", ndjson], check=True, capture_output=True, text=True).stdout
+    codecs = {}
+    for line in out.strip().splitlines():
+        if not line.startswith("codec "):
+            raise SystemExit("compression benchmark: " + line)
+        fields = dict(part.split("=", 1) for part in line.split()[2:])
+        codecs[line.split()[1]] = {"cpu": float(fields["cpu"]), "in": int(fields["in"]), "out": int(fields["out"]), "bodies": int(fields["bodies"])}
+    return codecs
 
 
 def pipeline(rounds=3):
     """Each round measures every contender once, one after the other, so that a machine
     that speeds up or slows down during the run weighs on all of them alike."""
     ndjson = str(WORK / "sent.ndjson")
-    with_standins(lambda info: backfill(info, "save"), save=ndjson)
+    with_standins(lambda info: backfill(info, "save", expect=EVENTS, ES_GZIP="false"), save=ndjson)
     size = os.path.getsize(ndjson)
-    runs = {"gzip": [], "plain": [], "gzip -1": [], "peer": []}
+    codecs = compression(ndjson)
+    runs = {"gzip": [], "plain": [], "peer": [], "competent": []}
     for round_ in range(rounds):
-        runs["gzip"].append(with_standins(lambda info: backfill(info, "gzip-%d" % round_)))
-        runs["plain"].append(with_standins(lambda info: backfill(info, "plain-%d" % round_, ES_GZIP="false")))
-        runs["gzip -1"].append(measured(["gzip", "-1", "-c", ndjson]))
+        runs["gzip"].append(with_standins(lambda info: backfill(info, "gzip-%d" % round_, expect=EVENTS)))
+        runs["plain"].append(with_standins(lambda info: backfill(info, "plain-%d" % round_, expect=EVENTS, ES_GZIP="false")))
         runs["peer"].append(with_standins(peer_run))
+        runs["competent"].append(with_standins(lambda info: peer_run(info, "bench_peer_competent.py")))
     os.unlink(ndjson)
-    return median(runs["gzip"]), median(runs["plain"]), median(runs["gzip -1"]), median(runs["peer"]), size
+    return {name: median(results) for name, results in runs.items()}, codecs, size
+
+
+def tail_latency(groups=50, rate=2.0, seconds=40, **settings):
+    """`tail --follow` at POLL_INTERVAL_SECS=1 over `groups` groups into which `rate` events
+    per second arrive each: milliseconds from arrival to bulk acknowledgement, per event."""
+    proc, info = start_standins(live_rate=rate)
+    names = ["/bench/live/group-%02d" % i for i in range(groups)]
+    env = environment(info, names, WORK / ("cp-latency-%d.json" % time.monotonic_ns()), BACKFILL_DAYS=0, POLL_INTERVAL_SECS=1, **settings)
+    daemon = subprocess.Popen([BIN, "tail", "--follow"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(seconds)
+        latencies = stand_in_stats(info)["latencies_ms"]
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=60)
+        stop(proc)
+    # The first seconds include start-up and the first poll of every group: left out.
+    settled = latencies[len(latencies) // 5:] if len(latencies) > 100 else latencies
+    settled = sorted(settled)
+    if not settled:
+        raise SystemExit("tail latency: no event was delivered")
+    return settled[len(settled) // 2], settled[min(len(settled) - 1, int(len(settled) * 0.99))], len(settled)
 
 
 def read_amplification():
@@ -180,11 +233,11 @@ def tail_memory(groups=50, seconds=25):
     return steady, max(samples)
 
 
-def startup():
+def startup(arguments, env=None):
     times = []
     for _ in range(15):
         started = time.monotonic()
-        subprocess.run([BIN, "--version"], stdout=subprocess.DEVNULL, check=True)
+        subprocess.run([BIN] + arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
         times.append((time.monotonic() - started) * 1000)
     return statistics.median(times)
 
@@ -217,38 +270,58 @@ def verdict(ok):
 def main():
     print("logstream benchmarks (%d cores; each figure next to its baseline from this same run)" % os.cpu_count())
     print()
-    print("1. transform alone (logstream-bench)")
-    transform = subprocess.run([str(ROOT / ".build/release/logstream-bench")], check=True, capture_output=True, text=True).stdout
+    print("1. transform alone, over the pipeline's own corpus (logstream-bench)")
+    pages = WORK / "pages"
+    subprocess.run([PY, str(ROOT / "rig/bench_standins.py"), "--events", str(EVENTS), "--dump-pages", str(pages)], check=True)
+    transform = subprocess.run([str(ROOT / ".build/release/logstream-bench"), "transform", str(pages)], check=True, capture_output=True, text=True).stdout
     for line in transform.strip().splitlines():
         print("  " + line)
     print()
-    print("2. whole pipeline against in-memory stand-ins for CloudWatch and Elasticsearch (%d events; median of 3 rounds, each contender once per round)" % EVENTS)
-    result, plain, gzip, peer, size = pipeline()
+    print("2. whole pipeline against in-memory stand-ins for CloudWatch and Elasticsearch (%d events; median of 3 rounds, each contender once per round;"
+          " every run delivered exactly the events sent)" % EVENTS)
+    runs, codecs, size = pipeline()
+    result, plain, peer, competent = runs["gzip"], runs["plain"], runs["peer"], runs["competent"]
+    zlib, libdeflate, igzip = codecs["zlib-1"], codecs["libdeflate-1"], codecs["igzip-1"]
+    print("  compression in-process over the very bodies logstream sent (%d MiB of NDJSON in %d requests of ~1 MiB; median of 5):"
+          % (size // 1_048_576, zlib["bodies"]))
+    for name, codec in (("zlib level 1", zlib), ("libdeflate level 1", libdeflate), ("ISA-L igzip level 1 (logstream's choice)", igzip)):
+        row("  " + name, "%.0f MiB/s, ratio %.2f" % (codec["in"] / codec["cpu"] / 1_048_576, codec["in"] / codec["out"]),
+            "%.2f CPU-s per million events; size %.2fx zlib's" % (per_million(codec["cpu"], EVENTS), codec["out"] / zlib["out"]))
+    size_ratio = igzip["out"] / zlib["out"]
+    row("  igzip's compressed size / zlib level 1's", "%.2fx" % size_ratio, verdict(size_ratio <= 1.3) + " (<= 1.3x)")
     row("logstream backfill (default settings: gzip bodies)", "%.0fk events/s wall" % (EVENTS / result["wall"] / 1000), "%.2f CPU-s per million events" % per_million(result["cpu"], EVENTS))
     row("logstream backfill, ES_GZIP=false", "%.0fk events/s wall" % (EVENTS / plain["wall"] / 1000), "%.2f CPU-s per million events" % per_million(plain["cpu"], EVENTS))
-    row("gzip -1 over the same NDJSON (%d MiB)" % (size // 1_048_576), "%.0fk events/s" % (EVENTS / gzip["cpu"] / 1000), "%.2f CPU-s per million events" % per_million(gzip["cpu"], EVENTS))
-    row("python peer: boto3 + opensearch-py helpers.bulk", "%.0fk events/s wall" % (peer["events"] / peer["wall_seconds"] / 1000), "%.2f CPU-s per million events (bodies not compressed)" % per_million(peer["cpu"], peer["events"]))
-    peer_per_million = per_million(peer["cpu"], peer["events"])
-    peer_ratio = peer_per_million / per_million(result["cpu"], EVENTS)
-    plain_ratio = peer_per_million / per_million(plain["cpu"], EVENTS)
-    gzip_ratio = result["cpu"] / gzip["cpu"]
-    row("events per CPU-second, logstream / python peer, same job", "%.1fx" % plain_ratio,
-        verdict(plain_ratio >= 10) + " (>= 10x; both send plain bodies)")
-    compressing = per_million(result["cpu"] - plain["cpu"], EVENTS)
-    row("  with logstream's default gzip bodies (the peer sends plain)", "%.1fx" % peer_ratio,
-        "%s (>= 10x): compressing alone costs %.2f CPU-s/M here, %.2f would be all of a 10x budget"
-        % (verdict(peer_ratio >= 10), compressing, peer_per_million / 10))
-    row("pipeline CPU / gzip -1 CPU", "%.2fx" % gzip_ratio, verdict(gzip_ratio <= 3) + " (<= 3x)")
+    row("python peer, typical: boto3 + opensearch-py helpers.bulk", "%.0fk events/s wall" % (peer["events"] / peer["wall_seconds"] / 1000),
+        "%.2f CPU-s per million events (plain bodies, one request at a time)" % per_million(peer["cpu"], peer["events"]))
+    row("python peer, competent: orjson, gzip, 4 in flight, pooled", "%.0fk events/s wall" % (competent["events"] / competent["wall_seconds"] / 1000),
+        "%.2f CPU-s per million events" % per_million(competent["cpu"], competent["events"]))
+    typical_ratio = per_million(peer["cpu"], peer["events"]) / per_million(result["cpu"], EVENTS)
+    competent_ratio = per_million(competent["cpu"], competent["events"]) / per_million(result["cpu"], EVENTS)
+    floor_ratio = result["cpu"] / zlib["cpu"]
+    row("events per CPU-second, logstream (default) / typical peer", "%.1fx" % typical_ratio, verdict(typical_ratio >= 10) + " (>= 10x)")
+    row("events per CPU-second, logstream (default) / competent peer", "%.1fx" % competent_ratio, verdict(competent_ratio >= 5) + " (>= 5x)")
+    row("whole-pipeline CPU / in-process zlib level 1 over the same bodies", "%.2fx" % floor_ratio, verdict(floor_ratio <= 1.0) + " (<= 1.0x)")
     print()
-    print("3. memory")
+    print("3. tail latency (tail --follow, POLL_INTERVAL_SECS=1, 50 groups, 2 events/s arriving in each; first fifth of the events left out)")
+    p50, p99, count = tail_latency(CLOUDWATCH_MAX_RPS=60)
+    row("arrival to bulk acknowledgement, CLOUDWATCH_MAX_RPS=60 (%d events)" % count, "p50 %.0f ms, p99 %.0f ms" % (p50, p99), verdict(p99 < 1500) + " (p99 < 1500 ms)")
+    p50, p99, count = tail_latency()
+    row("  the same at the default CLOUDWATCH_MAX_RPS=10 (%d events)" % count, "p50 %.0f ms, p99 %.0f ms" % (p50, p99),
+        "50 polls a second do not fit 10 requests a second: each group is polled every ~5 s, and the daemon warns so at start")
+    print()
+    print("4. memory")
     row("peak RSS, backfill of %d events, default settings" % EVENTS, "%.1f MiB" % result["rss_mib"], verdict(result["rss_mib"] < 100) + " (< 100 MiB)")
     steady, peak = tail_memory()
     row("steady RSS, tail --follow over 50 groups", "%.1f MiB (peak %.1f)" % (steady, peak), verdict(steady < 40) + " (< 40 MiB)")
     print()
-    print("4. start-up")
-    row("logstream --version, median of 15", "%.1f ms" % startup())
+    print("5. start-up (median of 15)")
+    version = startup(["--version"])
+    row("logstream --version", "%.1f ms" % version, verdict(version < 10) + " (< 10 ms)")
+    checkpoint_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(WORK), "CHECKPOINT_PATH": str(WORK / "cp-gzip-0.json")}
+    show = startup(["checkpoint", "show"], env=checkpoint_env)
+    row("logstream checkpoint show", "%.1f ms" % show, verdict(show < 10) + " (< 10 ms)")
     print()
-    print("5. verification at volume")
+    print("6. verification at volume")
     figures = read_amplification()
     schedule = float(figures["verification_schedule"].split()[0])
     row("CloudWatch events read per event, verification schedule (31 days simulated)", "%.1fx" % schedule,
@@ -263,7 +336,7 @@ def main():
     row("  reconcile reshipped / stand-in received", "%d / %d" % (report["reshipped"], stats["bulk_documents"] - day_events),
         "%.1f CPU-s" % rec["cpu"])
     print()
-    print("6. end to end on the real rig (moto + osmem-server; both servers are far slower than logstream)")
+    print("7. end to end on the real rig (moto + osmem-server; both servers are far slower than logstream)")
     total, rig = real_rig()
     row("backfill of %d events in 2 groups" % total, "%.0f events/s wall" % (total / rig["wall"]),
         "logstream used %.2f CPU-s (%.1f per million events), peak %.1f MiB" % (rig["cpu"], per_million(rig["cpu"], total), rig["rss_mib"]))

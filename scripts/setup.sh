@@ -15,7 +15,8 @@ apt_install() {
 
 need_apt=()
 # zsh, fish and man-db only so the tests can load the completions and render the man page.
-for pkg in libcurl4-openssl-dev zlib1g-dev zsh fish man-db; do
+# libisal-dev: ISA-L's igzip compresses bulk bodies; libdeflate-dev only for `make bench`.
+for pkg in libcurl4-openssl-dev zlib1g-dev libisal-dev libdeflate-dev zsh fish man-db; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -23,9 +24,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 VENV=.rig/venv
-# opensearch-py only for `make bench`'s Python peer (its standard bulk helper).
-PY_PACKAGES=("moto==5.2.1" "flask" "flask-cors" "osmem-server==0.1.6" "opensearch-py==3.2.0")
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import moto, flask_cors, osmem_server, boto3, opensearchpy" 2>/dev/null; then
+# opensearch-py and orjson only for `make bench`'s Python peers (the typical one's bulk
+# helper, the competent one's JSON).
+PY_PACKAGES=("moto==5.2.1" "flask" "flask-cors" "osmem-server==0.1.6" "opensearch-py==3.2.0" "orjson==3.13.0")
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import moto, flask_cors, osmem_server, boto3, opensearchpy, orjson" 2>/dev/null; then
     echo "setup: creating the test rig's Python environment in $VENV (pip)"
     # Debian's own python3 has no venv module until python3-venv is installed.
     if ! python3 -m venv "$VENV" >/dev/null 2>&1; then

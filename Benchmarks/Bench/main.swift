@@ -1,7 +1,11 @@
 // `make bench`: performance figures measured in one run, each next to its baseline.
-if CommandLine.arguments.contains("read-amplification") {
+let arguments = CommandLine.arguments
+if arguments.count >= 3 && arguments[1] == "compression" {
+    for line in try CompressionBenchmark().run(ndjsonPath: arguments[2]) { print(line) }
+} else if arguments.contains("read-amplification") {
     for line in ReadAmplification().run() { print(line) }
+} else if arguments.count >= 3 && arguments[1] == "transform" {
+    for line in try TransformBenchmark().run(pagesDirectory: arguments[2]) { print(line) }
 } else {
-    let transform = try TransformBenchmark().run()
-    for line in transform { print(line) }
+    print("usage: logstream-bench transform PAGES_DIR | compression NDJSON_FILE | read-amplification")
 }

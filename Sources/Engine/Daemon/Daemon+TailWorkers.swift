@@ -79,8 +79,24 @@ extension Daemon {
                 Log.info("new log group discovered", ("group", group))
             }
             await coordinator?.setGroups(groups)
+            warnOfPollShortfall()
         } catch {
             Log.warn("log group discovery failed; keeping the known groups", ("error", error))
+        }
+    }
+
+    /// Says once per group count when the request budget cannot poll every group as often
+    /// as configured (see PollBudget).
+    func warnOfPollShortfall() {
+        guard groups.count != pollCheckedCount else { return }
+        pollCheckedCount = groups.count
+        let settings = engine.settings
+        for shortfall in PollBudget.shortfalls(groups: groups, pollSeconds: settings.pollIntervalSecs, maxPerSecond: settings.cloudWatchMaxRPS) {
+            Log.warn("polling every group each POLL_INTERVAL_SECS needs more CloudWatch requests than CLOUDWATCH_MAX_RPS allows; "
+                     + "each group is polled about every \(Int(shortfall.effectiveSeconds.rounded(.up))) s instead (raise CLOUDWATCH_MAX_RPS within the account's FilterLogEvents quota, or POLL_INTERVAL_SECS)",
+                     ("source", shortfall.source.isEmpty ? "default" : shortfall.source), ("groups", shortfall.groups),
+                     ("needed_rps", Int(shortfall.neededPerSecond.rounded(.up))), ("max_rps", settings.cloudWatchMaxRPS),
+                     ("poll_secs", settings.pollIntervalSecs))
         }
     }
 }

@@ -34,6 +34,8 @@ actor Daemon {
     var totals: [String: GroupReport] = [:]
     var lastGoodPass: [String: EpochMillis] = [:]
     var lastHealCheck = -Double.infinity
+    /// The group count the poll budget was last checked for.
+    var pollCheckedCount = -1
     /// A day the seasonal model finds short in Elasticsearch, to compare next, per group.
     var suspicious: [String: TimeRange] = [:]
     /// Days compared because they looked short, and when, per group: each at most once a week.
@@ -75,6 +77,7 @@ actor Daemon {
         let settings = engine.settings
         Log.info("daemon starting", ("groups", groups.count), ("poll_secs", settings.pollIntervalSecs), ("backfill_days", settings.backfillDays),
                  ("reconcile_secs", settings.reconcileIntervalSecs), ("refresh_tune_secs", settings.esRefreshTuneIntervalSecs))
+        warnOfPollShortfall()
         if let coordinator {
             await coordinator.setGroups(groups)
             await coordinate(coordinator)

@@ -1,0 +1,2 @@
+// libdeflate, measured next to zlib and ISA-L by `make bench` (not linked into logstream).
+#include <libdeflate.h>
