@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import TestSupport
 
 @Suite struct BulkResponseTests {
     @Test func readsCreateItemsIncludingConflictsAndRejections() throws {
@@ -91,6 +92,24 @@ import Testing
         #expect(compressed.prefix(2) == [0x1f, 0x8b])
         #expect(try Gzip.decompress(compressed) == text)
         #expect(try Gzip.decompress(try Gzip.compress([])) == [])
+    }
+
+    /// igzip writes the whole body itself (no zlib fallback taken), for text and for bytes
+    /// that do not compress at all (stored blocks, the largest output there is), and zlib
+    /// reads every result back.
+    @Test func igzipCompressesEveryKindOfBodyWithoutFallingBack() throws {
+        var random = SeededGenerator()
+        let noise = (0..<3_000_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let text = Array(String(repeating: "{\"message\":\"GET /health 200 1.2ms\"}\n", count: 30_000).utf8)
+        let inputs: [[UInt8]] = [[], [0x41], text, noise, Array(text.prefix(1_000_000)) + Array(noise.prefix(500_000))]
+        for input in inputs {
+            let compressed = try #require(Gzip.igzip(input[...]), "igzip refused \(input.count) bytes (\(random))")
+            #expect(compressed.prefix(2) == [0x1f, 0x8b])
+            #expect(try Gzip.decompress(compressed) == input, "\(input.count) bytes (\(random))")
+        }
+        let zlib = try Gzip.compress(text, codec: .zlib)
+        #expect(try Gzip.decompress(zlib) == text)
+        #expect(Gzip.igzip(text[...])!.count < zlib.count * 13 / 10, "igzip's output is within 1.3x of zlib level 1's")
     }
 }
 
