@@ -74,7 +74,7 @@ extension Engine {
 
     func cloudWatchClient(region: String, credentials: CredentialsProvider, routes: [String: CloudWatchLogsClient] = [:]) -> CloudWatchLogsClient {
         CloudWatchLogsClient(transport: transport, endpoint: settings.cloudWatchEndpoint(region: region), region: region, credentials: credentials,
-                             timeoutSeconds: Double(settings.httpTimeoutSecs), backoff: backoff,
+                             timeoutSeconds: Double(settings.httpTimeoutSecs), retry: .cloudWatch(backoff),
                              budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)), routes: routes)
     }
 

@@ -216,7 +216,7 @@ public struct Engine: Sendable {
     func makeSink(client: ElasticsearchClient, stress: StressTracker?, gate: PriorityGate?) -> BulkSink {
         BulkSink(client: client, limits: BulkLimits(batchSize: settings.batchSize, inFlight: settings.maxInFlight),
                  ceiling: BulkLimits(batchSize: settings.adaptiveMaxBatchSize, inFlight: settings.adaptiveMaxInFlight),
-                 backoff: backoff, deadLetters: DeadLetterFile(path: deadLetterPath), stress: stress, gate: gate,
+                 retry: .bulk(backoff), deadLetters: DeadLetterFile(path: deadLetterPath), stress: stress, gate: gate,
                  pressure: ResourcePressure(softLimitMB: settings.memorySoftLimitMB), lingerMillis: settings.bulkLingerMs,
                  compress: settings.esGzip)
     }

@@ -61,7 +61,7 @@ import TestSupport
 
     func sink(maxBytes: Int) -> BulkSink {
         BulkSink(client: ElasticsearchClient(transport: CurlTransport.shared, baseURL: "http://127.0.0.1:1", auth: .none, tls: TLSOptions(), timeoutSeconds: 1),
-                 limits: BulkLimits(batchSize: 100, inFlight: 1), backoff: Backoff(baseMillis: 1, maxMillis: 1),
+                 limits: BulkLimits(batchSize: 100, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 1)),
                  deadLetters: DeadLetterFile(path: "/dev/null"), maxBatchBytes: maxBytes)
     }
 

@@ -174,7 +174,7 @@ import Testing
             #"{"took":1,"errors":false,"items":[{"create":{"_index":".ds-cloudwatch-g-v1-2026.11.30-000001","_id":"c","_version":1,"result":"created","status":201}}]}"#,
         ]
         let cluster = ScriptedCluster(usedThenCreated.map { ("POST", "/_bulk", 200, $0) })
-        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), backoff: Backoff(baseMillis: 1, maxMillis: 2),
+        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                             deadLetters: DeadLetterFile(path: "/dev/null"), compress: false)
         let document = LogDocument(id: "c", index: "cloudwatch-g", logGroup: "/g", timestamp: 0,
                                    source: Array(#"{"@timestamp":"2026-11-30T00:00:00.000Z","message":"m","json":{"count":"invalid value"}}"#.utf8), viaAlias: true)
@@ -268,7 +268,7 @@ import Testing
             return (200, #"{"took":1,"timed_out":false,"_shards":{"total":2,"successful":2,"skipped":0,"failed":0},"hits":{"total":{"value":\#(copies),"relation":"eq"},"max_score":null,"hits":[]},"aggregations":{"hash":{"value":\#(Double(checksum) * Double(copies))}}}"#)
         })
         let layout = self.layout
-        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), backoff: Backoff(baseMillis: 1, maxMillis: 2),
+        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                             deadLetters: DeadLetterFile(path: "/dev/null"))
         let queries = QueryCounter()
         let reconciler = Reconciler(source: cloudWatch.client(), elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries),
@@ -292,7 +292,7 @@ import Testing
         let layout = self.layout
         let queries = QueryCounter()
         let reconciler = Reconciler(source: cloudWatch.client(), elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries),
-                                    sink: BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), backoff: Backoff(baseMillis: 1, maxMillis: 2),
+                                    sink: BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                                                    deadLetters: DeadLetterFile(path: "/dev/null")),
                                     builder: DocumentBuilder(region: "r"), layout: layout, queries: queries, options: ReconcileOptions(counts: .events),
                                     claims: MoveClaims(client: cluster.client(), layout: layout, owner: "host-a"))
@@ -345,7 +345,7 @@ import Testing
             }
         })
         let client = cluster.client()
-        let sink = BulkSink(client: client, limits: BulkLimits(batchSize: 10, inFlight: 1), backoff: Backoff(baseMillis: 1, maxMillis: 2),
+        let sink = BulkSink(client: client, limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                             deadLetters: DeadLetterFile(path: "/dev/null"), compress: false)
         let rebuild = TargetRebuild(stable: "cloudwatch-g", from: "cloudwatch-g-v1", to: "cloudwatch-g-v2", indices: [".ds-cloudwatch-g-v1-2026.11.30-000001"], fields: ["json.status"])
         let result = try await TargetRebuilder(client: client, sink: sink, graceSeconds: 0).rebuild(rebuild, pins: [:])

@@ -27,8 +27,8 @@ final class BodyLimitCluster: HTTPTransport {
 @Suite struct OversizedDocumentTests {
     func sink(_ cluster: BodyLimitCluster, deadLetters: String) -> BulkSink {
         BulkSink(client: ElasticsearchClient(transport: cluster, baseURL: "http://es.test:9200", auth: .none, tls: TLSOptions(), timeoutSeconds: 5),
-                 limits: BulkLimits(batchSize: 10, inFlight: 1), backoff: Backoff(baseMillis: 1, maxMillis: 2),
-                 deadLetters: DeadLetterFile(path: deadLetters), compress: false, maxAttempts: 3, busyWindowSeconds: 2)
+                 limits: BulkLimits(batchSize: 10, inFlight: 1), retry: RetryPolicy(backoff: Backoff(baseMillis: 1, maxMillis: 2), maxAttempts: 3, busyWindowSeconds: 2),
+                 deadLetters: DeadLetterFile(path: deadLetters), compress: false)
     }
 
     func document(_ id: String, message: String) -> LogDocument {

@@ -9,7 +9,7 @@ import Testing
         let cloudWatch = ScriptedCloudWatch([ScriptedCloudWatch.emptyPage])
         let cluster = ScriptedCluster([])
         let layout = IndexLayout(prefix: "cloudwatch")
-        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), backoff: Backoff(baseMillis: 1, maxMillis: 2),
+        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                             deadLetters: DeadLetterFile(path: "/dev/null"))
         let queries = QueryCounter()
         let reconciler = Reconciler(source: cloudWatch.client(), elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries),

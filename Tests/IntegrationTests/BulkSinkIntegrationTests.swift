@@ -8,7 +8,7 @@ import Testing
     func sink(_ rig: Rig, lingerMillis: Int) async throws -> BulkSink {
         try await rig.elasticsearch().json("PUT", "/cloudwatch-coalesce-v1", ["aliases": ["cloudwatch-coalesce": ["is_write_index": true]]])
         let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: rig.elasticsearchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 30)
-        return BulkSink(client: client, limits: BulkLimits(batchSize: 500, inFlight: 2), backoff: Backoff(baseMillis: 50, maxMillis: 500),
+        return BulkSink(client: client, limits: BulkLimits(batchSize: 500, inFlight: 2), retry: .bulk(Backoff(baseMillis: 50, maxMillis: 500)),
                         deadLetters: DeadLetterFile(path: rig.directory + "/dead-letter.ndjson"), lingerMillis: lingerMillis)
     }
 

@@ -6,12 +6,8 @@ public final class CloudWatchLogsClient: Sendable {
     let region: String
     let credentials: CredentialsProvider
     let timeoutSeconds: Double
-    let backoff: Backoff
-    /// Unanswered requests (connection refused, DNS, timeouts) are tried this often:
-    /// persistent ones are usually a wrong endpoint.
-    let maxAttempts: Int
-    /// A busy service (throttling, 5xx) is waited out this long before the step fails.
-    let busyWindowSeconds: Double
+    /// When to try a call again (throttling, 5xx, no answer) and when to give up.
+    let retry: RetryPolicy
     let budget: RequestBudget
     /// Throttling and failures raise it; the priority gate reads it and its breaker holds
     /// requests back while CloudWatch keeps failing.
@@ -25,20 +21,17 @@ public final class CloudWatchLogsClient: Sendable {
 
     public init(
         transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
-        timeoutSeconds: Double, backoff: Backoff, budget: RequestBudget, maxAttempts: Int = 10, busyWindowSeconds: Double = 600,
-        routes: [String: CloudWatchLogsClient] = [:]
+        timeoutSeconds: Double, retry: RetryPolicy, budget: RequestBudget, routes: [String: CloudWatchLogsClient] = [:]
     ) {
         self.routes = routes
-        self.busyWindowSeconds = busyWindowSeconds
+        self.retry = retry
         self.budget = budget
-        stress = StressTracker(side: "cloudwatch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
+        stress = StressTracker(side: "cloudwatch", minBackoff: Double(retry.backoff.baseMillis) / 1000, maxBackoff: Double(retry.backoff.maxMillis) / 1000)
         self.transport = transport
         self.endpoint = endpoint
         self.region = region
         self.credentials = credentials
         self.timeoutSeconds = timeoutSeconds
-        self.backoff = backoff
-        self.maxAttempts = maxAttempts
     }
 
     /// Calls `operation` until it succeeds, fails permanently, or runs out of attempts.
@@ -53,9 +46,8 @@ public final class CloudWatchLogsClient: Sendable {
 
     /// Calls `operation` with retries and returns the response body unparsed.
     public func callRaw(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> [UInt8] {
-        var attempt = 0
+        var attempts = RetryPolicy.Attempts()
         var renewedCredentials = false
-        let started = WallClock.monotonicSeconds()
         while true {
             await budget.acquire(priority)
             do {
@@ -68,23 +60,26 @@ public final class CloudWatchLogsClient: Sendable {
                 renewedCredentials = true
                 await credentials.invalidate()
                 continue
-            } catch let error as CloudWatchError where error.isRetryable {
-                if error.isThrottling { await budget.throttled() }
-                await stress.failure(error.code)
-                guard WallClock.monotonicSeconds() - started < busyWindowSeconds else {
-                    throw CloudWatchError(operation: error.operation, code: error.code,
-                                          message: "\(error.message) — still after \(attempt + 1) attempts over \(Int(busyWindowSeconds)) s; giving up on this step",
-                                          status: error.status, logGroup: error.logGroup)
-                }
-                Log.warn("cloudwatch call failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("code", error.code), ("attempt", attempt + 1))
-            } catch let error as HTTPTransportError {
-                await stress.failure(error.message)
-                guard attempt + 1 < maxAttempts else { throw unreachable(error, attempts: attempt + 1) }
-                Log.warn("cloudwatch request failed, retrying", ("op", operation), ("group", logGroup ?? "-"), ("error", error.message), ("attempt", attempt + 1))
+            } catch {
+                guard let failure = RetryPolicy.failure(of: error) else { throw error }
+                if let cloudWatch = error as? CloudWatchError, cloudWatch.isThrottling { await budget.throttled() }
+                let what = (error as? CloudWatchError)?.code ?? (error as? HTTPTransportError)?.message ?? "\(error)"
+                await stress.failure(what)
+                guard let delay = retry.next(after: failure, &attempts) else { throw givingUp(error, attempts: attempts.failed) }
+                Log.warn(failure == .busy ? "cloudwatch call failed, retrying" : "cloudwatch request failed, retrying", ("op", operation),
+                         ("group", logGroup ?? "-"), ("error", what), ("attempt", attempts.failed))
+                try await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000)
             }
-            try await backoff.sleep(attempt: attempt)
-            attempt += 1
         }
+    }
+
+    /// The error that ends a call whose retries ran out, saying so.
+    func givingUp(_ error: any Error, attempts: Int) -> any Error {
+        if let transport = error as? HTTPTransportError { return unreachable(transport, attempts: attempts) }
+        guard let cloudWatch = error as? CloudWatchError else { return error }
+        return CloudWatchError(operation: cloudWatch.operation, code: cloudWatch.code,
+                               message: "\(cloudWatch.message) — still after \(attempts) attempts over \(Int(retry.busyWindowSeconds)) s; giving up on this step",
+                               status: cloudWatch.status, logGroup: cloudWatch.logGroup)
     }
 
     /// The transport failure in words an operator can act on: which endpoint, and which setting decides it.

@@ -7,11 +7,8 @@
 public final class BulkSink: Sendable {
     let client: ElasticsearchClient
     let maxBatchBytes: Int
-    let backoff: Backoff
-    /// Unanswered requests (connection refused, timeouts) are tried this often.
-    let maxAttempts: Int
-    /// A busy cluster (429, 503, blocked or busy items) is waited out this long.
-    let busyWindowSeconds: Double
+    /// When a request or its busy or blocked items go again, and when the write gives up.
+    let retry: RetryPolicy
     let deadLetters: DeadLetterFile
     public let permits: BulkPermits
     public let controller: AdaptiveController
@@ -25,20 +22,17 @@ public final class BulkSink: Sendable {
     /// `limits` is where the controller starts (BATCH_SIZE, MAX_IN_FLIGHT), `ceiling` how far
     /// it may grow; `lingerMillis` is how long the tail's small writes wait to share a
     /// request (0: never).
-    public init(client: ElasticsearchClient, limits: BulkLimits, ceiling: BulkLimits? = nil, backoff: Backoff, deadLetters: DeadLetterFile,
+    public init(client: ElasticsearchClient, limits: BulkLimits, ceiling: BulkLimits? = nil, retry: RetryPolicy, deadLetters: DeadLetterFile,
                 stress: StressTracker? = nil, gate: PriorityGate? = nil, pressure: ResourcePressure = ResourcePressure(softLimitMB: 0), lingerMillis: Int = 0,
-                compress: Bool = true, maxBatchBytes: Int = 8 * 1024 * 1024, maxAttempts: Int = 12,
-                busyWindowSeconds: Double = 600) {
-        self.busyWindowSeconds = busyWindowSeconds
+                compress: Bool = true, maxBatchBytes: Int = 8 * 1024 * 1024) {
+        self.retry = retry
         self.client = client
         self.maxBatchBytes = maxBatchBytes
-        self.backoff = backoff
-        self.maxAttempts = maxAttempts
         self.deadLetters = deadLetters
         self.gate = gate
         permits = BulkPermits(capacity: limits.inFlight)
         controller = AdaptiveController(state: ControllerState(start: limits, ceiling: ceiling ?? limits), pressure: pressure, permits: permits)
-        self.stress = stress ?? StressTracker(side: "elasticsearch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
+        self.stress = stress ?? StressTracker(side: "elasticsearch", minBackoff: Double(retry.backoff.baseMillis) / 1000, maxBackoff: Double(retry.backoff.maxMillis) / 1000)
         self.compress = compress
         coalescer = lingerMillis > 0 ? BulkCoalescer(lingerSeconds: Double(lingerMillis) / 1000, maxBytes: maxBatchBytes) : nil
     }
@@ -120,8 +114,7 @@ public final class BulkSink: Sendable {
         var documents = batch
         var slots = Array(0..<batch.count)
         var rewrittenSlots = Set<Int>()
-        var attempt = 0
-        let firstTry = WallClock.monotonicSeconds()
+        var attempts = RetryPolicy.Attempts()
         while !documents.isEmpty {
             await gate?.admit(priority)
             let answer: HTTPResponse
@@ -137,14 +130,15 @@ public final class BulkSink: Sendable {
                     return try await self.stress.admitted {
                         let sent = WallClock.monotonicSeconds()
                         let response = try await self.client.send("POST", "/_bulk", body: body, contentType: "application/x-ndjson",
-                                                                  contentEncoding: self.compress ? "gzip" : nil, attempts: 1)
+                                                                  contentEncoding: self.compress ? "gzip" : nil, retrying: false)
                         return (response, sent)
                     }
                 }
             } catch let error as HTTPTransportError {
                 await stress.failure("bulk request failed: \(error.message)")
                 await controller.record(latencyMillis: elapsedMillis(since: started), failed: true)
-                try await retryLater(&attempt, "bulk request failed: \(error.message)", documents: documents.count, busySince: nil)
+                guard let failure = RetryPolicy.failure(of: error) else { throw error }
+                try await retryLater(failure, &attempts, "bulk request failed: \(error.message)", documents: documents.count)
                 continue
             }
             let elapsed = elapsedMillis(since: started)
@@ -189,10 +183,10 @@ public final class BulkSink: Sendable {
                          ("id", document.id), ("file", deadLetters.path))
                 documents = []
                 continue
-            case 429, 502, 503, 504:
+            case let status where RetryPolicy.isBusy(status: status):
                 await stress.failure("HTTP \(answer.status)")
                 await controller.record(latencyMillis: elapsed, throttled: answer.status == 429, failed: answer.status != 429)
-                try await retryLater(&attempt, "Elasticsearch answered HTTP \(answer.status)", documents: documents.count, busySince: firstTry)
+                try await retryLater(.busy, &attempts, "Elasticsearch answered HTTP \(answer.status)", documents: documents.count)
                 continue
             default:
                 throw ElasticsearchError.from(answer, method: "POST", path: "/_bulk")
@@ -250,7 +244,7 @@ public final class BulkSink: Sendable {
             // Rewritten documents alone go back at once: they were refused, not throttled.
             if documents.count > rewrittenNow {
                 let why = (blocked ?? firstBusy).map { "\($0.errorType ?? "error") (HTTP \($0.status)): \($0.reason ?? "")" } ?? "items rejected as busy"
-                try await retryLater(&attempt, why, documents: documents.count, busySince: firstTry)
+                try await retryLater(.busy, &attempts, why, documents: documents.count)
             }
         }
         return fates.map { $0! }
@@ -260,16 +254,13 @@ public final class BulkSink: Sendable {
         (WallClock.monotonicSeconds() - started) * 1000
     }
 
-    /// Waits before the next attempt, or gives up: after `maxAttempts` unanswered requests,
-    /// or once a busy cluster (`busySince` set) has been waited out for the whole window.
-    private func retryLater(_ attempt: inout Int, _ why: String, documents: Int, busySince: Double?) async throws {
-        attempt += 1
-        let exhausted = busySince.map { WallClock.monotonicSeconds() - $0 >= busyWindowSeconds } ?? (attempt >= maxAttempts)
-        guard !exhausted else {
+    /// Waits before the next attempt as the retry policy says, or gives up saying why.
+    private func retryLater(_ failure: RetryPolicy.Failure, _ attempts: inout RetryPolicy.Attempts, _ why: String, documents: Int) async throws {
+        guard let delay = retry.next(after: failure, &attempts) else {
             throw ElasticsearchError(method: "POST", path: "/_bulk", status: 0, type: "retries_exhausted",
-                                     reason: "\(documents) documents still not stored after \(attempt) attempts; last problem: \(why)")
+                                     reason: "\(documents) documents still not stored after \(attempts.failed) attempts; last problem: \(why)")
         }
-        Log.warn("bulk retry", ("docs", documents), ("attempt", attempt), ("reason", why))
-        try await backoff.sleep(attempt: attempt)
+        Log.warn("bulk retry", ("docs", documents), ("attempt", attempts.failed), ("reason", why))
+        try await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000)
     }
 }

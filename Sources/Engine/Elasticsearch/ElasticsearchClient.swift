@@ -5,8 +5,12 @@ public final class ElasticsearchClient: Sendable {
     let auth: HTTPAuth
     let tls: TLSOptions
     let timeoutSeconds: Double
+    /// When a request that met a busy cluster or no answer goes again.
+    let retry: RetryPolicy
 
-    public init(transport: HTTPTransport, baseURL: String, auth: HTTPAuth, tls: TLSOptions, timeoutSeconds: Double) {
+    public init(transport: HTTPTransport, baseURL: String, auth: HTTPAuth, tls: TLSOptions, timeoutSeconds: Double,
+                retry: RetryPolicy = .requests(Backoff(baseMillis: 200, maxMillis: 10_000))) {
+        self.retry = retry
         self.transport = transport
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.auth = auth
@@ -26,34 +30,39 @@ public final class ElasticsearchClient: Sendable {
         self.init(
             transport: transport, baseURL: settings.esHost, auth: auth,
             tls: TLSOptions(caBundlePath: settings.esCABundle, verify: settings.esTLSVerify),
-            timeoutSeconds: Double(settings.httpTimeoutSecs))
+            timeoutSeconds: Double(settings.httpTimeoutSecs),
+            retry: .requests(Backoff(baseMillis: settings.backoffBaseMs, maxMillis: settings.backoffMaxMs)))
     }
 
     /// Sends a request and returns the response whatever its status. `contentEncoding`
     /// names how `body` is already encoded (`gzip`). A request that gets no answer, or a
-    /// busy one (429, 502, 503, 504), is tried up to `attempts` times with backoff: every
-    /// call but `_bulk` (which retries item by item itself) is safe to repeat.
+    /// busy one (429, 502, 503, 504), goes again as the retry policy says: every call but
+    /// `_bulk` (which retries item by item itself, `retrying: false`) is safe to repeat.
     public func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json", contentEncoding: String? = nil,
-                     attempts: Int = 4) async throws -> HTTPResponse {
-        try await send(method, path, body: body[...], contentType: contentType, contentEncoding: contentEncoding, attempts: attempts)
+                     retrying: Bool = true) async throws -> HTTPResponse {
+        try await send(method, path, body: body[...], contentType: contentType, contentEncoding: contentEncoding, retrying: retrying)
     }
 
     public func send(_ method: String, _ path: String, body: ArraySlice<UInt8>, contentType: String = "application/json", contentEncoding: String? = nil,
-                     attempts: Int = 4) async throws -> HTTPResponse {
+                     retrying: Bool = true) async throws -> HTTPResponse {
         var headers = [HTTPHeader("Content-Type", contentType)]
         if let contentEncoding { headers.append(HTTPHeader("Content-Encoding", contentEncoding)) }
         let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body, auth: auth, tls: tls, timeoutSeconds: timeoutSeconds)
-        var attempt = 0
+        var attempts = RetryPolicy.Attempts()
         while true {
-            attempt += 1
+            let delay: Int
             do {
                 let response = try await transport.send(request)
-                guard [429, 502, 503, 504].contains(response.status), attempt < attempts else { return response }
-                Log.warn("elasticsearch busy, retrying", ("method", method), ("path", Self.pathOnly(path)), ("status", response.status), ("attempt", attempt))
-            } catch let error as HTTPTransportError where attempt < attempts && error.kind != .tls {
-                Log.warn("elasticsearch request failed, retrying", ("method", method), ("path", Self.pathOnly(path)), ("error", error.message), ("attempt", attempt))
+                guard retrying, RetryPolicy.isBusy(status: response.status), let wait = retry.next(after: .busy, &attempts) else { return response }
+                Log.warn("elasticsearch busy, retrying", ("method", method), ("path", Self.pathOnly(path)), ("status", response.status), ("attempt", attempts.failed))
+                delay = wait
+            } catch {
+                guard retrying, let failure = RetryPolicy.failure(of: error), let wait = retry.next(after: failure, &attempts) else { throw error }
+                Log.warn("elasticsearch request failed, retrying", ("method", method), ("path", Self.pathOnly(path)),
+                         ("error", (error as? HTTPTransportError)?.message ?? "\(error)"), ("attempt", attempts.failed))
+                delay = wait
             }
-            try await Task.sleep(nanoseconds: UInt64(Backoff(baseMillis: 250, maxMillis: 4_000).delay(attempt: attempt)) * 1_000_000)
+            try await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000)
         }
     }
 

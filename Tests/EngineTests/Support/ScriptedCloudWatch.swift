@@ -26,8 +26,8 @@ final class ScriptedCloudWatch: HTTPTransport {
 
     func client(credentials: CredentialsProvider = CountingCredentials()) -> CloudWatchLogsClient {
         CloudWatchLogsClient(transport: self, endpoint: "http://logs.test", region: "us-east-1", credentials: credentials,
-                             timeoutSeconds: 5, backoff: Backoff(baseMillis: 1, maxMillis: 4), budget: RequestBudget(ratePerSecond: 1000),
-                             maxAttempts: 3, busyWindowSeconds: 5)
+                             timeoutSeconds: 5, retry: RetryPolicy(backoff: Backoff(baseMillis: 1, maxMillis: 4), maxAttempts: 3, busyWindowSeconds: 5),
+                             budget: RequestBudget(ratePerSecond: 1000))
     }
 }
 

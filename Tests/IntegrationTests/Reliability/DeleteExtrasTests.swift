@@ -28,7 +28,7 @@ import Testing
             // CloudWatch keeps this group's events one day.
             let cloudWatch = CloudWatchLogsClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1",
                                                   credentials: CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]),
-                                                  timeoutSeconds: 10, backoff: Backoff(baseMillis: 10, maxMillis: 100), budget: RequestBudget(ratePerSecond: 100))
+                                                  timeoutSeconds: 10, retry: .bulk(Backoff(baseMillis: 10, maxMillis: 100)), budget: RequestBudget(ratePerSecond: 100))
             _ = try await cloudWatch.callRaw("PutRetentionPolicy", ["logGroupName": .string(group), "retentionInDays": 1])
 
             let dry = try await ProcessRunner.run(ProjectPaths.binary, ["reconcile", "--days", "3", "--delete-extras", "--dry-run", "--json"], environment: environment)
