@@ -64,7 +64,7 @@ enum ReconcileCommand {
                 JSONMember("consistent", .bool(report.consistent)),
                 JSONMember("status", .string(status(report, options))),
             ]
-            if let error = report.error { members.append(JSONMember("error", .string(error))) }
+            if let error = report.error { members.append(JSONMember("error", .string(error.description))) }
             return .object(members)
         }
         let range = reports.first?.range

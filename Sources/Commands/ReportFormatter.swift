@@ -24,7 +24,7 @@ enum ReportFormatter {
                 JSONMember("dead_lettered", .int(report.outcome.deadLettered)),
                 JSONMember("ok", .bool(report.error == nil)),
             ]
-            if let error = report.error { members.append(JSONMember("error", .string(error))) }
+            if let error = report.error { members.append(JSONMember("error", .string(error.description))) }
             return .object(members)
         }
         var members = [JSONMember("groups", .array(groups))]

@@ -111,7 +111,7 @@ public struct Engine: Sendable {
                         return report
                     } catch {
                         var report = GroupReport(group: group, index: layout.stableName(for: group))
-                        report.error = "\(error)"
+                        report.error = ReportedError(error)
                         Log.error("tail pass failed", ("group", group), ("error", error))
                         return report
                     }
@@ -133,7 +133,7 @@ public struct Engine: Sendable {
                 let verified = await reconciler.reconcile(group: group, range: window, retentionDays: nil)
                 reports[index].outcome.created += verified.reshipped
                 if let error = verified.error {
-                    reports[index].error = "comparing the last hour with CloudWatch: \(error)"
+                    reports[index].error = ReportedError(error.underlying, context: "comparing the last hour with CloudWatch")
                     complete = false
                     break
                 }
@@ -168,7 +168,7 @@ public struct Engine: Sendable {
                 retention = try await parts.source.retentionDays(group: group)
             } catch {
                 var report = ReconcileReport(group: group, range: range)
-                report.error = "\(error)"
+                report.error = ReportedError(error)
                 Log.error("reconcile failed", ("group", group), ("error", error))
                 reports.append(report)
                 continue

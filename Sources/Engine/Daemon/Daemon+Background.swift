@@ -116,7 +116,7 @@ extension Daemon {
         var consistent = true
         for window in windows {
             let report = await reconciler.reconcile(group: group, range: window, retentionDays: retention[group] ?? nil, control: control)
-            if let error = report.error { throw ReconcileFailure(message: error) }
+            if let error = report.error { throw error.underlying }
             if report.stoppedEarly {
                 // Cut short (more urgent work, a heal of this group): not compared, so not
                 // marked; it comes up again once the urgent work is done.
@@ -182,11 +182,6 @@ extension Daemon {
                  ("day", Timestamp.format(day.day)), ("score", Int(day.score)))
         return TimeRange(start: day.day, end: day.day + WallClock.millisPerDay)
     }
-}
-
-struct ReconcileFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }
 
 extension BackgroundTask {

@@ -82,7 +82,7 @@ public struct Backfill: Sendable {
                          ("ms", Int((WallClock.monotonicSeconds() - windowStarted) * 1000)))
             }
         } catch {
-            report.error = "\(error)"
+            report.error = ReportedError(error)
             Log.error("backfill failed for group", ("group", group), ("error", error))
         }
         Log.info("backfill group done", ("group", group), ("events", report.eventsRead), ("created", report.outcome.created),

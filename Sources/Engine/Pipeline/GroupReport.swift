@@ -5,7 +5,7 @@ public struct GroupReport: Sendable, Equatable {
     public var eventsRead = 0
     public var outcome = BulkOutcome()
     public var rangesCopied = 0
-    public var error: String?
+    public var error: ReportedError?
 
     public init(group: String, index: String) {
         self.group = group

@@ -23,7 +23,7 @@ public struct ReconcileReport: Sendable {
     public var cloudWatchHourly: [EpochMillis: Int] = [:]
     public var cloudWatchQueries = 0
     public var elasticsearchQueries = 0
-    public var error: String?
+    public var error: ReportedError?
     /// Stopped for more urgent work or shutdown before every window was compared: what
     /// was not compared is not verified.
     public var stoppedEarly = false

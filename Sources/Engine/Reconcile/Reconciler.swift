@@ -92,7 +92,7 @@ public struct Reconciler: Sendable {
                 }
             }
         } catch {
-            report.error = "\(error)"
+            report.error = ReportedError(error)
             Log.error("reconcile failed", ("group", group), ("error", error))
         }
         report.cloudWatchQueries = await queries.cloudWatch - cloudWatchBefore
