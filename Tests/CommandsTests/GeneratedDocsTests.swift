@@ -16,6 +16,18 @@ import Testing
         #expect(try committed(path) == CompletionScripts.script(for: shell), "\(path) is stale: run 'make docs'")
     }
 
+    /// The README's configuration table lists every setting of the catalog with its default
+    /// (the table is written by hand; this holds it to the catalog).
+    @Test func theReadmeTableListsEverySettingWithItsDefault() throws {
+        let rows = try committed("README.md").split(separator: "\n").filter { $0.hasPrefix("| `") }
+        for spec in SettingsCatalog.all {
+            let row = rows.first { $0.contains("`\(spec.name)`") }
+            #expect(row != nil, "\(spec.name) is missing from the README's configuration table")
+            guard let row, let value = spec.defaultValue, !value.isEmpty else { continue }
+            #expect(row.contains("`\(value)`"), "the README gives \(spec.name) another default than \(value): \(row)")
+        }
+    }
+
     @Test func manPageMatchesTheCommandTable() throws {
         #expect(try committed("man/logstream.1") == ManPage.render(), "man/logstream.1 is stale: run 'make docs'")
     }

@@ -28,7 +28,8 @@ public enum SettingKind: Sendable, Equatable {
 }
 
 /// One configuration variable: its environment name, TOML key, default and documentation.
-/// The catalog of these is the single source for parsing, `--help`, the man page and README.
+/// The catalog of these is the single source for parsing, `--help` and the man page; a test
+/// holds the README's configuration table to it.
 public struct SettingSpec: Sendable {
     public var name: String
     public var kind: SettingKind
