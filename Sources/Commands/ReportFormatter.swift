@@ -5,7 +5,7 @@ enum ReportFormatter {
     static func table(_ reports: [GroupReport], range: TimeRange?) -> String {
         let headers = ["GROUP", "INDEX", "READ", "CREATED", "ALREADY", "REWRITTEN", "DEAD-LETTER", "STATUS"]
         let rows = reports.map { report in
-            [report.group, report.index, String(report.eventsRead), String(report.outcome.created), String(report.outcome.duplicates),
+            [report.group, report.index, String(report.eventsRead), String(report.outcome.created), String(report.outcome.alreadyPresent),
              String(report.outcome.rewritten), String(report.outcome.deadLettered), report.error == nil ? "ok" : "failed: \(report.error!)"]
         }
         let table = TextTable.render(headers: headers, rows: rows)
@@ -19,7 +19,7 @@ enum ReportFormatter {
                 JSONMember("index", .string(report.index)),
                 JSONMember("read", .int(report.eventsRead)),
                 JSONMember("created", .int(report.outcome.created)),
-                JSONMember("already_present", .int(report.outcome.duplicates)),
+                JSONMember("already_present", .int(report.outcome.alreadyPresent)),
                 JSONMember("rewritten", .int(report.outcome.rewritten)),
                 JSONMember("dead_lettered", .int(report.outcome.deadLettered)),
                 JSONMember("ok", .bool(report.error == nil)),

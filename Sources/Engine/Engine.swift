@@ -107,7 +107,7 @@ public struct Engine: Sendable {
                     do {
                         let report = try await tail.pass(group: group)
                         Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
-                                 ("already", report.outcome.duplicates), ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
+                                 ("already_present", report.outcome.alreadyPresent), ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
                         return report
                     } catch {
                         var report = GroupReport(group: group, index: layout.stableName(for: group))

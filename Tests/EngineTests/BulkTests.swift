@@ -16,7 +16,7 @@ import TestSupport
             ]}
             """
         let items = try BulkResponseParser.items(from: Array(body.utf8))
-        #expect(items.map(\.outcome) == [.created, .duplicate, .retry, .rejected, .created, .blocked, .retry])
+        #expect(items.map(\.outcome) == [.created, .alreadyPresent, .retry, .rejected, .created, .blocked, .retry])
         #expect(items[3].errorType == "mapper_parsing_exception")
         #expect(items[3].reason == "failed to parse field [x]")
     }

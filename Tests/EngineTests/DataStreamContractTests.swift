@@ -162,7 +162,7 @@ import Testing
 
     @Test func bulkItemsCreatedDuplicateAndFailureStore() throws {
         let items = try BulkResponseParser.items(from: Array(Self.bulkAnswer.utf8))
-        #expect(items.map(\.outcome) == [.created, .duplicate, .rejected])
+        #expect(items.map(\.outcome) == [.created, .alreadyPresent, .rejected])
         #expect(items[2].failureStore == "used")
     }
 

@@ -81,7 +81,7 @@ extension Daemon {
             let labels = [("group", group)]
             await metrics.set("logstream_events_read", Double(total.eventsRead), labels: labels, help: "Events read from CloudWatch since start")
             await metrics.set("logstream_documents_created", Double(total.outcome.created), labels: labels, help: "Documents created in Elasticsearch since start")
-            await metrics.set("logstream_documents_already_present", Double(total.outcome.duplicates), labels: labels, help: "Events found already stored since start")
+            await metrics.set("logstream_documents_already_present", Double(total.outcome.alreadyPresent), labels: labels, help: "Events found already stored since start")
             await metrics.set("logstream_documents_dead_lettered", Double(total.outcome.deadLettered), labels: labels, help: "Documents written to the dead-letter file since start")
             await metrics.set("logstream_tail_lag_seconds", Double(lagSeconds(group)), labels: labels, help: "Seconds since the start of the group's last successful tail pass (-1: none yet)")
         }

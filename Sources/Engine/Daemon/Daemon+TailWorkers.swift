@@ -50,7 +50,7 @@ extension Daemon {
             if health.succeeded(group) { Log.info("log group readable again", ("group", group)) }
             if report.eventsRead > 0 {
                 Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
-                         ("already", report.outcome.duplicates), ("ms", WallClock.nowMillis() - started))
+                         ("already_present", report.outcome.alreadyPresent), ("ms", WallClock.nowMillis() - started))
             }
         } catch {
             await countError(stage: "tail")

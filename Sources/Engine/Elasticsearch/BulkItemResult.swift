@@ -19,7 +19,7 @@ public struct BulkItemResult: Sendable, Equatable {
         /// Stored now.
         case created
         /// Already stored under the same `_id`: the event was shipped before.
-        case duplicate
+        case alreadyPresent
         /// The cluster is busy or briefly unable to write: send the same document again.
         case retry
         /// The document itself was refused (mapping, parsing): it needs another form.
@@ -33,7 +33,7 @@ public struct BulkItemResult: Sendable, Equatable {
         if failureStore == "used" { return .rejected }
         switch status {
         case 200, 201: return .created
-        case 409: return .duplicate
+        case 409: return .alreadyPresent
         case 429, 500, 502, 503, 504: return .retry
         case 400:
             if errorType == "es_rejected_execution_exception" || errorType == "circuit_breaking_exception" { return .retry }

@@ -1,22 +1,23 @@
 /// Counts of what happened to documents handed to the sink.
 public struct BulkOutcome: Sendable, Equatable {
     public var created = 0
-    public var duplicates = 0
+    /// Already stored: an earlier write got there first (409 on create, or found by the presence lookup).
+    public var alreadyPresent = 0
     public var deadLettered = 0
     /// Documents resent in the safe form after a mapping refusal (also counted as created when stored).
     public var rewritten = 0
 
-    public init(created: Int = 0, duplicates: Int = 0, deadLettered: Int = 0, rewritten: Int = 0) {
+    public init(created: Int = 0, alreadyPresent: Int = 0, deadLettered: Int = 0, rewritten: Int = 0) {
         self.created = created
-        self.duplicates = duplicates
+        self.alreadyPresent = alreadyPresent
         self.deadLettered = deadLettered
         self.rewritten = rewritten
     }
 
-    public var acknowledged: Int { created + duplicates + deadLettered }
+    public var acknowledged: Int { created + alreadyPresent + deadLettered }
 
     public static func + (lhs: BulkOutcome, rhs: BulkOutcome) -> BulkOutcome {
-        BulkOutcome(created: lhs.created + rhs.created, duplicates: lhs.duplicates + rhs.duplicates,
+        BulkOutcome(created: lhs.created + rhs.created, alreadyPresent: lhs.alreadyPresent + rhs.alreadyPresent,
                     deadLettered: lhs.deadLettered + rhs.deadLettered, rewritten: lhs.rewritten + rhs.rewritten)
     }
 
@@ -24,7 +25,7 @@ public struct BulkOutcome: Sendable, Equatable {
         for fate in fates {
             switch fate.end {
             case .created: created += 1
-            case .duplicate: duplicates += 1
+            case .alreadyPresent: alreadyPresent += 1
             case .deadLettered: deadLettered += 1
             }
             if fate.rewritten { rewritten += 1 }
@@ -35,7 +36,7 @@ public struct BulkOutcome: Sendable, Equatable {
 /// What became of one document: every document the sink accepts ends in one of these.
 struct DocumentFate: Sendable {
     enum End: Sendable {
-        case created, duplicate, deadLettered
+        case created, alreadyPresent, deadLettered
     }
 
     var end: End

@@ -205,7 +205,7 @@ public final class BulkSink: Sendable {
                 let slot = slots[position - documents.startIndex]
                 switch item.outcome {
                 case .created: decide(slot, DocumentFate(end: .created, rewritten: rewrittenSlots.contains(slot)))
-                case .duplicate: decide(slot, DocumentFate(end: .duplicate, rewritten: rewrittenSlots.contains(slot)))
+                case .alreadyPresent: decide(slot, DocumentFate(end: .alreadyPresent, rewritten: rewrittenSlots.contains(slot)))
                 case .retry:
                     again.append((slot, documents[position]))
                     busy += 1

@@ -150,7 +150,7 @@ public struct TargetRebuilder: Sendable {
             }
             tally.copied += outcome.created
             tally.moved += outcome.rewritten
-            if verify { tally.verified += present + outcome.created + outcome.duplicates }
+            if verify { tally.verified += present + outcome.created + outcome.alreadyPresent }
             await progress?.advance(covered: EpochMillis(documents.count), events: documents.count)
             guard let scroll = page["_scroll_id"]?.string else { break }
             page = try await client.json("POST", "/_search/scroll", ["scroll": "5m", "scroll_id": .string(scroll)])

@@ -86,7 +86,7 @@ public struct Backfill: Sendable {
             Log.error("backfill failed for group", ("group", group), ("error", error))
         }
         Log.info("backfill group done", ("group", group), ("events", report.eventsRead), ("created", report.outcome.created),
-                 ("duplicates", report.outcome.duplicates), ("rewritten", report.outcome.rewritten), ("dead_lettered", report.outcome.deadLettered),
+                 ("already_present", report.outcome.alreadyPresent), ("rewritten", report.outcome.rewritten), ("dead_lettered", report.outcome.deadLettered),
                  ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
         return report
     }

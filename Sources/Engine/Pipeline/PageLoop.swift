@@ -47,7 +47,7 @@ struct PageLoop: Sendable {
             var documents = builder.documents(for: select(page.events), logGroup: read.group, index: index)
             var present = 0
             if let presence { (documents, present) = try await presence.missing(documents, in: index) }
-            let outcome = try await sink.write(documents, priority: read.writePriority) + BulkOutcome(duplicates: present)
+            let outcome = try await sink.write(documents, priority: read.writePriority) + BulkOutcome(alreadyPresent: present)
             let next = try await acknowledge(Acknowledged(events: page.events, outcome: outcome, more: token != nil))
             guard let token, next == .goOn else { return }
             if let prefetched = try await following {
