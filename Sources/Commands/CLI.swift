@@ -31,25 +31,10 @@ public enum CLI {
     static func dispatch(_ invocation: Invocation, environment: [String: String]) async -> Int32 {
         do {
             try configureLogging(invocation)
-            switch invocation.path {
-            case ["backfill"]:
-                return try await BackfillCommand.run(invocation, environment: environment)
-            case ["reconcile"]:
-                return try await ReconcileCommand.run(invocation, environment: environment)
-            case ["heal"]:
-                return try await HealCommand.run(invocation, environment: environment)
-            case ["refresh-tune"]:
-                return try await RefreshTuneCommand.run(invocation, environment: environment)
-            case ["tail"]:
-                return try await TailCommand.run(invocation, environment: environment)
-            case ["checkpoint", "show"], ["checkpoint", "set"], ["checkpoint", "reset"], ["checkpoint", "verify"]:
-                return try await CheckpointCommand.run(invocation, environment: environment)
-            case ["completions"]:
-                return try CompletionsCommand.run(invocation)
-            default:
-                Output.error("logstream \(invocation.path.joined(separator: " ")): not implemented yet in this version")
-                return 1
+            guard let run = CommandTable.root.command(at: invocation.path)?.run else {
+                throw UsageError(message: "'\(invocation.path.joined(separator: " "))' needs a subcommand", commandPath: invocation.path)
             }
+            return try await run(invocation, environment)
         } catch let error as UsageError {
             Output.error("logstream: \(error)")
             return 2

@@ -50,6 +50,9 @@ public struct ArgumentSpec: Sendable {
 
 /// One command or subcommand, with everything needed to parse it and to document it.
 public struct CommandSpec: Sendable {
+    /// Runs the command: its exit status, or a thrown usage, configuration or runtime error.
+    public typealias Run = @Sendable (Invocation, [String: String]) async throws -> Int32
+
     public var name: String
     public var summary: String
     public var details: String
@@ -57,9 +60,12 @@ public struct CommandSpec: Sendable {
     public var arguments: [ArgumentSpec]
     public var subcommands: [CommandSpec]
     public var examples: [String]
+    /// nil for a command that only groups subcommands (`checkpoint`).
+    public var run: Run?
 
     public init(_ name: String, summary: String, details: String = "", options: [OptionSpec] = [],
-                arguments: [ArgumentSpec] = [], subcommands: [CommandSpec] = [], examples: [String] = []) {
+                arguments: [ArgumentSpec] = [], subcommands: [CommandSpec] = [], examples: [String] = [], run: Run? = nil) {
+        self.run = run
         self.name = name
         self.summary = summary
         self.details = details
@@ -71,5 +77,10 @@ public struct CommandSpec: Sendable {
 
     public func subcommand(named name: String) -> CommandSpec? {
         subcommands.first { $0.name == name }
+    }
+
+    /// The command at `path` below this one (`["checkpoint", "show"]`).
+    public func command(at path: [String]) -> CommandSpec? {
+        path.reduce(Optional(self)) { $0?.subcommand(named: $1) }
     }
 }

@@ -54,52 +54,53 @@ public enum CommandTable {
                           .setting("poll-interval", "POLL_INTERVAL_SECS"), .setting("metrics-file", "METRICS_FILE", completion: .file),
                           .setting("backfill-days", "BACKFILL_DAYS")]
                     + cloudWatchOptions + elasticsearchOptions + throughputOptions + [checkpointOption],
-                examples: ["logstream tail", "logstream tail --follow --log-format json"]),
+                examples: ["logstream tail", "logstream tail --follow --log-format json"], run: TailCommand.run),
             CommandSpec(
                 "backfill", summary: "copy history from CloudWatch into Elasticsearch",
                 details: "Copies every event of the range for each group, newest day first. Ranges already shipped (see the checkpoint file) are skipped, so an interrupted backfill resumes where it stopped; re-copying is harmless because documents are created by id.",
                 options: rangeOptions + [json, quiet]
                     + cloudWatchOptions + elasticsearchOptions + throughputOptions + [checkpointOption],
-                examples: ["logstream backfill --days 7", "logstream backfill --since 2024-05-01 --until 2024-05-08 --groups /aws/lambda/api"]),
+                examples: ["logstream backfill --days 7", "logstream backfill --since 2024-05-01 --until 2024-05-08 --groups /aws/lambda/api"], run: BackfillCommand.run),
             CommandSpec(
                 "reconcile", summary: "compare CloudWatch and Elasticsearch per time window and repair what differs",
                 details: "CloudWatch's events are read once per day and summarised per minute (count and a checksum of the event ids) — or, with --counts insights, counted per minute by one Logs Insights query per day; Elasticsearch is asked for the same summary of the whole day, and days that differ are halved until the differing minutes are found. There, missing events are shipped and surplus copies of an event (for example in a sibling index) are removed. Documents CloudWatch does not have are reported, and deleted only with --delete-extras while CloudWatch's retention still covers them. The last two minutes are left out: they are still settling. Exit status 3 when discrepancies remain.",
                 options: rangeOptions + [dryRun, json, quiet, OptionSpec("delete-extras", "Delete documents CloudWatch does not have (only where its retention still covers the window)"),
                                          .setting("counts", "RECONCILE_COUNTS", completion: .choices(["events", "insights"]))]
                     + cloudWatchOptions + elasticsearchOptions + [checkpointOption],
-                examples: ["logstream reconcile --days 7 --json"]),
+                examples: ["logstream reconcile --days 7 --json"], run: ReconcileCommand.run),
             CommandSpec(
                 "heal", summary: "repair mapping conflicts without losing documents",
                 details: "Finds fields whose type differs across the indices of INDEX_PREFIX-* (Kibana's \"mapping conflict\"). Each is settled by the type most documents have; that type is pinned in the template, and every group target on the losing side is rebuilt into its standby version (-v1 into -v2 or back): documents copied, values the winning type refuses moved to logstream.conflicts, the stable name switched, every document confirmed in the new target, and only then the old one removed. A run stopped halfway continues where it stopped. Exit status 3 when conflicts remain (for example in indices logstream does not manage).",
                 options: [dryRun, json, quiet] + elasticsearchOptions,
-                examples: ["logstream heal --dry-run"]),
+                examples: ["logstream heal --dry-run"], run: HealCommand.run),
             CommandSpec(
                 "refresh-tune", summary: "set refresh_interval of hot and cold indices",
                 details: "An index behind a group's versioned targets is hot while its newest @timestamp is within ES_COLD_AGE_DAYS: it refreshes every ES_HOT_REFRESH_INTERVAL, so Discover shows new events at once; older indices refresh every ES_COLD_REFRESH_INTERVAL. Only settings that differ are changed. tail --follow does this every ES_REFRESH_TUNE_INTERVAL_SECS.",
                 options: [dryRun, json] + elasticsearchOptions + [.setting("hot-refresh-interval", "ES_HOT_REFRESH_INTERVAL"),
                           .setting("cold-refresh-interval", "ES_COLD_REFRESH_INTERVAL"), .setting("cold-age-days", "ES_COLD_AGE_DAYS")],
-                examples: ["logstream refresh-tune --dry-run"]),
+                examples: ["logstream refresh-tune --dry-run"], run: RefreshTuneCommand.run),
             CommandSpec(
                 "checkpoint", summary: "inspect or change the checkpoint file",
                 options: [checkpointOption],
                 subcommands: [
                     CommandSpec("show", summary: "print the checkpoints (with COORDINATION=elasticsearch: the leases, their owners and ages)",
-                                options: [json, checkpointOption] + elasticsearchOptions),
+                                options: [json, checkpointOption] + elasticsearchOptions, run: CheckpointCommand.run),
                     CommandSpec("set", summary: "move a group's (or one stream's) checkpoint to a time",
                                 details: "The tail resumes from TIME (less its overlap window), and for a whole group backfill treats everything after TIME as not shipped yet.",
                                 options: [OptionSpec("stream", value: "NAME", "Only this log stream"), checkpointOption],
                                 arguments: [ArgumentSpec("GROUP", "log group"), ArgumentSpec("TIME", "RFC 3339 time or an age such as 2d")],
-                                examples: ["logstream checkpoint set /aws/lambda/api 2024-05-01T00:00:00Z", "logstream checkpoint set /ecs/web 6h"]),
+                                examples: ["logstream checkpoint set /aws/lambda/api 2024-05-01T00:00:00Z", "logstream checkpoint set /ecs/web 6h"], run: CheckpointCommand.run),
                     CommandSpec("reset", summary: "forget all checkpoints (or one group's)", options: [OptionSpec("yes", short: "y", "Do not ask for confirmation"), checkpointOption],
-                                arguments: [ArgumentSpec("GROUP", "only this log group", optional: true)]),
+                                arguments: [ArgumentSpec("GROUP", "only this log group", optional: true)], run: CheckpointCommand.run),
                     CommandSpec("verify", summary: "check the checkpoint file's integrity; a damaged file is moved aside",
                                 details: "Exit status 0 when the file is sound (or absent), 1 when it is damaged: it is then renamed to FILE.corrupt-TIME and the message explains how to resume.",
-                                options: [json, checkpointOption]),
+                                options: [json, checkpointOption], run: CheckpointCommand.run),
                 ]),
             CommandSpec(
                 "completions", summary: "print a shell completion script",
                 arguments: [ArgumentSpec("SHELL", "bash, zsh or fish (or man for the manual page)")],
-                examples: ["logstream completions bash > /etc/bash_completion.d/logstream"]),
+                examples: ["logstream completions bash > /etc/bash_completion.d/logstream"],
+                run: { invocation, _ in try CompletionsCommand.run(invocation) }),
         ])
 
     public static let exitCodes: [(Int32, String)] = [
