@@ -7,14 +7,7 @@ import Testing
     /// next older day, and the day it was cut short on waited a whole cycle).
     @Test func aRoundStoppedBeforeItsWindowsAreComparedSaysItStoppedEarly() async throws {
         let cloudWatch = ScriptedCloudWatch([ScriptedCloudWatch.emptyPage])
-        let cluster = ScriptedCluster([])
-        let layout = IndexLayout(prefix: "cloudwatch")
-        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
-                            deadLetters: DeadLetterFile(path: "/dev/null"))
-        let queries = QueryCounter()
-        let reconciler = Reconciler(source: cloudWatch.client(), elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries),
-                                    sink: sink, builder: DocumentBuilder(region: "r"), layout: layout, queries: queries,
-                                    options: ReconcileOptions(counts: .events))
+        let reconciler = scriptedReconciler(cloudWatch)
         let day = TimeRange(start: 1_700_000_000_000 - WallClock.millisPerDay, end: 1_700_000_000_000)
         let stopped = await reconciler.reconcile(group: "/g", range: day, retentionDays: nil, control: CopyControl(stop: { _ in true }))
         #expect(stopped.stoppedEarly && stopped.error == nil)
@@ -27,14 +20,7 @@ import Testing
     /// its text: the daemon's group health reads it as permanent and rests the group.
     @Test func aReconcileErrorKeepsItsTypeSoTheDaemonCanTellPermanentFromPassing() async throws {
         let cloudWatch = ScriptedCloudWatch([(400, "ResourceNotFoundException", #"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#)])
-        let cluster = ScriptedCluster([])
-        let layout = IndexLayout(prefix: "cloudwatch")
-        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
-                            deadLetters: DeadLetterFile(path: "/dev/null"))
-        let queries = QueryCounter()
-        let reconciler = Reconciler(source: cloudWatch.client(), elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries),
-                                    sink: sink, builder: DocumentBuilder(region: "r"), layout: layout, queries: queries,
-                                    options: ReconcileOptions(counts: .events))
+        let reconciler = scriptedReconciler(cloudWatch)
         let day = TimeRange(start: 1_700_000_000_000 - WallClock.millisPerDay, end: 1_700_000_000_000)
         let report = await reconciler.reconcile(group: "/gone", range: day, retentionDays: nil)
         let error = try #require(report.error)
@@ -44,4 +30,15 @@ import Testing
         _ = health.failed("/gone", error: error.underlying, now: 0)
         #expect(!health.isDue("/gone", now: 1), "a deleted group rests instead of failing every round")
     }
+}
+
+/// A reconciler over a scripted CloudWatch and an empty scripted cluster.
+func scriptedReconciler(_ cloudWatch: ScriptedCloudWatch) -> Reconciler {
+    let cluster = ScriptedCluster([])
+    let layout = IndexLayout(prefix: "cloudwatch")
+    let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
+                        deadLetters: DeadLetterFile(path: "/dev/null"))
+    let queries = QueryCounter()
+    return Reconciler(source: cloudWatch.client(), elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries),
+                      sink: sink, builder: DocumentBuilder(region: "r"), layout: layout, queries: queries, options: ReconcileOptions(counts: .events))
 }
