@@ -106,13 +106,13 @@ public struct Engine: Sendable {
                     let started = WallClock.monotonicSeconds()
                     do {
                         let report = try await tail.pass(group: group)
-                        Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
+                        Log.group(group).info("tail pass", ("read", report.eventsRead), ("created", report.outcome.created),
                                  ("already_present", report.outcome.alreadyPresent), ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
                         return report
                     } catch {
                         var report = GroupReport(group: group, index: layout.stableName(for: group))
                         report.error = ReportedError(error)
-                        Log.error("tail pass failed", ("group", group), ("error", error))
+                        Log.group(group).error("tail pass failed", ("error", error))
                         return report
                     }
                 }
@@ -169,7 +169,7 @@ public struct Engine: Sendable {
             } catch {
                 var report = ReconcileReport(group: group, range: range)
                 report.error = ReportedError(error)
-                Log.error("reconcile failed", ("group", group), ("error", error))
+                Log.group(group).error("reconcile failed", ("error", error))
                 reports.append(report)
                 continue
             }

@@ -66,8 +66,7 @@ public final class CloudWatchLogsClient: Sendable {
                 let what = (error as? CloudWatchError)?.code ?? (error as? HTTPTransportError)?.message ?? "\(error)"
                 await stress.failure(what)
                 guard let delay = retry.next(after: failure, &attempts) else { throw givingUp(error, attempts: attempts.failed) }
-                Log.warn(failure == .busy ? "cloudwatch call failed, retrying" : "cloudwatch request failed, retrying", ("op", operation),
-                         ("group", logGroup ?? "-"), ("error", what), ("attempt", attempts.failed))
+                Log.group(logGroup ?? "-").warn(failure == .busy ? "cloudwatch call failed, retrying" : "cloudwatch request failed, retrying", ("op", operation), ("error", what), ("attempt", attempts.failed))
                 try await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000)
             }
         }

@@ -40,8 +40,7 @@ extension Daemon {
         if clock - (clusterRetention[group]?.readAt ?? -.infinity) >= 3600 {
             let found = await retentionReader.of(stable: engine.layout.stableName(for: group))
             if found != clusterRetention[group]?.found, let found, now - found.millis > history {
-                Log.info("Elasticsearch keeps this group's documents for less than BACKFILL_DAYS; older history is neither copied nor verified",
-                         ("group", group), ("kept", found))
+                Log.group(group).info("Elasticsearch keeps this group's documents for less than BACKFILL_DAYS; older history is neither copied nor verified", ("kept", found))
             }
             clusterRetention[group] = (found, clock)
         }
@@ -78,7 +77,7 @@ extension Daemon {
                     let started = WallClock.monotonicSeconds()
                     let finished = try await copier.copy(group: task.group, range: range, into: &report, priority: task.priority, control: control)
                     add(report)
-                    Log.info(finished ? "backfill window done" : "backfill window paused for more urgent work", ("group", task.group),
+                    Log.group(task.group).info(finished ? "backfill window done" : "backfill window paused for more urgent work",
                              ("window", range), ("priority", task.priority), ("events", report.eventsRead),
                              ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
                 case .verify(let windows, let stage):
@@ -96,7 +95,7 @@ extension Daemon {
             } catch {
                 backgroundFailures += 1
                 await countError(stage: "background")
-                Log.error("background work failed; it will be retried", ("group", task.group), ("priority", task.priority), ("error", error))
+                Log.group(task.group).error("background work failed; it will be retried", ("priority", task.priority), ("error", error))
                 // A permanent problem (the group is gone, access denied) also rests the group's tail.
                 _ = health.failed(task.group, error: error, now: WallClock.monotonicSeconds())
                 await shutdown.wait(seconds: min(60, Double(backgroundFailures) * 5))
@@ -120,7 +119,7 @@ extension Daemon {
             if report.stoppedEarly {
                 // Cut short (more urgent work, a heal of this group): not compared, so not
                 // marked; it comes up again once the urgent work is done.
-                Log.debug("verification paused", ("group", group), ("window", window), ("reason", report.skipped ?? "more urgent work"))
+                Log.group(group).debug("verification paused", ("window", window), ("reason", report.skipped ?? "more urgent work"))
                 return
             }
             consistent = consistent && report.consistent
@@ -128,7 +127,7 @@ extension Daemon {
                 try await parts.checkpoints.markVerified(group, stage: passed.name, window)
             }
             if !report.discrepancies.isEmpty || report.reshipped > 0 {
-                Log.info("reconcile repaired", ("group", group), ("window", window), ("stage", stage ?? "recent"), ("bad_windows", report.discrepancies.count),
+                Log.group(group).info("reconcile repaired", ("window", window), ("stage", stage ?? "recent"), ("bad_windows", report.discrepancies.count),
                          ("reshipped", report.reshipped), ("duplicates_removed", report.duplicatesRemoved), ("extras", report.extrasFound))
             }
             await metrics.add("logstream_reconcile_reshipped_total", Double(report.reshipped), labels: [("group", group)],
@@ -146,7 +145,7 @@ extension Daemon {
         default:
             break
         }
-        Log.debug("verification done", ("group", group), ("stage", stage ?? "recent"), ("windows", windows.count), ("consistent", consistent))
+        Log.group(group).debug("verification done", ("stage", stage ?? "recent"), ("windows", windows.count), ("consistent", consistent))
     }
 
     /// An hour CloudWatch itself has no events for, where the group is usually busy, is worth
@@ -154,7 +153,7 @@ extension Daemon {
     func noteSilentHours(_ group: String, _ hourly: [EpochMillis: Int]) async {
         let model = await seasonal.model(group)
         for (hour, count) in hourly.sorted(by: { $0.key < $1.key }) where count == 0 && !model.emptyIsPlausible(at: hour) {
-            Log.warn("CloudWatch has no events for an hour in which this group usually has many; is its source running?", ("group", group),
+            Log.group(group).warn("CloudWatch has no events for an hour in which this group usually has many; is its source running?",
                      ("hour", Timestamp.format(hour)), ("usual", Int(model.expectation(at: hour)?.mean ?? 0)))
             await metrics.add("logstream_silent_hours_total", labels: [("group", group)], help: "Hours without CloudWatch events where the seasonal model expected many")
         }
@@ -178,7 +177,7 @@ extension Daemon {
         checkedSuspicious[group] = recently
         guard let day = model.suspiciousDays(counts, hours: hours).first(where: { recently[$0.day] == nil }) else { return nil }
         checkedSuspicious[group, default: [:]][day.day] = now
-        Log.info("reconcile: a day looks short of its usual volume; checking it next", ("group", group),
+        Log.group(group).info("reconcile: a day looks short of its usual volume; checking it next",
                  ("day", Timestamp.format(day.day)), ("score", Int(day.score)))
         return TimeRange(start: day.day, end: day.day + WallClock.millisPerDay)
     }

@@ -47,17 +47,17 @@ extension Daemon {
             let report = try await tail.pass(group: group)
             add(report)
             lastGoodPass[group] = started
-            if health.succeeded(group) { Log.info("log group readable again", ("group", group)) }
+            if health.succeeded(group) { Log.group(group).info("log group readable again") }
             if report.eventsRead > 0 {
-                Log.info("tail pass", ("group", group), ("read", report.eventsRead), ("created", report.outcome.created),
+                Log.group(group).info("tail pass", ("read", report.eventsRead), ("created", report.outcome.created),
                          ("already_present", report.outcome.alreadyPresent), ("ms", WallClock.nowMillis() - started))
             }
         } catch {
             await countError(stage: "tail")
             if health.failed(group, error: error, now: WallClock.monotonicSeconds()) {
-                Log.error("tail pass failed", ("group", group), ("error", error))
+                Log.group(group).error("tail pass failed", ("error", error))
             } else {
-                Log.debug("tail pass failed again", ("group", group), ("error", error))
+                Log.group(group).debug("tail pass failed again", ("error", error))
             }
         }
     }
@@ -76,7 +76,7 @@ extension Daemon {
             for group in found where !groups.contains(group) {
                 try await parts.bootstrap.ensureGroup(group)
                 groups.append(group)
-                Log.info("new log group discovered", ("group", group))
+                Log.group(group).info("new log group discovered")
             }
             await coordinator?.setGroups(groups)
             warnOfPollShortfall()

@@ -227,7 +227,7 @@ public actor Bootstrap {
         }
         let actions: JSONValue = ["actions": [["add": ["index": .string(v1), "alias": .string(stable), "is_write_index": true]]]]
         try await client.json("POST", "/_aliases", actions)
-        Log.info("created data stream", ("group", group), ("data_stream", v1), ("alias", stable))
+        Log.group(group).info("created data stream", ("data_stream", v1), ("alias", stable))
     }
 
     private func createIndex(_ group: String) async throws {
@@ -235,7 +235,7 @@ public actor Bootstrap {
         let v1 = layout.versionedName(for: group, version: 1)
         let create = try await client.send("PUT", "/\(v1)", body: (["aliases": [stable: ["is_write_index": true]]] as JSONValue).serialized)
         if (200..<300).contains(create.status) {
-            Log.info("created index", ("group", group), ("index", v1), ("alias", stable))
+            Log.group(group).info("created index", ("index", v1), ("alias", stable))
             return
         }
         let error = ElasticsearchError.from(create, method: "PUT", path: "/\(v1)")

@@ -170,8 +170,7 @@ public final class BulkSink: Sendable {
                 // dead-letter it once it cannot be cut further; the group goes on either way.
                 let slot = slots[0], document = documents[documents.startIndex]
                 if let smaller = SafeForm.cutDown(document) {
-                    Log.warn("document larger than the cluster accepts in one request; sending it cut down, flagged logstream.truncated",
-                             ("group", document.logGroup), ("id", document.id), ("bytes", document.bulkBytes))
+                    Log.group(document.logGroup).warn("document larger than the cluster accepts in one request; sending it cut down, flagged logstream.truncated", ("id", document.id), ("bytes", document.bulkBytes))
                     documents = [smaller]
                     rewrittenSlots.insert(slot)
                     continue
@@ -179,7 +178,7 @@ public final class BulkSink: Sendable {
                 try await deadLetters.record(document, status: 413, errorType: "request_entity_too_large",
                                              reason: "HTTP 413: larger than the cluster's http.max_content_length even cut down to \(document.bulkBytes) bytes")
                 decide(slot, DocumentFate(end: .deadLettered, rewritten: rewrittenSlots.contains(slot)))
-                Log.warn("document too large for the cluster even cut down, written to the dead-letter file", ("group", document.logGroup),
+                Log.group(document.logGroup).warn("document too large for the cluster even cut down, written to the dead-letter file",
                          ("id", document.id), ("file", deadLetters.path))
                 documents = []
                 continue
@@ -217,7 +216,7 @@ public final class BulkSink: Sendable {
                     let document = documents[position]
                     let reason = "\(item.errorType ?? "error"): \(item.reason ?? "")"
                     if let safe = SafeForm.rewrite(document, reason: reason) {
-                        Log.debug("document refused by the mapping, resending with the conflicting field as text", ("group", document.logGroup),
+                        Log.group(document.logGroup).debug("document refused by the mapping, resending with the conflicting field as text",
                                   ("id", document.id), ("reason", item.reason ?? "-"))
                         again.append((slot, safe))
                         rewrittenSlots.insert(slot)
@@ -226,7 +225,7 @@ public final class BulkSink: Sendable {
                     }
                     try await deadLetters.record(document, status: item.status, errorType: item.errorType, reason: item.reason)
                     decide(slot, DocumentFate(end: .deadLettered, rewritten: rewrittenSlots.contains(slot)))
-                    Log.warn("document rejected, written to the dead-letter file", ("group", document.logGroup), ("id", document.id),
+                    Log.group(document.logGroup).warn("document rejected, written to the dead-letter file", ("id", document.id),
                              ("error", item.errorType ?? "-"), ("reason", item.reason ?? "-"), ("file", deadLetters.path))
                 }
             }

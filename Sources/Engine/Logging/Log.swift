@@ -44,7 +44,7 @@ public enum Log {
         state.withLock { level >= $0.level }
     }
 
-    private static func emit(_ level: LogLevel, _ message: String, _ fields: [(String, Any)]) {
+    static func emit(_ level: LogLevel, _ message: String, _ fields: [(String, Any)]) {
         let (minimum, format) = state.withLock { ($0.level, $0.format) }
         guard level >= minimum else { return }
         let time = Timestamp.format(WallClock.nowMillis())

@@ -54,8 +54,7 @@ public struct Backfill: Sendable {
         if let kept = await retention?.of(stable: layout.stableName(for: group)) {
             let oldest = WallClock.nowMillis() - kept.millis + WallClock.millisPerHour
             if oldest > range.start {
-                Log.warn("Elasticsearch deletes this group's documents sooner than the range asks; the older part is not copied",
-                         ("group", group), ("kept", kept), ("from", Timestamp.format(min(oldest, range.end))))
+                Log.group(group).warn("Elasticsearch deletes this group's documents sooner than the range asks; the older part is not copied", ("kept", kept), ("from", Timestamp.format(min(oldest, range.end))))
                 let skipped = TimeRange(start: range.start, end: min(oldest, range.end))
                 await progress?.advance(covered: await checkpoints.shipped(group).gaps(in: skipped).reduce(0) { $0 + $1.duration }, events: 0)
                 range.start = skipped.end
@@ -65,7 +64,7 @@ public struct Backfill: Sendable {
             let gaps = await checkpoints.shipped(group).gaps(in: range)
             let windows = gaps.reversed().flatMap { $0.chunksNewestFirst(length: WallClock.millisPerDay) }
             if windows.isEmpty {
-                Log.info("backfill: range already shipped", ("group", group), ("range", range))
+                Log.group(group).info("backfill: range already shipped", ("range", range))
             }
             let shutdown = self.shutdown
             let control = CopyControl(stop: { _ in shutdown?.isRequested ?? false }, progress: progress)
@@ -74,18 +73,17 @@ public struct Backfill: Sendable {
                 let windowStarted = WallClock.monotonicSeconds()
                 let finished = try await copier.copy(group: group, range: window, into: &report, control: control)
                 guard finished, shutdown?.isRequested != true else {
-                    Log.info("backfill stopped by a signal; what Elasticsearch acknowledged is in the checkpoint, the next run goes on from there",
-                             ("group", group))
+                    Log.group(group).info("backfill stopped by a signal; what Elasticsearch acknowledged is in the checkpoint, the next run goes on from there")
                     break
                 }
-                Log.info("backfill window done", ("group", group), ("window", window), ("events", report.eventsRead - before),
+                Log.group(group).info("backfill window done", ("window", window), ("events", report.eventsRead - before),
                          ("ms", Int((WallClock.monotonicSeconds() - windowStarted) * 1000)))
             }
         } catch {
             report.error = ReportedError(error)
-            Log.error("backfill failed for group", ("group", group), ("error", error))
+            Log.group(group).error("backfill failed for group", ("error", error))
         }
-        Log.info("backfill group done", ("group", group), ("events", report.eventsRead), ("created", report.outcome.created),
+        Log.group(group).info("backfill group done", ("events", report.eventsRead), ("created", report.outcome.created),
                  ("already_present", report.outcome.alreadyPresent), ("rewritten", report.outcome.rewritten), ("dead_lettered", report.outcome.deadLettered),
                  ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
         return report

@@ -43,7 +43,7 @@ public struct Reconciler: Sendable {
             // both show: comparing now would report copies heal is about to remove.
             report.skipped = "heal is rebuilding this group's target (\(holder.owner)); compared after it ends"
             report.stoppedEarly = true
-            Log.info("reconcile skips the group while its heal runs", ("group", group), ("holder", holder.owner))
+            Log.group(group).info("reconcile skips the group while its heal runs", ("holder", holder.owner))
             return report
         }
         let cloudWatchBefore = await queries.cloudWatch
@@ -64,8 +64,7 @@ public struct Reconciler: Sendable {
                         cloudWatch = MinuteSummaries(counts: counts)
                     } else {
                         useInsights = false
-                        Log.warn("Logs Insights answered without counts; reading the events instead (RECONCILE_COUNTS=events avoids the extra query)",
-                                 ("group", group))
+                        Log.group(group).warn("Logs Insights answered without counts; reading the events instead (RECONCILE_COUNTS=events avoids the extra query)")
                     }
                 }
                 let summaries: MinuteSummaries
@@ -93,11 +92,11 @@ public struct Reconciler: Sendable {
             }
         } catch {
             report.error = ReportedError(error)
-            Log.error("reconcile failed", ("group", group), ("error", error))
+            Log.group(group).error("reconcile failed", ("error", error))
         }
         report.cloudWatchQueries = await queries.cloudWatch - cloudWatchBefore
         report.elasticsearchQueries = await queries.elasticsearch - elasticsearchBefore
-        Log.info("reconcile group done", ("group", group), ("windows", report.windowsChecked), ("bad_windows", report.discrepancies.count),
+        Log.group(group).info("reconcile group done", ("windows", report.windowsChecked), ("bad_windows", report.discrepancies.count),
                  ("reshipped", report.reshipped), ("duplicates_removed", report.duplicatesRemoved), ("extras", report.extrasFound),
                  ("cw_queries", report.cloudWatchQueries), ("es_queries", report.elasticsearchQueries), ("consistent", report.consistent))
         return report
@@ -190,7 +189,7 @@ public struct Reconciler: Sendable {
         discrepancy.duplicates = surplus.count
         discrepancy.extras = extras.count
         report.extrasFound += extras.count
-        Log.info("reconcile window differs", ("group", group), ("window", window), ("cw", discrepancy.cloudWatch.count),
+        Log.group(group).info("reconcile window differs", ("window", window), ("cw", discrepancy.cloudWatch.count),
                  ("es", discrepancy.elasticsearch.count), ("missing", missing.count), ("duplicates", surplus.count), ("extras", extras.count))
         guard !options.dryRun else { return }
 
@@ -202,7 +201,7 @@ public struct Reconciler: Sendable {
         let removable = surplus.filter { expected[$0.id] != nil }
         let retained = retentionDays.map { window.start >= now - EpochMillis($0) * WallClock.millisPerDay } ?? true
         if !extras.isEmpty && options.deleteExtras && !retained {
-            Log.warn("extras kept: CloudWatch no longer retains this window, so their absence there proves nothing", ("group", group), ("window", window))
+            Log.group(group).warn("extras kept: CloudWatch no longer retains this window, so their absence there proves nothing", ("window", window))
         }
         let deletesExtras = !extras.isEmpty && options.deleteExtras && retained
         guard !removable.isEmpty || deletesExtras else { return }
@@ -216,7 +215,7 @@ public struct Reconciler: Sendable {
             report.duplicatesRemoved += duplicates
             report.extrasDeleted += extrasDeleted
         } catch let held as MoveClaims.Held {
-            Log.info("reconcile: surplus copies left for now; another process is moving this group's documents", ("group", group),
+            Log.group(group).info("reconcile: surplus copies left for now; another process is moving this group's documents",
                      ("window", window), ("holder", held.holder.owner), ("work", held.holder.work))
         }
     }
@@ -240,7 +239,7 @@ public struct Reconciler: Sendable {
         discrepancy.cloudWatch = exact
         discrepancy.missing = exact.count
         report.reshipped += created
-        Log.info("reconcile window differs", ("group", group), ("window", discrepancy.range), ("cw", exact.count), ("es", 0), ("missing", exact.count),
+        Log.group(group).info("reconcile window differs", ("window", discrepancy.range), ("cw", exact.count), ("es", 0), ("missing", exact.count),
                  ("duplicates", 0), ("extras", 0))
     }
 
