@@ -38,6 +38,7 @@ _logstream() {
         --metrics-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --poll-interval) return ;;
         --region) return ;;
+        --report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --since) return ;;
         --stream) return ;;
         --until) return ;;
@@ -46,7 +47,7 @@ _logstream() {
         "") COMPREPLY=($(compgen -W "tail backfill reconcile heal refresh-tune checkpoint completions --version -V --config --log-level --log-format --help -h" -- "$cur")) ;;
         " tail") COMPREPLY=($(compgen -W "--follow -f --json --poll-interval --metrics-file --backfill-days --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " backfill") COMPREPLY=($(compgen -W "--days --since --until --json --quiet -q --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
-        " reconcile") COMPREPLY=($(compgen -W "--days --since --until --dry-run --json --quiet -q --delete-extras --counts --groups --region --es-host --index-prefix --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
+        " reconcile") COMPREPLY=($(compgen -W "--days --since --until --dry-run --json --quiet -q --delete-extras --report --counts --groups --region --es-host --index-prefix --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " heal") COMPREPLY=($(compgen -W "--dry-run --json --quiet -q --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;
         " refresh-tune") COMPREPLY=($(compgen -W "--dry-run --json --es-host --index-prefix --hot-refresh-interval --cold-refresh-interval --cold-age-days --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint") COMPREPLY=($(compgen -W "show set reset verify --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;

@@ -47,7 +47,7 @@ struct TransformBenchmark {
         let count = Double(events)
         func perMillion(_ cpu: Double) -> String { format(cpu / count * 1e6, 2) }
         return [
-            "transform benchmark: \(events) events in \(inputs.count) pages, page JSON \(inputBytes / 1_048_576) MiB in (mean message \(inputBytes / max(1, events)) B with its JSON), NDJSON \(outputBytes / 1_048_576) MiB out (gzip: \(compressed / 1_048_576) MiB); median of \(rounds) rounds",
+            "transform benchmark: \(events) events in \(inputs.count) pages, page JSON \(inputBytes / 1_048_576) MiB in (\(inputBytes / max(1, events)) B per event), NDJSON \(outputBytes / 1_048_576) MiB out (gzip: \(compressed / 1_048_576) MiB); median of \(rounds) rounds",
             row("transform (page JSON to bulk NDJSON body)", count / transformCPU, perMillion(transformCPU), Double(outputBytes) / transformCPU),
             row("gzip of the same NDJSON, igzip level 1 (logstream)", count / igzipCPU, perMillion(igzipCPU), Double(outputBytes) / igzipCPU),
             row("gzip of the same NDJSON, zlib level 1 (baseline)", count / zlibCPU, perMillion(zlibCPU), Double(outputBytes) / zlibCPU),

@@ -1,4 +1,5 @@
 import Engine
+import Glibc
 
 /// `logstream reconcile`: prove completeness per window; repair, or with --dry-run report.
 enum ReconcileCommand {
@@ -13,11 +14,27 @@ enum ReconcileCommand {
         guard !range.isEmpty else {
             throw UsageError(message: "nothing to check: the range ends within the last \(settleMillis / 1000) seconds, which are still settling", commandPath: invocation.path)
         }
-        let options = ReconcileOptions(dryRun: invocation.has("dry-run"), deleteExtras: invocation.has("delete-extras"), counts: settings.reconcileCounts)
+        let options = ReconcileOptions(dryRun: invocation.has("dry-run"), deleteExtras: invocation.has("delete-extras"), counts: settings.reconcileCounts,
+                                       hourlyCoverage: true)
         let (meter, view) = ProgressView.start(invocation, label: "reconcile")
         let reports = try await Engine(settings: settings, environment: environment).reconcile(range: range, options: options, progress: meter)
         await view?.finish()
-        Output.print(invocation.has("json") ? json(reports, options: options) : table(reports, options: options))
+        let map = CoverageMap(reports: reports)
+        if invocation.has("json") {
+            Output.print(json(reports, map: map, options: options))
+        } else {
+            let color = isatty(1) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
+            Output.print(table(reports, options: options) + "\n\n" + CoverageMapView.text(map, color: color))
+        }
+        if let path = invocation.value("report") {
+            let page = CoverageReport.html(map, reports: reports, settings: settings, dryRun: options.dryRun, generated: now)
+            do {
+                try FileIO.replaceAtomically(path: path, with: Array(page.utf8), mode: 0o644)
+            } catch {
+                Output.error("logstream reconcile: could not write the report to \(path) (--report): \(error)")
+                return 1
+            }
+        }
         if reports.contains(where: { $0.error != nil }) { return 1 }
         return reports.allSatisfy(\.consistent) ? 0 : 3
     }
@@ -41,8 +58,8 @@ enum ReconcileCommand {
         return "range \(reports.first?.range.description ?? "-")\n" + TextTable.render(headers: headers, rows: rows)
     }
 
-    static func json(_ reports: [ReconcileReport], options: ReconcileOptions) -> String {
-        let groups: [JSONValue] = reports.map { report in
+    static func json(_ reports: [ReconcileReport], map: CoverageMap, options: ReconcileOptions) -> String {
+        let groups: [JSONValue] = zip(reports, map.rows).map { report, row in
             let windows: [JSONValue] = report.discrepancies.map { item in
                 [
                     "start": .string(Timestamp.format(item.range.start)), "end": .string(Timestamp.format(item.range.end)),
@@ -63,6 +80,7 @@ enum ReconcileCommand {
                 JSONMember("elasticsearch_queries", .int(report.elasticsearchQueries)),
                 JSONMember("consistent", .bool(report.consistent)),
                 JSONMember("status", .string(status(report, options))),
+                JSONMember("coverage", CoverageMapView.json(row)),
             ]
             if let error = report.error { members.append(JSONMember("error", .string(error.description))) }
             return .object(members)
@@ -71,6 +89,7 @@ enum ReconcileCommand {
         return JSONValue.object([
             JSONMember("range", range.map { ["start": .string(Timestamp.format($0.start)), "end": .string(Timestamp.format($0.end))] } ?? .null),
             JSONMember("dry_run", .bool(options.dryRun)),
+            JSONMember("coverage_cell", .string(map.cellMillis == WallClock.millisPerDay ? "day" : "hour")),
             JSONMember("groups", .array(groups)),
         ]).serializedString
     }

@@ -173,8 +173,12 @@ public struct Engine: Sendable {
                 reports.append(report)
                 continue
             }
-            let report = await reconciler.reconcile(group: group, range: range, retentionDays: retention, control: CopyControl(progress: progress))
+            var report = await reconciler.reconcile(group: group, range: range, retentionDays: retention, control: CopyControl(progress: progress))
             await seasonal.record(group, hourly: report.cloudWatchHourly)
+            // The model leaves the hour it is asked about out, so learning this run's hours
+            // first does not hide a silent one.
+            let model = await seasonal.model(group)
+            report.silentHours = Set(report.cloudWatchHourly.filter { $0.value == 0 && !model.emptyIsPlausible(at: $0.key) }.keys)
             reports.append(report)
         }
         try? await seasonal.save()

@@ -21,6 +21,11 @@ public struct ReconcileReport: Sendable {
     public var extrasDeleted = 0
     /// CloudWatch's events per whole hour of the range, for the seasonal model.
     public var cloudWatchHourly: [EpochMillis: Int] = [:]
+    /// Elasticsearch's documents per hour of the compared windows, before any repair (with
+    /// `hourlyCoverage`).
+    public var elasticsearchHourly: [EpochMillis: Int] = [:]
+    /// Hours CloudWatch has no events for although the group's seasonal model expected many.
+    public var silentHours: Set<EpochMillis> = []
     public var cloudWatchQueries = 0
     public var elasticsearchQueries = 0
     public var error: ReportedError?
@@ -30,6 +35,8 @@ public struct ReconcileReport: Sendable {
     /// Why the group was not compared at all (its heal is moving its documents: each is in
     /// two targets until the heal ends, so the comparison would be wrong both ways).
     public var skipped: String?
+
+    public var dryRun = false
 
     public init(group: String, range: TimeRange) {
         self.group = group
@@ -56,9 +63,13 @@ public struct ReconcileOptions: Sendable {
     public var minWindow: EpochMillis
     /// The length of the windows read from CloudWatch in one go.
     public var topWindow: EpochMillis
+    /// Also count Elasticsearch's documents per hour before repairing (one more query per
+    /// window), for the coverage map the command draws.
+    public var hourlyCoverage: Bool
 
     public init(dryRun: Bool = false, deleteExtras: Bool = false, counts: CountSource = .events,
-                minWindow: EpochMillis = 60_000, topWindow: EpochMillis = 86_400_000) {
+                minWindow: EpochMillis = 60_000, topWindow: EpochMillis = 86_400_000, hourlyCoverage: Bool = false) {
+        self.hourlyCoverage = hourlyCoverage
         self.dryRun = dryRun
         self.counts = counts
         self.deleteExtras = deleteExtras

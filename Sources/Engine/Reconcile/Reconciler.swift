@@ -38,6 +38,7 @@ public struct Reconciler: Sendable {
                           control: CopyControl = .unlimited) async -> ReconcileReport {
         let range = TimeRange(start: MinuteSummaries.minute(of: requested.start), end: MinuteSummaries.minute(of: requested.end))
         var report = ReconcileReport(group: group, range: range)
+        report.dryRun = options.dryRun
         if let holder = try? await claims?.heldElsewhere(layout.stableName(for: group)), holder.work == "heal" {
             // While heal copies a group, every document is in two targets that `{prefix}-*`
             // both show: comparing now would report copies heal is about to remove.
@@ -74,6 +75,9 @@ public struct Reconciler: Sendable {
                     summaries = try await minuteSummaries(group: group, range: window)
                 }
                 report.cloudWatchHourly.merge(summaries.hourly(within: window)) { $1 }
+                if options.hourlyCoverage {
+                    report.elasticsearchHourly.merge(try await elasticsearch.hourlyCounts(group: group, range: window)) { $0 + $1 }
+                }
                 var bad: [(TimeRange, WindowSummary)] = []
                 try await bisect(group: group, window: window, cloudWatch: summaries, into: &bad)
                 for (badWindow, esSummary) in bad {
