@@ -79,10 +79,10 @@ public struct CoverageMap: Sendable, Equatable {
         var start = report.range.start / hour * hour
         while start < report.range.end {
             let end = start + hour
-            let cloudWatch = report.cloudWatchHourly[start]
+            let cloudWatch = report.cloudWatchPerHour[start] ?? report.cloudWatchHourly[start]
             let compared = cloudWatch != nil || finished
             let count = cloudWatch ?? 0
-            let stored = report.elasticsearchHourly[start] ?? count
+            let stored = report.elasticsearchPerHour[start] ?? count
             // Differing windows inside the hour, and any that reach into it (for repairs).
             let inside = report.discrepancies.filter { $0.range.start >= start && $0.range.end <= end }
             let touching = report.discrepancies.filter { $0.range.start < end && start < $0.range.end }

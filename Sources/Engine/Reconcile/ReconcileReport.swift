@@ -21,9 +21,10 @@ public struct ReconcileReport: Sendable {
     public var extrasDeleted = 0
     /// CloudWatch's events per whole hour of the range, for the seasonal model.
     public var cloudWatchHourly: [EpochMillis: Int] = [:]
-    /// Elasticsearch's documents per hour of the compared windows, before any repair (with
-    /// `hourlyCoverage`).
-    public var elasticsearchHourly: [EpochMillis: Int] = [:]
+    /// With `hourlyCoverage`: each side's events per hour of the compared windows, partial
+    /// hours at their edges included, Elasticsearch's counted before any repair.
+    public var cloudWatchPerHour: [EpochMillis: Int] = [:]
+    public var elasticsearchPerHour: [EpochMillis: Int] = [:]
     /// Hours CloudWatch has no events for although the group's seasonal model expected many.
     public var silentHours: Set<EpochMillis> = []
     public var cloudWatchQueries = 0

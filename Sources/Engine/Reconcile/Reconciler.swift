@@ -76,7 +76,8 @@ public struct Reconciler: Sendable {
                 }
                 report.cloudWatchHourly.merge(summaries.hourly(within: window)) { $1 }
                 if options.hourlyCoverage {
-                    report.elasticsearchHourly.merge(try await elasticsearch.hourlyCounts(group: group, range: window)) { $0 + $1 }
+                    report.cloudWatchPerHour.merge(summaries.perHour(within: window)) { $0 + $1 }
+                    report.elasticsearchPerHour.merge(try await elasticsearch.hourlyCounts(group: group, range: window)) { $0 + $1 }
                 }
                 var bad: [(TimeRange, WindowSummary)] = []
                 try await bisect(group: group, window: window, cloudWatch: summaries, into: &bad)

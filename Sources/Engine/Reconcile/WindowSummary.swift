@@ -30,6 +30,23 @@ public struct MinuteSummaries: Sendable {
 
     /// Events per whole hour inside `range` (0 for hours without events): what the seasonal
     /// model learns from.
+    /// Events per hour the range touches, the range's part of its first and last hour
+    /// included (keyed by the hour's start): what Elasticsearch's hourly counts of the same
+    /// range compare with.
+    public func perHour(within range: TimeRange) -> [EpochMillis: Int] {
+        let hour = WallClock.millisPerHour
+        var counts: [EpochMillis: Int] = [:]
+        var start = range.start / hour * hour
+        while start < range.end {
+            counts[start] = 0
+            start += hour
+        }
+        for (minute, summary) in byMinute where minute >= range.start && minute < range.end {
+            counts[minute / hour * hour, default: 0] += summary.count
+        }
+        return counts
+    }
+
     public func hourly(within range: TimeRange) -> [EpochMillis: Int] {
         let hour = WallClock.millisPerHour
         var counts: [EpochMillis: Int] = [:]
