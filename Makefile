@@ -9,13 +9,17 @@ RIG_PYTHON := .rig/venv/bin/python
 # so switching targets never rebuilds from scratch.
 RELEASE_FLAGS := -c release --static-swift-stdlib
 
-.PHONY: all setup build release test sanitize soak demo demo-stop docs bench clean
+.PHONY: all setup setup-tests build release test sanitize soak demo demo-stop docs bench clean
 
 all: build
 
 # apt packages (libcurl, zlib headers) and the test rig's Python environment.
 setup:
 	@bash scripts/setup.sh
+
+# What only the tests need on top (a headless browser for the coverage report's test).
+setup-tests:
+	@bash scripts/setup.sh --tests
 
 build: setup
 	$(SWIFT) build
@@ -26,21 +30,21 @@ release: setup
 # Unit and integration tests; the integration tests start their own moto and osmem on
 # free loopback ports. The unit tests run against a debug build; the integration and
 # reliability suites drive the release binary, the one users run.
-test: setup
+test: setup-tests
 	$(SWIFT) build $(RELEASE_FLAGS) --product logstream
 	$(SWIFT) build --build-tests
 	LOGSTREAM_BIN=$(CURDIR)/$(RELEASE_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) $(SWIFT) test --skip-build
 
 # The engine and integration tests under AddressSanitizer and ThreadSanitizer, the binary
 # they drive built with the same sanitizer; fails on any report (scripts/sanitize.sh).
-sanitize: setup
+sanitize: setup-tests
 	@bash scripts/sanitize.sh
 
 # The reliability suite at full length (its small version runs in `make test`), then the
 # release daemon for SOAK_MINUTES (default 20) under ingestion, random faults and kills, with
 # a backfill and a reconcile alongside; then the tally, lost and duplicated from id sets.
 SOAK_MINUTES ?= 20
-soak: setup
+soak: setup-tests
 	$(SWIFT) build $(RELEASE_FLAGS) --product logstream
 	$(SWIFT) build --build-tests
 	rm -f .rig/soak-tally.jsonl

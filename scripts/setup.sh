@@ -13,12 +13,20 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
 }
 
+# `--tests`: also what only the tests need — a headless browser that renders the coverage
+# report (the demo and a plain build do without it).
+FOR_TESTS=0
+[ "${1:-}" = "--tests" ] && FOR_TESTS=1
+
 need_apt=()
 # zsh, fish and man-db only so the tests can load the completions and render the man page.
 # libisal-dev: ISA-L's igzip compresses bulk bodies; libdeflate-dev only for `make bench`.
 for pkg in libcurl4-openssl-dev zlib1g-dev libisal-dev libdeflate-dev zsh fish man-db; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
+if [ "$FOR_TESTS" = 1 ] && ! command -v chromium-headless-shell >/dev/null 2>&1; then
+    need_apt+=(chromium-headless-shell)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt_install "${need_apt[@]}"
 fi

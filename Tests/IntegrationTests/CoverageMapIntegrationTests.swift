@@ -74,6 +74,12 @@ import Testing
             #expect(html.components(separatedBy: "class=\"cell silent\"").count - 1 == 1)
             #expect(!html.contains("testing"), "no credentials in the report")
             #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "self-contained")
+            // As a person opens it: a real browser lays it out; the screenshot is not blank
+            // and the rendered SVG holds every cell.
+            let (png, dom) = try await HeadlessBrowser.render(reportPath)
+            #expect(try HeadlessBrowser.distinctPixelBytes(png) > 32, "the screenshot looks blank")
+            #expect(dom.components(separatedBy: "class=\"cell ").count - 1 == 30, "cells in the rendered page")
+            #expect(dom.components(separatedBy: "class=\"cell repaired\"").count - 1 == 1 && dom.contains("<svg"))
 
             let after = try await ProcessRunner.run(ProjectPaths.binary, ["reconcile", "--json"] + range, environment: environment)
             expected[damaged] = "verified"
