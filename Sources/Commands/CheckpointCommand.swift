@@ -16,6 +16,18 @@ enum CheckpointCommand {
         }
     }
 
+    /// Days the history bar of `checkpoint show` covers.
+    static let historyDays = 30
+
+    /// `now - time` in the largest unit that keeps it short (45s, 12m, 3h, 2d).
+    static func age(_ millis: EpochMillis) -> String {
+        let seconds = max(0, millis / 1000)
+        if seconds < 120 { return "\(seconds)s" }
+        if seconds < 7_200 { return "\(seconds / 60)m" }
+        if seconds < 172_800 { return "\(seconds / 3_600)h" }
+        return "\(seconds / 86_400)d"
+    }
+
     static func show(path: String, json: Bool) async throws -> Int32 {
         let snapshot = await (try CheckpointStore(path: path)).state
         if json {
@@ -26,16 +38,22 @@ enum CheckpointCommand {
             Output.print("no checkpoints in \(path)")
             return 0
         }
-        let headers = ["GROUP", "TAIL POSITION", "STREAMS", "MAX LAG", "SHIPPED"]
+        let now = WallClock.nowMillis()
+        let plain = isatty(1) != 1
+        let headers = ["GROUP", "TAIL POSITION", "BEHIND", "STREAMS", "MAX LAG", "LAST \(historyDays) DAYS (OLDEST LEFT)", "SHIPPED"]
         var rows: [[String]] = []
         for name in snapshot.groups.keys.sorted() {
             let group = snapshot.groups[name]!
             let position = group.tailPosition.map(Timestamp.format) ?? "-"
+            let behind = group.tailPosition.map { Self.age(now - $0) } ?? "-"
             let lag = group.streams.values.map(\.lagMillis).max().map { "\($0 / 1000)s" } ?? "-"
             let shipped = group.shipped.ranges.map { "\(Timestamp.format($0.start))..\(Timestamp.format($0.end))" }.joined(separator: ", ")
-            rows.append([name, position, String(group.streams.count), lag, shipped.isEmpty ? "-" : shipped])
+            let bar = HistoryBar.render(group.history(days: historyDays, now: now), plain: plain)
+            rows.append([name, position, behind, String(group.streams.count), lag, bar, shipped.isEmpty ? "-" : shipped])
         }
         Output.print(TextTable.render(headers: headers, rows: rows))
+        Output.print(plain ? "V shipped and verified   S shipped   s partly shipped   . not shipped"
+                           : "█ shipped and verified   ▓ shipped   ▒ partly shipped   · not shipped")
         return 0
     }
 

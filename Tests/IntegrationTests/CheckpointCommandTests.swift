@@ -31,6 +31,29 @@ import Testing
         #expect(parsed["groups"]?["/aws/lambda/api"]?["streams"]?["2024/05/01/[$LATEST]abc"]?["lag_ms"] == .number("4000"))
     }
 
+    /// Each group's last 30 days as a bar (oldest left): verified, shipped, partly shipped,
+    /// nothing; and how far behind now its tail is. The same in JSON.
+    @Test func showDrawsEachGroupsHistoryAndHowFarItsTailIsBehind() async throws {
+        let day = WallClock.millisPerDay
+        let today = WallClock.nowMillis() / day * day
+        let store = try CheckpointStore(path: path)
+        // Days -10 … -3 shipped, -6 … -3 of them verified, half of day -2, today's tail 2 hours back.
+        try await store.markShipped("/app", TimeRange(start: today - 10 * day, end: today - 2 * day + day / 2))
+        try await store.markVerified("/app", stage: "1d", TimeRange(start: today - 6 * day, end: today - 2 * day))
+        try await store.advanceStreams("/app", ["s": StreamCursor(lastTimestamp: WallClock.nowMillis() - 2 * 3_600_000, lastIngestion: WallClock.nowMillis(), lagMillis: 1000)])
+        try await store.flush()
+        let table = try await run(["show"])
+        #expect(table.status == 0, "\(table.stderr)")
+        let expected = String(repeating: ".", count: 19) + "SSSS" + "VVVV" + "s" + ".."
+        let row = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("/app") }, "\(table.stdout)")
+        #expect(row.contains(" " + expected + " ") && row.contains(" 2h "), "\(row)")
+        #expect(table.stdout.contains("V shipped and verified"))
+        let json = try JSONParser().parse(try await run(["show", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let history = try #require(json["groups"]?["/app"]?["history"]?.array)
+        #expect(history.count == 30 && history[24]["state"] == "verified" && history[21]["state"] == "shipped" && history[27]["state"] == "partly")
+        #expect((json["groups"]?["/app"]?["tail_behind_ms"]?.int ?? 0) >= 2 * 3_600_000)
+    }
+
     @Test func setMovesTheTailAndForgetsShippedRangesAfterIt() async throws {
         try await seed()
         let result = try await run(["set", "/aws/lambda/api", "2024-05-01T12:00:00Z"])

@@ -1,6 +1,6 @@
 extension JSONValue {
     /// The checkpoints as `checkpoint show --json` prints them.
-    public static func checkpointReport(_ state: CheckpointState, path: String) -> JSONValue {
+    public static func checkpointReport(_ state: CheckpointState, path: String, now: EpochMillis = WallClock.nowMillis(), historyDays: Int = 30) -> JSONValue {
         let groups: [JSONMember] = state.groups.keys.sorted().map { name in
             let group = state.groups[name]!
             let streams: [JSONMember] = group.streams.keys.sorted().map { stream in
@@ -13,10 +13,40 @@ extension JSONValue {
             }
             return JSONMember(name, [
                 "tail_position": group.tailPosition.map { .string(Timestamp.format($0)) } ?? .null,
+                "tail_behind_ms": group.tailPosition.map { .int(max(0, now - $0)) } ?? .null,
+                "history": .array(group.history(days: historyDays, now: now).map { ["day": .string(Timestamp.format($0.start)), "state": .string($0.state.rawValue)] }),
                 "shipped": .array(group.shipped.ranges.map { ["start": .string(Timestamp.format($0.start)), "end": .string(Timestamp.format($0.end))] }),
                 "streams": .object(streams),
             ])
         }
         return ["path": .string(path), "groups": .object(groups)]
+    }
+}
+
+extension CheckpointState.Group {
+    /// How much of a day the checkpoint says is in Elasticsearch.
+    public enum DayState: String, Sendable {
+        /// Shipped whole, and compared with CloudWatch by some verification stage.
+        case verified
+        case shipped
+        case partly
+        case none
+    }
+
+    /// The last `days` days (today so far included), oldest first.
+    public func history(days: Int, now: EpochMillis) -> [(start: EpochMillis, state: DayState)] {
+        let today = now / WallClock.millisPerDay * WallClock.millisPerDay
+        return (0..<days).reversed().map { back in
+            let start = today - EpochMillis(back) * WallClock.millisPerDay
+            let day = TimeRange(start: start, end: min(now, start + WallClock.millisPerDay))
+            let missing = shipped.gaps(in: day).reduce(0) { $0 + $1.duration }
+            let state: DayState
+            if missing == 0 {
+                state = verified.values.contains { $0.covers(day) } ? .verified : .shipped
+            } else {
+                state = missing < day.duration ? .partly : .none
+            }
+            return (start, state)
+        }
     }
 }
