@@ -81,6 +81,15 @@ import Testing
             #expect(dom.components(separatedBy: "class=\"cell ").count - 1 == 30, "cells in the rendered page")
             #expect(dom.components(separatedBy: "class=\"cell repaired\"").count - 1 == 1 && dom.contains("<svg"))
 
+            // On a terminal: coloured blocks, unless NO_COLOR is set.
+            let command = ([ProjectPaths.binary, "reconcile", "--quiet"] + range).map { "'\($0)'" }.joined(separator: " ")
+            let terminal = try await ProcessRunner.run("/usr/bin/script", ["-qefc", command, "/dev/null"], environment: environment)
+            #expect(terminal.stdout.contains("\u{1B}[32m█\u{1B}[0m") && terminal.stdout.contains("\u{1B}[35m█"), "\(terminal.stdout.suffix(800))")
+            var noColor = environment
+            noColor["NO_COLOR"] = "1"
+            let plainTerminal = try await ProcessRunner.run("/usr/bin/script", ["-qefc", command, "/dev/null"], environment: noColor)
+            #expect(!plainTerminal.stdout.contains("\u{1B}[3") && plainTerminal.stdout.contains("S CloudWatch empty"), "\(plainTerminal.stdout.suffix(800))")
+
             let after = try await ProcessRunner.run(ProjectPaths.binary, ["reconcile", "--json"] + range, environment: environment)
             expected[damaged] = "verified"
             #expect(states(try cells(after)) == expected)
