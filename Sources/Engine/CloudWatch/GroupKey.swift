@@ -31,10 +31,10 @@ public enum GroupKey {
     /// The Elasticsearch filter for the documents of `key`'s group and no other: the group's
     /// name, and its source's `logstream.source` — or, for the default source, none.
     static func filters(_ key: String) -> [JSONValue] {
-        let term: JSONValue = ["term": ["aws.cloudwatch.log_group": .string(name(key))]]
+        let term: JSONValue = ["term": .object([JSONMember(DocumentSchema.logGroup, .string(name(key)))])]
         if let source = source(key) {
-            return [term, ["term": ["logstream.source": .string(source)]]]
+            return [term, ["term": .object([JSONMember(DocumentSchema.source, .string(source))])]]
         }
-        return [term, ["bool": ["must_not": [["exists": ["field": "logstream.source"]]]]]]
+        return [term, ["bool": ["must_not": [["exists": ["field": .string(DocumentSchema.source)]]]]]]
     }
 }

@@ -222,7 +222,7 @@ struct SettingReader {
         guard let raw = raw(name) else { return nil }
         let value = raw.value.trimmingCharacters(in: .whitespaces)
         if value.isEmpty { return nil }
-        let reserved: Set<String> = ["@timestamp", "message", "event", "cloud", "aws", "log", "logstream"]
+        let reserved = DocumentSchema.reservedTopLevel
         let root = String(value.split(separator: ".").first ?? "")
         guard FieldName.sanitize(value) == value, !reserved.contains(root) else {
             throw invalid(name, raw, "expected a field name that does not start with '_' or '.' and is not one of \(reserved.sorted().joined(separator: ", "))")

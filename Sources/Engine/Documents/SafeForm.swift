@@ -43,7 +43,7 @@ public enum SafeForm {
     }
 
     /// The top-level fields logstream writes itself; everything else came from the message.
-    static let reservedFields: Set<String> = ["@timestamp", "message", "event", "cloud", "aws", "log", "logstream"]
+    static let reservedFields = DocumentSchema.reservedTopLevel
 
     /// A message is not cut below this: a document still too large at that size is dead-lettered.
     static let minimumMessageBytes = 256

@@ -72,7 +72,7 @@ public struct RefreshTuner: Sendable {
     private func newestPerIndex() async throws -> [String: EpochMillis] {
         let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0,
-            "aggs": ["indices": ["terms": ["field": "_index", "size": 10_000], "aggs": ["newest": ["max": ["field": "@timestamp"]]]]],
+            "aggs": ["indices": ["terms": ["field": "_index", "size": 10_000], "aggs": ["newest": ["max": ["field": .string(DocumentSchema.timestamp)]]]]],
         ])
         var newest: [String: EpochMillis] = [:]
         for bucket in response["aggregations"]?["indices"]?["buckets"]?.array ?? [] {

@@ -140,7 +140,7 @@ public struct TargetRebuilder: Sendable {
             let documents = hits.compactMap { hit -> LogDocument? in
                 guard let id = hit["_id"]?.string, let source = hit["_source"] else { return nil }
                 return LogDocument(id: id, index: to, logGroup: source["aws"]?["cloudwatch"]?["log_group"]?.string ?? "",
-                                   timestamp: source["@timestamp"]?.string.flatMap(Timestamp.parse) ?? 0, source: source.serialized)
+                                   timestamp: source[DocumentSchema.timestamp]?.string.flatMap(Timestamp.parse) ?? 0, source: source.serialized)
             }
             let (missing, present) = try await presence.missing(documents, in: to)
             let outcome = try await sink.write(missing, priority: .high)

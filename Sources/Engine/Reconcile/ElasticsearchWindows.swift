@@ -15,7 +15,7 @@ public struct ElasticsearchWindows: Sendable {
     /// The documents of `group` (a `GroupKey`: its source's documents only) in `range`.
     func filter(group: String, range: TimeRange) -> JSONValue {
         ["bool": ["filter": .array(GroupKey.filters(group) + [
-            ["range": ["@timestamp": ["gte": .int(range.start), "lt": .int(range.end), "format": "epoch_millis"]]],
+            ["range": .object([JSONMember(DocumentSchema.timestamp, ["gte": .int(range.start), "lt": .int(range.end), "format": "epoch_millis"])])],
         ])]]
     }
 
@@ -23,7 +23,7 @@ public struct ElasticsearchWindows: Sendable {
         await queries.countElasticsearch()
         let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0, "track_total_hits": true, "query": filter(group: group, range: range),
-            "aggs": ["hash": ["sum": ["field": "logstream.id_hash"]]],
+            "aggs": ["hash": ["sum": ["field": .string(DocumentSchema.idHash)]]],
         ])
         let count = response["hits"]?["total"]?["value"]?.int ?? 0
         let sum = response["aggregations"]?["hash"]?["value"]?.double ?? 0
@@ -36,7 +36,7 @@ public struct ElasticsearchWindows: Sendable {
         let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0, "query": filter(group: group, range: range),
             "aggs": ["hours": ["date_histogram": [
-                "field": "@timestamp", "fixed_interval": "1h", "min_doc_count": 0,
+                "field": .string(DocumentSchema.timestamp), "fixed_interval": "1h", "min_doc_count": 0,
                 "extended_bounds": ["min": .int(range.start), "max": .int(range.end - 1)],
             ]]],
         ])
@@ -55,7 +55,7 @@ public struct ElasticsearchWindows: Sendable {
             var body: [JSONMember] = [
                 JSONMember("size", .int(5000)), JSONMember("_source", .bool(false)),
                 JSONMember("query", filter(group: group, range: range)),
-                JSONMember("sort", [["@timestamp": "asc"], ["event.id": "asc"], ["_index": "asc"]]),
+                JSONMember("sort", [.object([JSONMember(DocumentSchema.timestamp, "asc")]), .object([JSONMember(DocumentSchema.eventID, "asc")]), ["_index": "asc"]]),
             ]
             if let after { body.append(JSONMember("search_after", after)) }
             await queries.countElasticsearch()
