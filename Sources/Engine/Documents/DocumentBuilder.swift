@@ -164,7 +164,7 @@ public struct DocumentBuilder: Sendable {
             writer.byte(UInt8(ascii: "}"))
         }
         writer.raw(",\"logstream\":{\"id_hash\":")
-        writer.integer(high >> 33)
+        writer.integer(DocumentID.checksum(high: high))
         writer.bytes.append(contentsOf: constants.sourceMember)
         if truncated {
             writer.raw(",\"truncated\":true,\"original_bytes\":")

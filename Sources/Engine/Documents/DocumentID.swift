@@ -16,12 +16,15 @@ public enum DocumentID {
     /// windows with equal counts hold the same events. 31 bits keep sums of millions of
     /// documents exact in Elasticsearch's double-precision aggregations.
     public static func checksum(logGroup: String, eventId: String) -> Int64 {
-        Int64(hash(logGroup: logGroup, eventId: eventId).0 >> 33)
+        checksum(high: hash(logGroup: logGroup, eventId: eventId).0)
     }
 
     static func checksum(logGroup: String, eventIdUTF8: ArraySlice<UInt8>) -> Int64 {
-        Int64(hash(logGroup: logGroup, eventIdUTF8: eventIdUTF8).0 >> 33)
+        checksum(high: hash(logGroup: logGroup, eventIdUTF8: eventIdUTF8).0)
     }
+
+    /// The checksum from the hash's high half (the builder has the hash at hand already).
+    static func checksum(high: UInt64) -> Int64 { Int64(high >> 33) }
 
     static func hash(logGroup: String, eventId: String) -> (UInt64, UInt64) {
         hash(logGroup: logGroup, eventIdUTF8: ArraySlice(eventId.utf8))
