@@ -1,26 +1,15 @@
 """The Python peer for `make bench`: what a typical hand-written shipper or Lambda
 forwarder does — boto3's FilterLogEvents paginator, one document per event (JSON messages
 parsed into fields), and opensearch-py's standard bulk helper (`helpers.bulk`, its default
-500 actions per request) posting `create` actions. Prints {"events": n, "cpu_seconds": s,
-"wall_seconds": s}, measured after its imports (the interpreter's start-up is not held
-against it).
+500 actions per request) posting `create` actions. Arguments and measurement:
+bench_peer_harness.py.
 """
-import argparse
 import json
-import resource
-import time
 
 import boto3
 from opensearchpy import OpenSearch, helpers
 
-
-def cpu():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def iso(ms):
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + ".%03dZ" % (ms % 1000)
+from bench_peer_harness import Measurement, arguments, iso
 
 
 def actions(client, args, index, counter):
@@ -42,14 +31,8 @@ def actions(client, args, index, counter):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cloudwatch", required=True)
-    parser.add_argument("--es", required=True)
-    parser.add_argument("--group", required=True)
-    parser.add_argument("--start", type=int, required=True)
-    parser.add_argument("--end", type=int, required=True)
-    args = parser.parse_args()
-    started_cpu, started_wall = cpu(), time.monotonic()
+    args = arguments()
+    measurement = Measurement()
     cloudwatch = boto3.client("logs", endpoint_url=args.cloudwatch, region_name="us-east-1",
                               aws_access_key_id="bench", aws_secret_access_key="bench")
     search = OpenSearch(hosts=[args.es])
@@ -58,7 +41,7 @@ def main():
     ok, errors = helpers.bulk(search, actions(cloudwatch, args, index, counter), raise_on_error=False)
     if errors:
         raise SystemExit("bulk items failed: %d" % len(errors))
-    print(json.dumps({"events": counter[0], "stored": ok, "cpu_seconds": cpu() - started_cpu, "wall_seconds": time.monotonic() - started_wall}))
+    measurement.report(counter[0], ok)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,8 @@ Python user who cares about CPU would — orjson for every JSON step, one pooled
 connection per worker (urllib3), bulk bodies of about 1 MiB compressed with zlib level 1 (C)
 as gzip, four requests in flight while the next page is read and transformed. Reading
 CloudWatch stays boto3's paginator (what such a user would keep for SigV4 and retries).
-Prints {"events": n, "cpu_seconds": s, "wall_seconds": s}, measured after its imports.
+Arguments and measurement: bench_peer_harness.py.
 """
-import argparse
-import resource
-import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,14 +12,7 @@ import boto3
 import orjson
 import urllib3
 
-
-def cpu():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def iso(ms):
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + ".%03dZ" % (ms % 1000)
+from bench_peer_harness import Measurement, arguments, iso
 
 
 def gzip_level1(data):
@@ -31,14 +21,8 @@ def gzip_level1(data):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cloudwatch", required=True)
-    parser.add_argument("--es", required=True)
-    parser.add_argument("--group", required=True)
-    parser.add_argument("--start", type=int, required=True)
-    parser.add_argument("--end", type=int, required=True)
-    args = parser.parse_args()
-    started_cpu, started_wall = cpu(), time.monotonic()
+    args = arguments()
+    measurement = Measurement()
     cloudwatch = boto3.client("logs", endpoint_url=args.cloudwatch, region_name="us-east-1",
                               aws_access_key_id="bench", aws_secret_access_key="bench")
     pool = urllib3.PoolManager(maxsize=4)
@@ -83,8 +67,7 @@ def main():
             failures += total - ok
     if failures:
         raise SystemExit("bulk items failed: %d" % failures)
-    print(orjson.dumps({"events": events, "stored": stored, "cpu_seconds": cpu() - started_cpu,
-                        "wall_seconds": time.monotonic() - started_wall}).decode())
+    measurement.report(events, stored)
 
 
 if __name__ == "__main__":

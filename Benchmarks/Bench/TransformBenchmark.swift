@@ -1,4 +1,4 @@
-import Glibc
+import Foundation
 
 import Engine
 
@@ -56,15 +56,7 @@ struct TransformBenchmark {
     }
 
     func pageFiles(in directory: String) throws -> [String] {
-        guard let listing = opendir(directory) else { return [] }
-        defer { closedir(listing) }
-        var names: [String] = []
-        while let entry = readdir(listing) {
-            // d_name is a NUL-terminated array inside the entry readdir returned; read only here.
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name.hasPrefix("page-") { names.append(directory + "/" + name) }
-        }
-        return names.sorted()
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("page-") }.sorted().map { directory + "/" + $0 }
     }
 
     func row(_ name: String, _ eventsPerSecond: Double, _ cpuPerMillion: String, _ bytesPerSecond: Double) -> String {

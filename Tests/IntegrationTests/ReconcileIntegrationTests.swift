@@ -82,19 +82,6 @@ import Testing
     }
 
     /// Deletes `count` documents of `group`; returns how many went.
-    func deleteSome(_ rig: Rig, group: String, count: Int) async throws -> Int {
-        let es = rig.elasticsearch()
-        let sample = try await es.json("POST", "/cloudwatch-*/_search", [
-            "size": .int(count), "query": ["term": ["aws.cloudwatch.log_group": .string(group)]], "sort": [["event.id": "asc"]],
-        ])
-        var bulk = ""
-        for hit in sample["hits"]?["hits"]?.array ?? [] {
-            bulk += #"{"delete":{"_index":"\#(hit["_index"]?.string ?? "")","_id":"\#(hit["_id"]?.string ?? "")"}}"# + "\n"
-        }
-        let response = try await es.send("POST", "/_bulk?refresh=true", body: Array(bulk.utf8), contentType: "application/x-ndjson")
-        return response.status == 200 ? (sample["hits"]?["hits"]?.array?.count ?? 0) : 0
-    }
-
     @Test func insightsCountsFindTheDamagedMinutesWithOneQueryPerDay() async throws {
         try await Rig.with { rig in
             let group = "/rec/insights"
@@ -103,7 +90,7 @@ import Testing
             let (backfill, _) = try await run(rig, [group], ["backfill", "--days", "3"], checkpoint: checkpoint)
             #expect(backfill.status == 0, "\(backfill.stderr)")
             try await rig.setInsightsStats(true)
-            let deleted = try await deleteSome(rig, group: group, count: 30)
+            let deleted = try await rig.deleteDocuments(group: group, count: 30)
 
             let (fix, report) = try await run(rig, [group], ["reconcile", "--days", "3", "--counts", "insights", "--json"], checkpoint: checkpoint)
             #expect(fix.status == 0, "\(fix.stderr)\n\(fix.stdout)")
@@ -125,7 +112,7 @@ import Testing
             let seeded = try await rig.seed(groups: [group], days: 1, eventsPerGroup: 1_500)
             let (backfill, _) = try await run(rig, [group], ["backfill", "--days", "2"], checkpoint: checkpoint)
             #expect(backfill.status == 0, "\(backfill.stderr)")
-            let deleted = try await deleteSome(rig, group: group, count: 12)
+            let deleted = try await rig.deleteDocuments(group: group, count: 12)
 
             let (fix, report) = try await run(rig, [group], ["reconcile", "--days", "2", "--counts", "insights", "--json"], checkpoint: checkpoint)
             #expect(fix.status == 0, "\(fix.stderr)")

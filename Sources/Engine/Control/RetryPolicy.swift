@@ -58,13 +58,6 @@ public struct RetryPolicy: Sendable {
         return backoff.delay(attempt: attempts.failed - 1)
     }
 
-    /// `next`, then the wait itself: true when the request should go again.
-    public func waitToRetry(after failure: Failure, _ attempts: inout Attempts) async throws -> Bool {
-        guard let delay = next(after: failure, &attempts) else { return false }
-        try await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000)
-        return true
-    }
-
     /// The statuses that mean "busy, ask again later" from an HTTP service.
     public static func isBusy(status: Int) -> Bool { [429, 502, 503, 504].contains(status) }
 

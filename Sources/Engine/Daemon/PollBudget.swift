@@ -14,11 +14,7 @@ enum PollBudget {
 
     static func shortfalls(groups: [String], pollSeconds: Int, maxPerSecond: Int) -> [Shortfall] {
         var bySource: [String: Int] = [:]
-        for group in groups {
-            // Keys of configured sources are `account:region:name`; log group names hold no colon.
-            let parts = group.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-            bySource[parts.count == 3 ? "\(parts[0]):\(parts[1])" : "", default: 0] += 1
-        }
+        for group in groups { bySource[GroupKey.source(group) ?? "", default: 0] += 1 }
         return bySource.sorted { $0.key < $1.key }.compactMap { source, count in
             let needed = Double(count) / Double(max(1, pollSeconds))
             guard needed > Double(maxPerSecond) else { return nil }

@@ -28,8 +28,6 @@ public struct MinuteSummaries: Sendable {
         hasChecksums = false
     }
 
-    /// Events per whole hour inside `range` (0 for hours without events): what the seasonal
-    /// model learns from.
     /// Events per hour the range touches, the range's part of its first and last hour
     /// included (keyed by the hour's start): what Elasticsearch's hourly counts of the same
     /// range compare with.
@@ -47,19 +45,10 @@ public struct MinuteSummaries: Sendable {
         return counts
     }
 
+    /// Events per whole hour inside `range` (0 for hours without events): what the seasonal
+    /// model learns from.
     public func hourly(within range: TimeRange) -> [EpochMillis: Int] {
-        let hour = WallClock.millisPerHour
-        var counts: [EpochMillis: Int] = [:]
-        var start = (range.start + hour - 1) / hour * hour
-        while start + hour <= range.end {
-            counts[start] = 0
-            start += hour
-        }
-        for (minute, summary) in byMinute {
-            let key = minute / hour * hour
-            if counts[key] != nil { counts[key]! += summary.count }
-        }
-        return counts
+        perHour(within: range).filter { $0.key >= range.start && $0.key + WallClock.millisPerHour <= range.end }
     }
 
     /// Whether Elasticsearch's summary of `range` agrees with what is known of CloudWatch's.
