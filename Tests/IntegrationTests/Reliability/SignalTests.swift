@@ -27,12 +27,14 @@ import Testing
             let verify = try await ProcessRunner.run(ProjectPaths.binary, ["checkpoint", "verify"], environment: environment)
             #expect(verify.status == 0, "\(verify.stderr)")
 
-            // Two in a row: out at once, status 130, saying so. Bulk answers take a while now,
-            // so the first signal's clean stop cannot finish before the second arrives (a
-            // quick one once did, under AddressSanitizer, and the second signal met no process).
-            try await rig.injectElasticsearchFault(["path": "/_bulk", "count": 100_000, "status": 0, "delay_ms": 1_000])
+            // Two in a row: out at once, status 130, saying so. Both come while a bulk
+            // request's answer is held, so the first signal's clean stop (which waits for that
+            // answer) cannot end before the second arrives: a stop with no page in hand once
+            // ended within the 50 ms, and the second signal met no process.
+            try await rig.injectElasticsearchFault(["path": "/_bulk", "count": 1, "hold_ms": 5_000])
             let second = try BackgroundProcess(ProjectPaths.binary, ["backfill", "--days", "3", "--batch-size", "200"], environment: environment)
-            #expect(await eventually(seconds: 60, watching: second) { second.stderr.contains("backfill window done") || second.stderr.contains("backfill starting") })
+            #expect(await eventually(seconds: 60, watching: second) { (try? await rig.firedElasticsearchFaults()["hold"]) ?? 0 >= 1 },
+                    "no bulk request was held: \(second.stderr.suffix(1500))")
             second.signal(SIGINT)
             try await Task.sleep(nanoseconds: 50_000_000)
             second.signal(SIGINT)
