@@ -230,8 +230,11 @@ struct JSONScanner {
     /// The unescaped bytes of a string's raw contents (between its quotes), which
     /// `skipString` has validated.
     static func unescaped(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: raw.count) { out, written in
-            written = raw.isEmpty ? 0 : unescape(raw, into: out.baseAddress!)
+        // An array made with capacity 0 is the runtime's shared empty storage, and setting its
+        // count writes to that one global from every thread (ThreadSanitizer reports it).
+        guard !raw.isEmpty else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: raw.count) { out, written in
+            written = unescape(raw, into: out.baseAddress!)
         }
     }
 
