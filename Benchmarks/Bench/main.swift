@@ -1,4 +1,9 @@
 // `make bench`: performance figures measured in one run, each next to its baseline.
+import Engine
+
+// The allocator settings the logstream binary makes at start: without them every page's
+// buffers are fresh mappings, and the transform would pay page faults the pipeline does not.
+ProcessTuning.apply()
 let arguments = CommandLine.arguments
 if arguments.count >= 3 && arguments[1] == "compression" {
     for line in try CompressionBenchmark().run(ndjsonPath: arguments[2]) { print(line) }

@@ -26,7 +26,7 @@ public struct LogDocument: Sendable {
         writer.byte(UInt8(ascii: "\n"))
         let lines = 0..<writer.bytes.count
         // The id may need escaping in the action line: its plain bytes follow the lines.
-        writer.raw(id)
+        writer.raw(text: id)
         self.init(page: DocumentPage(storage: writer.bytes, index: index, logGroup: logGroup, viaAlias: viaAlias), lines: lines,
                   sourceStart: sourceStart, idBytes: lines.upperBound..<writer.bytes.count, timestamp: timestamp)
     }

@@ -11,7 +11,10 @@ public struct JSONWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    public mutating func raw(_ text: String) {
+    /// Text already in JSON form held in a String. A literal takes the `StaticString` form:
+    /// with the same label, literals would pick this one (a String is a literal's default
+    /// type) and pay for a String per call.
+    public mutating func raw(text: String) {
         bytes.append(contentsOf: text.utf8)
     }
 
@@ -145,7 +148,7 @@ public struct JSONWriter {
         switch value {
         case .null: raw("null")
         case .bool(let flag): flag ? raw("true") : raw("false")
-        case .number(let text): raw(text)
+        case .number(let text): raw(text: text)
         case .string(let text): string(text)
         case .array(let items):
             byte(UInt8(ascii: "["))

@@ -63,7 +63,7 @@ public enum Log {
                 writer.string(key)
                 writer.byte(UInt8(ascii: ":"))
                 switch value {
-                case let number as any BinaryInteger: writer.raw(String(describing: number))
+                case let number as any BinaryInteger: writer.raw(text: String(describing: number))
                 case let flag as Bool: flag ? writer.raw("true") : writer.raw("false")
                 default: writer.string(String(describing: value))
                 }
