@@ -27,9 +27,10 @@ public enum SettingKind: Sendable, Equatable {
     }
 }
 
-/// One configuration variable: its environment name, TOML key, default and documentation.
-/// The catalog of these is the single source for parsing, `--help` and the man page; a test
-/// holds the README's configuration table to it.
+/// One configuration variable: its environment name, TOML key, default, documentation, and
+/// where its value goes in `Settings`. The catalog of these is the single source for
+/// parsing, `--help` and the man page; a test holds the README's configuration table to it,
+/// and another checks that every field of `Settings` is written by one of them.
 public struct SettingSpec: Sendable {
     public var name: String
     public var kind: SettingKind
@@ -37,14 +38,68 @@ public struct SettingSpec: Sendable {
     public var defaultValue: String?
     public var summary: String
     public var category: String
+    /// Parses the setting's resolved text as `kind` says and stores it in its field.
+    let apply: @Sendable (SettingInput, inout Settings) throws -> Void
 
     public var tomlKey: String { name.lowercased() }
 
-    public init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String) {
+    /// A setting whose parsed value needs more than storing (a word to an enum, a check
+    /// against other fields): `apply` does it.
+    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
+         apply: @escaping @Sendable (SettingInput, inout Settings) throws -> Void) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.summary = summary
         self.category = category
+        self.apply = apply
+    }
+
+    /// An `.integer` setting.
+    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
+         into field: WritableKeyPath<Settings, Int> & Sendable) {
+        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
+            settings[keyPath: field] = try input.integer()
+        }
+    }
+
+    /// An `.integer` setting that may be unset.
+    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
+         into field: WritableKeyPath<Settings, Int?> & Sendable) {
+        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
+            settings[keyPath: field] = try input.optionalInteger()
+        }
+    }
+
+    /// A `.text`, `.secret`, `.path`, `.url`, `.timeValue` or `.choice` setting that always has a value.
+    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
+         into field: WritableKeyPath<Settings, String> & Sendable) {
+        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
+            settings[keyPath: field] = try input.string()
+        }
+    }
+
+    /// A `.text`, `.secret`, `.path` or `.url` setting that may be unset (empty counts as unset).
+    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
+         into field: WritableKeyPath<Settings, String?> & Sendable) {
+        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
+            settings[keyPath: field] = try input.optionalString()
+        }
+    }
+
+    /// A `.boolean` setting.
+    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
+         into field: WritableKeyPath<Settings, Bool> & Sendable) {
+        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
+            settings[keyPath: field] = try input.boolean()
+        }
+    }
+
+    /// A `.list` setting.
+    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
+         into field: WritableKeyPath<Settings, [String]> & Sendable) {
+        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
+            settings[keyPath: field] = input.list()
+        }
     }
 }
