@@ -50,19 +50,19 @@ public enum CLI {
     static func configureLogging(_ invocation: Invocation) throws {
         var level = LogLevel.info
         var format = LogFormat.text
-        if let name = invocation.value("log-level") {
+        if let name = invocation.value(.logLevel) {
             guard let parsed = LogLevel(name: name) else {
                 throw UsageError(message: "invalid --log-level '\(name)': expected debug, info, warn or error", commandPath: invocation.path)
             }
             level = parsed
         }
-        if let name = invocation.value("log-format") {
+        if let name = invocation.value(.logFormat) {
             guard let parsed = LogFormat(rawValue: name.lowercased()) else {
                 throw UsageError(message: "invalid --log-format '\(name)': expected text or json", commandPath: invocation.path)
             }
             format = parsed
         }
-        if invocation.has("quiet") && invocation.value("log-level") == nil { level = .error }
+        if invocation.has(.quiet) && invocation.value(.logLevel) == nil { level = .error }
         Log.configure(level: level, format: format)
     }
 
@@ -71,10 +71,10 @@ public enum CLI {
         let command = CommandTable.root.resolve(invocation.path)
         var flags: [String: RawSetting] = [:]
         for option in command.options {
-            guard let name = option.setting, let value = invocation.value(option.long) else { continue }
+            guard let name = option.setting, let value = invocation.value(option) else { continue }
             flags[name] = RawSetting(value: value, source: .flag("--\(option.long)"))
         }
-        return try SettingsLoader(environment: environment, flags: flags, configPath: invocation.value("config")).load()
+        return try SettingsLoader(environment: environment, flags: flags, configPath: invocation.value(.config)).load()
     }
 }
 

@@ -8,11 +8,11 @@ enum CheckpointCommand {
         let path = settings.checkpointPath
         switch invocation.path.last {
         case "show" where settings.coordinated:
-            return try await showLeases(Engine(settings: settings, environment: environment), json: invocation.has("json"))
-        case "show": return try await show(path: path, json: invocation.has("json"))
+            return try await showLeases(Engine(settings: settings, environment: environment), json: invocation.has(.json))
+        case "show": return try await show(path: path, json: invocation.has(.json))
         case "set": return try await set(invocation, path: path)
         case "reset": return try await reset(invocation, path: path)
-        default: return verify(path: path, json: invocation.has("json"))
+        default: return verify(path: path, json: invocation.has(.json))
         }
     }
 
@@ -96,8 +96,8 @@ enum CheckpointCommand {
             throw UsageError(message: "invalid TIME '\(invocation.arguments[1])': use RFC 3339 (2024-05-01T00:00:00Z) or an age such as 2h or 3d", commandPath: invocation.path)
         }
         let store = try CheckpointStore(path: path)
-        try await store.set(group, stream: invocation.value("stream"), to: time)
-        let target = invocation.value("stream").map { "stream \($0) of \(group)" } ?? group
+        try await store.set(group, stream: invocation.value(.stream), to: time)
+        let target = invocation.value(.stream).map { "stream \($0) of \(group)" } ?? group
         Output.print("\(target) set to \(Timestamp.format(time)) in \(path)")
         return 0
     }
@@ -105,7 +105,7 @@ enum CheckpointCommand {
     static func reset(_ invocation: Invocation, path: String) async throws -> Int32 {
         let group = invocation.arguments.first
         let what = group.map { "the checkpoints of \($0)" } ?? "all checkpoints"
-        if !invocation.has("yes") {
+        if !invocation.has(.yes) {
             guard isatty(0) == 1 else {
                 throw UsageError(message: "refusing to reset \(what) without confirmation; add --yes", commandPath: invocation.path)
             }

@@ -5,9 +5,9 @@ enum HealCommand {
     static func run(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
         let settings = try CLI.settings(invocation, environment: environment)
         let (meter, view) = ProgressView.start(invocation, label: "heal")
-        let report = try await Engine(settings: settings, environment: environment).heal(dryRun: invocation.has("dry-run"), progress: meter)
+        let report = try await Engine(settings: settings, environment: environment).heal(dryRun: invocation.has(.dryRun), progress: meter)
         await view?.finish()
-        Output.print(invocation.has("json") ? json(report) : text(report))
+        Output.print(invocation.has(.json) ? json(report) : text(report))
         if !report.errors.isEmpty { return 1 }
         return report.remaining.isEmpty ? 0 : 3
     }

@@ -5,8 +5,8 @@ public struct Invocation: Sendable, Equatable {
     public var flags: Set<String>
     public var arguments: [String]
 
-    public func value(_ long: String) -> String? { values[long] }
-    public func has(_ long: String) -> Bool { flags.contains(long) || values[long] != nil }
+    public func value(_ option: OptionSpec) -> String? { values[option.long] }
+    public func has(_ option: OptionSpec) -> Bool { flags.contains(option.long) || values[option.long] != nil }
 }
 
 /// What the parser found the user asking for.

@@ -34,9 +34,9 @@ final class ProgressView: Sendable {
     /// is the news, so info lines (which would tear it) are held back unless --log-level asks.
     static func start(_ invocation: Invocation, label: String) -> (ProgressMeter, ProgressView?) {
         let meter = ProgressMeter()
-        guard !invocation.has("quiet") else { return (meter, nil) }
+        guard !invocation.has(.quiet) else { return (meter, nil) }
         let view = ProgressView(meter: meter, label: label)
-        if view.onTerminal && invocation.value("log-level") == nil { Log.configure(level: .warn, format: Log.format) }
+        if view.onTerminal && invocation.value(.logLevel) == nil { Log.configure(level: .warn, format: Log.format) }
         return (meter, view)
     }
 

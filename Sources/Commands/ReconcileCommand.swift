@@ -14,19 +14,19 @@ enum ReconcileCommand {
         guard !range.isEmpty else {
             throw UsageError(message: "nothing to check: the range ends within the last \(settleMillis / 1000) seconds, which are still settling", commandPath: invocation.path)
         }
-        let options = ReconcileOptions(dryRun: invocation.has("dry-run"), deleteExtras: invocation.has("delete-extras"), counts: settings.reconcileCounts,
+        let options = ReconcileOptions(dryRun: invocation.has(.dryRun), deleteExtras: invocation.has(.deleteExtras), counts: settings.reconcileCounts,
                                        hourlyCoverage: true)
         let (meter, view) = ProgressView.start(invocation, label: "reconcile")
         let reports = try await Engine(settings: settings, environment: environment).reconcile(range: range, options: options, progress: meter)
         await view?.finish()
         let map = CoverageMap(reports: reports)
-        if invocation.has("json") {
+        if invocation.has(.json) {
             Output.print(json(reports, map: map, options: options))
         } else {
             let color = isatty(1) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
             Output.print(table(reports, options: options) + "\n\n" + CoverageMapView.text(map, color: color))
         }
-        if let path = invocation.value("report") {
+        if let path = invocation.value(.report) {
             let page = CoverageReport.html(map, reports: reports, settings: settings, dryRun: options.dryRun, generated: now)
             do {
                 try FileIO.replaceAtomically(path: path, with: Array(page.utf8), mode: 0o644)

@@ -5,9 +5,9 @@ enum RefreshTuneCommand {
     static func run(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
         let settings = try CLI.settings(invocation, environment: environment)
         let engine = Engine(settings: settings, environment: environment)
-        let dryRun = invocation.has("dry-run")
+        let dryRun = invocation.has(.dryRun)
         let decisions = try await engine.refreshTune(dryRun: dryRun)
-        Output.print(invocation.has("json") ? json(decisions, dryRun: dryRun) : table(decisions, dryRun: dryRun))
+        Output.print(invocation.has(.json) ? json(decisions, dryRun: dryRun) : table(decisions, dryRun: dryRun))
         return 0
     }
 

@@ -4,13 +4,13 @@ import Engine
 enum TailCommand {
     static func run(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
         let settings = try CLI.settings(invocation, environment: environment)
-        let follow = invocation.has("follow")
+        let follow = invocation.has(.follow)
         let shutdown = ShutdownSignal()
         shutdown.installHandlers()
         if follow { shutdown.enforceDeadline(seconds: 30) }
         let engine = Engine(settings: settings, environment: environment)
         let reports = try await engine.tail(follow: follow, shutdown: shutdown)
-        if invocation.has("json") {
+        if invocation.has(.json) {
             Output.print(ReportFormatter.json(reports, range: nil))
         } else {
             Output.print(ReportFormatter.table(reports, range: nil))
