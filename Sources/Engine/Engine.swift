@@ -1,7 +1,7 @@
 /// The engine as the command line sees it: built from validated settings, one method per job.
 public struct Engine: Sendable {
-    public let settings: Settings
-    public let environment: [String: String]
+    let settings: Settings
+    let environment: [String: String]
     let transport: HTTPTransport
 
     public init(settings: Settings, environment: [String: String], transport: HTTPTransport = CurlTransport.shared) {
@@ -10,16 +10,16 @@ public struct Engine: Sendable {
         self.transport = transport
     }
 
-    public var layout: IndexLayout { IndexLayout(prefix: settings.indexPrefix) }
+    var layout: IndexLayout { IndexLayout(prefix: settings.indexPrefix) }
 
-    public var backoff: Backoff { Backoff(baseMillis: settings.backoffBaseMs, maxMillis: settings.backoffMaxMs) }
+    var backoff: Backoff { Backoff(baseMillis: settings.backoffBaseMs, maxMillis: settings.backoffMaxMs) }
 
-    public func elasticsearch() -> ElasticsearchClient {
+    func elasticsearch() -> ElasticsearchClient {
         ElasticsearchClient(settings: settings, transport: transport)
     }
 
     /// The learned volume patterns of the groups, next to the checkpoint file.
-    public var seasonalPath: String {
+    var seasonalPath: String {
         FileIO.parentDirectory(of: settings.checkpointPath) + "/seasonal.json"
     }
 
@@ -232,7 +232,7 @@ public struct Engine: Sendable {
         return try await LeaseStore(client: client, layout: layout).leases()
     }
 
-    public func refreshTuner(cluster: ClusterInfo) -> RefreshTuner {
+    func refreshTuner(cluster: ClusterInfo) -> RefreshTuner {
         RefreshTuner(client: elasticsearch(), layout: layout, hotInterval: settings.esHotRefreshInterval,
                      coldInterval: settings.esColdRefreshInterval, coldAgeDays: settings.esColdAgeDays, cluster: cluster)
     }
@@ -269,7 +269,7 @@ public struct Engine: Sendable {
     }
 }
 
-public struct ConnectionError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public var description: String { message }
+struct ConnectionError: Error, CustomStringConvertible, Sendable {
+    var message: String
+    var description: String { message }
 }

@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Synchronization
 import Testing
 @testable import Commands

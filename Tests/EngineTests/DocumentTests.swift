@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Engine
 
@@ -18,7 +19,10 @@ import Testing
     @Test func idIsTheBase64URLOfTheBigEndianHashOfGroupNulEventId() {
         let (high, low) = MurmurHash3.hash128(Array("/aws/lambda/x".utf8) + [0] + Array("12345".utf8))
         let bytes = (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (56 - 8 * UInt64($0 % 8))) }
-        #expect(DocumentID.make(logGroup: "/aws/lambda/x", eventId: "12345") == DocumentID.base64URL(bytes))
+        // Foundation's base64, turned into the URL-safe alphabet without padding, as the reference.
+        let reference = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        #expect(DocumentID.make(logGroup: "/aws/lambda/x", eventId: "12345") == reference)
         #expect(high == 0x3640_0229_86ec_0ffe && low == 0x0408_121f_afdd_aba5)
         #expect(DocumentID.make(logGroup: "", eventId: "").count == 22)
     }

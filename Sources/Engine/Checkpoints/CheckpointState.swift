@@ -9,11 +9,11 @@ public struct CheckpointState: Sendable, Equatable {
         public var streams: [String: StreamCursor] = [:]
         /// Per stage of the verification schedule (`VerificationSchedule.Stage.name`): the
         /// ranges compared with CloudWatch at that age or later.
-        public var verified: [String: IntervalSet] = [:]
+        var verified: [String: IntervalSet] = [:]
         /// When the most recent stretch was last compared (`VerificationSchedule`).
-        public var recentVerifiedAt: EpochMillis?
+        var recentVerifiedAt: EpochMillis?
 
-        public init(shipped: IntervalSet = IntervalSet(), streams: [String: StreamCursor] = [:],
+        init(shipped: IntervalSet = IntervalSet(), streams: [String: StreamCursor] = [:],
                     verified: [String: IntervalSet] = [:], recentVerifiedAt: EpochMillis? = nil) {
             self.shipped = shipped
             self.streams = streams
@@ -28,7 +28,7 @@ public struct CheckpointState: Sendable, Equatable {
         /// "verified": {stage: [[start, end], …]}, "recent_verified_at": ms}`: in the checkpoint
         /// file, and in a lease when instances share the groups. The verification members are
         /// left out while empty, so a file without them reads the same in older versions.
-        public var json: JSONValue {
+        var json: JSONValue {
             func ranges(_ set: IntervalSet) -> JSONValue { .array(set.ranges.map { [.int($0.start), .int($0.end)] }) }
             let members: [JSONMember] = streams.keys.sorted().map { stream in
                 let cursor = streams[stream]!
@@ -67,14 +67,14 @@ public struct CheckpointState: Sendable, Equatable {
 
     public var groups: [String: Group] = [:]
 
-    public init(groups: [String: Group] = [:]) {
+    init(groups: [String: Group] = [:]) {
         self.groups = groups
     }
 
     static let format = "logstream-checkpoints"
     static let version = 1
 
-    public func encoded() -> [UInt8] {
+    func encoded() -> [UInt8] {
         var groupMembers: [JSONMember] = []
         for name in groups.keys.sorted() {
             groupMembers.append(JSONMember(name, groups[name]!.json))

@@ -7,7 +7,7 @@ import Glibc
 /// next start reads those pages again and Elasticsearch answers that their documents exist.
 /// Operator changes (`set`, `reset`, `replace`) are written through before they return.
 public actor CheckpointStore {
-    public let path: String
+    let path: String
     private(set) public var state: CheckpointState
     /// Progress not written yet.
     private var dirty = false
@@ -28,7 +28,7 @@ public actor CheckpointStore {
     }
 
     /// Writes progress kept in memory now (at the end of a command, at shutdown).
-    public func flush() throws {
+    func flush() throws {
         pendingWrite?.cancel()
         pendingWrite = nil
         guard dirty else { return }
@@ -69,16 +69,16 @@ public actor CheckpointStore {
         }
     }
 
-    public func shipped(_ group: String) -> IntervalSet {
+    func shipped(_ group: String) -> IntervalSet {
         state.groups[group]?.shipped ?? IntervalSet()
     }
 
-    public func group(_ name: String) -> CheckpointState.Group {
+    func group(_ name: String) -> CheckpointState.Group {
         state.groups[name] ?? CheckpointState.Group()
     }
 
     /// Records the tail's per-stream positions of `group` (only ever moving forward).
-    public func advanceStreams(_ group: String, _ cursors: [String: StreamCursor], pruneBefore: EpochMillis? = nil) throws {
+    func advanceStreams(_ group: String, _ cursors: [String: StreamCursor], pruneBefore: EpochMillis? = nil) throws {
         var entry = state.groups[group] ?? CheckpointState.Group()
         for (stream, cursor) in cursors {
             if let existing = entry.streams[stream], existing.lastTimestamp > cursor.lastTimestamp {
@@ -96,7 +96,7 @@ public actor CheckpointStore {
     }
 
     /// Records that every event of `group` in `range` is acknowledged by Elasticsearch.
-    public func markShipped(_ group: String, _ range: TimeRange) throws {
+    func markShipped(_ group: String, _ range: TimeRange) throws {
         var entry = state.groups[group] ?? CheckpointState.Group()
         entry.shipped.insert(range)
         state.groups[group] = entry
@@ -104,7 +104,7 @@ public actor CheckpointStore {
     }
 
     /// Records that `range` of `group` was compared with CloudWatch at `stage`'s age or later.
-    public func markVerified(_ group: String, stage: String, _ range: TimeRange) throws {
+    func markVerified(_ group: String, stage: String, _ range: TimeRange) throws {
         var entry = state.groups[group] ?? CheckpointState.Group()
         entry.verified[stage, default: IntervalSet()].insert(range)
         state.groups[group] = entry
@@ -112,7 +112,7 @@ public actor CheckpointStore {
     }
 
     /// Records when `group`'s most recent stretch was last compared with CloudWatch.
-    public func markRecentVerified(_ group: String, at time: EpochMillis) throws {
+    func markRecentVerified(_ group: String, at time: EpochMillis) throws {
         var entry = state.groups[group] ?? CheckpointState.Group()
         entry.recentVerifiedAt = max(entry.recentVerifiedAt ?? time, time)
         state.groups[group] = entry
@@ -143,13 +143,13 @@ public actor CheckpointStore {
     }
 
     /// Takes over a group's checkpoint from elsewhere (a lease another instance held).
-    public func replace(_ group: String, with entry: CheckpointState.Group) throws {
+    func replace(_ group: String, with entry: CheckpointState.Group) throws {
         state.groups[group] = entry
         try write()
     }
 
     /// The stream name `set` uses for a group that has no stream cursors yet.
-    public static let manualStream = "(set by checkpoint set)"
+    static let manualStream = "(set by checkpoint set)"
 
     /// Forgets `group`, or every group; returns how many were removed.
     @discardableResult

@@ -1,11 +1,11 @@
 import Glibc
 
-public struct FileError: Error, CustomStringConvertible, Sendable {
-    public var path: String
-    public var operation: String
-    public var code: Int32
+struct FileError: Error, CustomStringConvertible, Sendable {
+    var path: String
+    var operation: String
+    var code: Int32
 
-    public var description: String {
+    var description: String {
         "cannot \(operation) \(path): \(String(cString: strerror(code)))"
     }
 }
@@ -13,7 +13,7 @@ public struct FileError: Error, CustomStringConvertible, Sendable {
 /// Small POSIX file helpers: complete writes, and replace-by-rename so a reader sees
 /// either the old file or the new one, never a half-written one, even after a crash.
 public enum FileIO {
-    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         var offset = 0
         while offset < bytes.count {
             // In bounds: 0 <= offset < count, and the pointer is used only inside the closure.
@@ -95,13 +95,13 @@ public enum FileIO {
         }
     }
 
-    public static func parentDirectory(of path: String) -> String {
+    static func parentDirectory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let parent = String(path[..<slash])
         return parent.isEmpty ? "/" : parent
     }
 
-    public static func makeDirectories(_ path: String) throws {
+    static func makeDirectories(_ path: String) throws {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/\(component)"

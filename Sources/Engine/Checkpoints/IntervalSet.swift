@@ -3,12 +3,12 @@
 public struct IntervalSet: Sendable, Equatable {
     public private(set) var ranges: [TimeRange]
 
-    public init(_ ranges: [TimeRange] = []) {
+    init(_ ranges: [TimeRange] = []) {
         self.ranges = []
         for range in ranges { insert(range) }
     }
 
-    public mutating func insert(_ range: TimeRange) {
+    mutating func insert(_ range: TimeRange) {
         guard !range.isEmpty else { return }
         var merged = range
         var kept: [TimeRange] = []
@@ -24,7 +24,7 @@ public struct IntervalSet: Sendable, Equatable {
     }
 
     /// The parts of `range` not covered yet.
-    public func gaps(in range: TimeRange) -> [TimeRange] {
+    func gaps(in range: TimeRange) -> [TimeRange] {
         var gaps: [TimeRange] = []
         var cursor = range.start
         for existing in ranges where existing.end > range.start && existing.start < range.end {
@@ -35,5 +35,5 @@ public struct IntervalSet: Sendable, Equatable {
         return gaps
     }
 
-    public func covers(_ range: TimeRange) -> Bool { gaps(in: range).isEmpty }
+    func covers(_ range: TimeRange) -> Bool { gaps(in: range).isEmpty }
 }

@@ -9,12 +9,12 @@ public struct TimeRange: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var isEmpty: Bool { end <= start }
-    public var duration: EpochMillis { max(0, end - start) }
+    var duration: EpochMillis { max(0, end - start) }
 
     public var description: String { "\(Timestamp.format(start))..\(Timestamp.format(end))" }
 
     /// Pieces of at most `length`, newest first.
-    public func chunksNewestFirst(length: EpochMillis) -> [TimeRange] {
+    func chunksNewestFirst(length: EpochMillis) -> [TimeRange] {
         var chunks: [TimeRange] = []
         var upper = end
         while upper > start {

@@ -1,13 +1,13 @@
 /// A failed CloudWatch Logs call, classified so callers know whether to retry and
 /// operators know what to fix.
-public struct CloudWatchError: Error, CustomStringConvertible, Sendable {
-    public var operation: String
-    public var code: String
-    public var message: String
-    public var status: Int
-    public var logGroup: String?
+struct CloudWatchError: Error, CustomStringConvertible, Sendable {
+    var operation: String
+    var code: String
+    var message: String
+    var status: Int
+    var logGroup: String?
 
-    public init(operation: String, code: String, message: String, status: Int, logGroup: String? = nil) {
+    init(operation: String, code: String, message: String, status: Int, logGroup: String? = nil) {
         self.operation = operation
         self.code = code
         self.message = message
@@ -15,18 +15,18 @@ public struct CloudWatchError: Error, CustomStringConvertible, Sendable {
         self.logGroup = logGroup
     }
 
-    public var isRetryable: Bool {
+    var isRetryable: Bool {
         if status >= 500 || status == 429 { return true }
         return Self.retryableCodes.contains(code)
     }
 
     /// The account's request quota was exceeded: slow down, not just retry.
     /// AWS refused the request's credentials as expired: resolving them again may help.
-    public var isExpiredCredentials: Bool {
+    var isExpiredCredentials: Bool {
         code == "ExpiredTokenException" || code == "ExpiredToken"
     }
 
-    public var isThrottling: Bool {
+    var isThrottling: Bool {
         status == 429 || ["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "LimitExceededException"].contains(code)
     }
 
@@ -37,7 +37,7 @@ public struct CloudWatchError: Error, CustomStringConvertible, Sendable {
     ]
 
     /// What the operator should do about it.
-    public var hint: String {
+    var hint: String {
         switch code {
         case "ResourceNotFoundException":
             return "check the log group name and AWS_REGION; the group must exist in that account and region"
@@ -56,7 +56,7 @@ public struct CloudWatchError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    public var description: String {
+    var description: String {
         let group = logGroup.map { " for log group \($0)" } ?? ""
         return "CloudWatch \(operation)\(group) failed: \(code): \(message) (HTTP \(status)); \(hint)"
     }

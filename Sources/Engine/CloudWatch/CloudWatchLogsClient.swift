@@ -1,6 +1,6 @@
 /// Signed JSON 1.1 calls to the CloudWatch Logs API, with retries on throttling and
 /// transient failures, and one clear error for everything permanent.
-public final class CloudWatchLogsClient: Sendable {
+package final class CloudWatchLogsClient: Sendable {
     let transport: HTTPTransport
     let endpoint: String
     let region: String
@@ -11,7 +11,7 @@ public final class CloudWatchLogsClient: Sendable {
     let budget: RequestBudget
     /// Throttling and failures raise it; the priority gate reads it and its breaker holds
     /// requests back while CloudWatch keeps failing.
-    public let stress: StressTracker
+    let stress: StressTracker
     /// Events read so far, by purpose: how many times each ingested event is read shows here.
     let eventsRead = Locked<[ReadPurpose: Int]>([:])
     /// The clients of the `[[source]]`s, by `account:region` (their own credentials and
@@ -19,7 +19,7 @@ public final class CloudWatchLogsClient: Sendable {
     /// `GroupKey` names a source is read through that source's client.
     let routes: [String: CloudWatchLogsClient]
 
-    public init(
+    init(
         transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
         timeoutSeconds: Double, retry: RetryPolicy, budget: RequestBudget, routes: [String: CloudWatchLogsClient] = [:]
     ) {
@@ -35,7 +35,7 @@ public final class CloudWatchLogsClient: Sendable {
     }
 
     /// Calls `operation` until it succeeds, fails permanently, or runs out of attempts.
-    public func call(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> JSONValue {
+    func call(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> JSONValue {
         let bytes = try await callRaw(operation, body, logGroup: logGroup, priority: priority)
         do {
             return try JSONParser().parse(bytes)
@@ -45,7 +45,7 @@ public final class CloudWatchLogsClient: Sendable {
     }
 
     /// Calls `operation` with retries and returns the response body unparsed.
-    public func callRaw(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> [UInt8] {
+    func callRaw(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> [UInt8] {
         var attempts = RetryPolicy.Attempts()
         var renewedCredentials = false
         while true {
@@ -107,12 +107,12 @@ public final class CloudWatchLogsClient: Sendable {
     /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in
     /// the API); no end means everything from `start` on.
     /// The client that serves `group` (a `GroupKey`) and the name CloudWatch knows it by.
-    public func route(_ group: String) -> (client: CloudWatchLogsClient, name: String) {
+    func route(_ group: String) -> (client: CloudWatchLogsClient, name: String) {
         guard let parts = GroupKey.parse(group), let client = routes["\(parts.account):\(parts.region)"] else { return (self, group) }
         return (client, parts.name)
     }
 
-    public func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
+    func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
                                 priority: Priority = .normal, purpose: ReadPurpose, limit: Int = 10_000) async throws -> LogEventPage {
         let (client, name) = route(group)
         if client !== self {
@@ -139,17 +139,17 @@ public final class CloudWatchLogsClient: Sendable {
     }
 
     /// Events read so far for `purpose`.
-    public func eventsRead(for purpose: ReadPurpose) -> Int {
+    func eventsRead(for purpose: ReadPurpose) -> Int {
         eventsRead.withLock { $0[purpose, default: 0] } + routes.values.reduce(0) { $0 + $1.eventsRead(for: purpose) }
     }
 
     /// Reads a FilterLogEvents response body; `nextToken` may be absent or null on the last page.
-    public static func decodeFilterLogEventsPage(_ body: [UInt8]) throws -> LogEventPage {
+    package static func decodeFilterLogEventsPage(_ body: [UInt8]) throws -> LogEventPage {
         try FilterLogEventsDecoder.decode(body)
     }
 
     /// The retention of `group` in days; nil when its events never expire.
-    public func retentionDays(group key: String) async throws -> Int? {
+    func retentionDays(group key: String) async throws -> Int? {
         let (client, group) = route(key)
         if client !== self { return try await client.retentionDays(group: group) }
         var token: String?
@@ -166,7 +166,7 @@ public final class CloudWatchLogsClient: Sendable {
     }
 
     /// Names of the groups starting with `prefix` (all pages).
-    public func describeLogGroups(prefix: String?) async throws -> [String] {
+    func describeLogGroups(prefix: String?) async throws -> [String] {
         var names: [String] = []
         var token: String?
         repeat {
@@ -183,6 +183,6 @@ public final class CloudWatchLogsClient: Sendable {
 
 /// Why CloudWatch events are read: the tail, history copied by backfill, verification
 /// comparing shipped ranges, and repair re-reading a window that differed.
-public enum ReadPurpose: String, Sendable, CaseIterable {
+enum ReadPurpose: String, Sendable, CaseIterable {
     case tail, backfill, verification, repair
 }

@@ -4,29 +4,29 @@
 /// ids, indices and checkpoints. For the groups of a `[[source]]` it is
 /// `account:region:name`: CloudWatch group names cannot contain `:`, so the same group name
 /// in two accounts or regions never shares anything.
-public enum GroupKey {
-    public struct Parts: Sendable, Equatable {
-        public var account: String
-        public var region: String
-        public var name: String
+enum GroupKey {
+    struct Parts: Sendable, Equatable {
+        var account: String
+        var region: String
+        var name: String
     }
 
-    public static func qualified(account: String, region: String, name: String) -> String {
+    static func qualified(account: String, region: String, name: String) -> String {
         "\(account):\(region):\(name)"
     }
 
     /// The parts of a qualified key; nil for the name of a group of the default source.
-    public static func parse(_ key: String) -> Parts? {
+    static func parse(_ key: String) -> Parts? {
         let pieces = key.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         guard pieces.count == 3, !pieces[0].isEmpty, !pieces[1].isEmpty, !pieces[2].isEmpty else { return nil }
         return Parts(account: String(pieces[0]), region: String(pieces[1]), name: String(pieces[2]))
     }
 
     /// The CloudWatch name of the group.
-    public static func name(_ key: String) -> String { parse(key)?.name ?? key }
+    static func name(_ key: String) -> String { parse(key)?.name ?? key }
 
     /// `account:region` of a source's documents (`logstream.source`); nil for the default source.
-    public static func source(_ key: String) -> String? { parse(key).map { "\($0.account):\($0.region)" } }
+    static func source(_ key: String) -> String? { parse(key).map { "\($0.account):\($0.region)" } }
 
     /// The Elasticsearch filter for the documents of `key`'s group and no other: the group's
     /// name, and its source's `logstream.source` — or, for the default source, none.

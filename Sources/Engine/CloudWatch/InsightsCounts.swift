@@ -6,12 +6,12 @@
 /// StartQuery takes whole seconds (both ends inclusive), so the query itself filters on
 /// `toMillis(@timestamp)` with the exact millisecond bounds: an event in the first or last
 /// second of a window is counted in that window only.
-public struct InsightsCounts: Sendable {
+struct InsightsCounts: Sendable {
     let source: CloudWatchLogsClient
     /// How long to wait for a query before giving up on it.
     let timeoutSeconds: Double
 
-    public init(source: CloudWatchLogsClient, timeoutSeconds: Double = 600) {
+    init(source: CloudWatchLogsClient, timeoutSeconds: Double = 600) {
         self.source = source
         self.timeoutSeconds = timeoutSeconds
     }
@@ -24,7 +24,7 @@ public struct InsightsCounts: Sendable {
 
     /// Events per minute of `range` (minutes without events are absent); nil when the
     /// service answered, but not with counts (an emulator that ignores `stats`, say).
-    public func minuteCounts(group key: String, range: TimeRange, priority: Priority = .normal) async throws -> [EpochMillis: Int]? {
+    func minuteCounts(group key: String, range: TimeRange, priority: Priority = .normal) async throws -> [EpochMillis: Int]? {
         let (source, group) = self.source.route(key)
         let request: JSONValue = [
             "logGroupName": .string(group),

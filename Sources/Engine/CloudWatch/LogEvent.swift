@@ -1,22 +1,22 @@
 /// One CloudWatch Logs event as FilterLogEvents returns it.
-public struct LogEvent: Sendable, Equatable {
+package struct LogEvent: Sendable, Equatable {
     /// The eventId's bytes, mostly a slice of the response: most uses hash or copy them,
     /// and a String per event is measurable.
-    public var eventIdUTF8: ArraySlice<UInt8>
-    public var timestamp: EpochMillis
-    public var ingestionTime: EpochMillis?
+    var eventIdUTF8: ArraySlice<UInt8>
+    var timestamp: EpochMillis
+    var ingestionTime: EpochMillis?
     /// The message as valid UTF-8 (invalid sequences replaced). Kept as bytes, a slice of
     /// the response itself or, when it was written with escapes, of a buffer its page's
     /// unescaped messages share: the transform reads bytes, and a copy per event is measurable.
-    public var messageUTF8: ArraySlice<UInt8>
-    public var logStream: String
+    var messageUTF8: ArraySlice<UInt8>
+    var logStream: String
     /// The message as it appeared inside the response's JSON string (escaped, without the
     /// quotes), when it is known to be valid UTF-8: it can be copied into a document as is,
     /// which saves escaping it again. Shares storage with `messageUTF8` when the response
     /// had no escapes in it.
-    public var encodedMessage: ArraySlice<UInt8>?
+    var encodedMessage: ArraySlice<UInt8>?
 
-    public init(eventId: String, timestamp: EpochMillis, ingestionTime: EpochMillis?, message: String, logStream: String) {
+    init(eventId: String, timestamp: EpochMillis, ingestionTime: EpochMillis?, message: String, logStream: String) {
         self.init(eventIdUTF8: ArraySlice(eventId.utf8), timestamp: timestamp, ingestionTime: ingestionTime, messageUTF8: ArraySlice(message.utf8),
                   logStream: logStream, encodedMessage: nil)
     }
@@ -30,17 +30,17 @@ public struct LogEvent: Sendable, Equatable {
         self.logStream = logStream
     }
 
-    public var eventId: String {
+    var eventId: String {
         get { String(decoding: eventIdUTF8, as: UTF8.self) }
         set { eventIdUTF8 = ArraySlice(newValue.utf8) }
     }
 
-    public var message: String { String(decoding: messageUTF8, as: UTF8.self) }
+    var message: String { String(decoding: messageUTF8, as: UTF8.self) }
 }
 
 /// One page of FilterLogEvents. An empty page may still carry a token: paging
 /// ends only when the token is absent.
-public struct LogEventPage: Sendable {
-    public var events: [LogEvent]
-    public var nextToken: String?
+package struct LogEventPage: Sendable {
+    package var events: [LogEvent]
+    var nextToken: String?
 }

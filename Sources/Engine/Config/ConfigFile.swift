@@ -3,8 +3,8 @@ import TOMLKit
 
 /// Reads `config.toml`. Keys are the setting names in lower case (`batch_size`) or as
 /// in the environment (`BATCH_SIZE`); unknown keys are an error, so typos are caught.
-public enum ConfigFile {
-    public static func load(path: String) throws -> [String: String] {
+enum ConfigFile {
+    static func load(path: String) throws -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError("cannot read config file \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
         }
@@ -28,7 +28,7 @@ public enum ConfigFile {
     }
 
     /// The file's `[[source]]` tables (none when it has none).
-    public static func sources(path: String) throws -> [SourceConfig] {
+    static func sources(path: String) throws -> [SourceConfig] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         let table: TOMLTable
         do {

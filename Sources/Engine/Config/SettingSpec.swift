@@ -37,11 +37,11 @@ public struct SettingSpec: Sendable {
     /// nil: unset unless given (required ones are checked by the command that needs them).
     public var defaultValue: String?
     public var summary: String
-    public var category: String
+    var category: String
     /// Parses the setting's resolved text as `kind` says and stores it in its field.
     let apply: @Sendable (SettingInput, inout Settings) throws -> Void
 
-    public var tomlKey: String { name.lowercased() }
+    var tomlKey: String { name.lowercased() }
 
     /// A setting whose parsed value needs more than storing (a word to an enum, a check
     /// against other fields): `apply` does it.

@@ -5,50 +5,50 @@ public struct Settings: Sendable {
     public var logGroups: [String] = []
     public var region: String?
     public var esHost: String = ""
-    public var esUser: String = ""
-    public var esPass: String = ""
-    public var esAPIKey: String?
-    public var esCABundle: String?
-    public var esTLSVerify: Bool = false
-    public var esGzip: Bool = false
+    var esUser: String = ""
+    var esPass: String = ""
+    var esAPIKey: String?
+    var esCABundle: String?
+    var esTLSVerify: Bool = false
+    var esGzip: Bool = false
     public var indexPrefix: String = ""
     /// The `[[source]]`s of the config file, beside the default source (AWS_REGION, LOG_GROUPS).
-    public var sources: [SourceConfig] = []
+    var sources: [SourceConfig] = []
     /// nil: `IndexTemplate.defaultPriority`.
-    public var esTemplatePriority: Int?
-    public var batchSize: Int = 0
-    public var maxInFlight: Int = 0
-    public var pollIntervalSecs: Int = 0
-    public var httpTimeoutSecs: Int = 0
-    public var backoffBaseMs: Int = 0
-    public var backoffMaxMs: Int = 0
-    public var cloudWatchMaxRPS: Int = 0
-    public var bulkLingerMs: Int = 0
-    public var adaptiveMaxBatchSize: Int = 0
-    public var adaptiveMaxInFlight: Int = 0
-    public var memorySoftLimitMB: Int = 0
-    public var groupDiscoveryIntervalSecs: Int = 0
-    public var tailMinOverlapSecs: Int = 0
-    public var tailMaxOverlapSecs: Int = 0
-    public var reconcileIntervalSecs: Int = 0
+    var esTemplatePriority: Int?
+    var batchSize: Int = 0
+    var maxInFlight: Int = 0
+    var pollIntervalSecs: Int = 0
+    var httpTimeoutSecs: Int = 0
+    var backoffBaseMs: Int = 0
+    var backoffMaxMs: Int = 0
+    var cloudWatchMaxRPS: Int = 0
+    var bulkLingerMs: Int = 0
+    var adaptiveMaxBatchSize: Int = 0
+    var adaptiveMaxInFlight: Int = 0
+    var memorySoftLimitMB: Int = 0
+    var groupDiscoveryIntervalSecs: Int = 0
+    var tailMinOverlapSecs: Int = 0
+    var tailMaxOverlapSecs: Int = 0
+    var reconcileIntervalSecs: Int = 0
     public var reconcileCounts: CountSource = .events
     public var backfillDays: Int = 0
     public var checkpointPath: String = ""
-    public var esHotRefreshInterval: String = ""
-    public var esColdRefreshInterval: String = ""
-    public var esColdAgeDays: Int = 0
-    public var esRefreshTuneIntervalSecs: Int = 0
-    public var documents: DocumentOptions = DocumentOptions()
-    public var awsEndpointURL: String?
-    public var metricsFile: String?
+    var esHotRefreshInterval: String = ""
+    var esColdRefreshInterval: String = ""
+    var esColdAgeDays: Int = 0
+    var esRefreshTuneIntervalSecs: Int = 0
+    var documents: DocumentOptions = DocumentOptions()
+    var awsEndpointURL: String?
+    var metricsFile: String?
     public var coordinated: Bool = false
-    public var instanceID: String = ""
-    public var leaseSecs: Int = 0
-    public var cloudWatchLogsEndpointURL: String?
+    var instanceID: String = ""
+    var leaseSecs: Int = 0
+    var cloudWatchLogsEndpointURL: String?
 
     /// Every field but `sources` is written by its setting's spec (`SettingsCatalog`); the
     /// initial values above are never seen (a test checks each field has a writer).
-    public init(resolved: [String: RawSetting]) throws {
+    init(resolved: [String: RawSetting]) throws {
         for spec in SettingsCatalog.all {
             try spec.apply(SettingInput(spec, resolved: resolved), &self)
         }
@@ -58,7 +58,7 @@ public struct Settings: Sendable {
     }
 
     /// Commands that read CloudWatch need groups and a region; say exactly what is missing.
-    public func requireCloudWatch() throws -> (groups: [String], region: String) {
+    func requireCloudWatch() throws -> (groups: [String], region: String) {
         if logGroups.isEmpty, let first = sources.first {
             // Only [[source]]s: the default source has no groups; its region is for STS.
             return ([], (region?.isEmpty == false ? region : nil) ?? first.region)
@@ -81,7 +81,7 @@ public struct Settings: Sendable {
     }
 
     /// The CloudWatch Logs endpoint: the service-specific override, the general one, or AWS.
-    public func cloudWatchEndpoint(region: String) -> String {
+    func cloudWatchEndpoint(region: String) -> String {
         cloudWatchLogsEndpointURL ?? awsEndpointURL ?? "https://logs.\(region).\(Self.dnsSuffix(region: region))"
     }
 

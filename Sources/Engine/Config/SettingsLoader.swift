@@ -2,8 +2,8 @@ import Foundation
 
 /// A setting's raw text and where it came from.
 public struct RawSetting: Sendable, Equatable {
-    public var value: String
-    public var source: SettingSource
+    var value: String
+    var source: SettingSource
 
     public init(value: String, source: SettingSource) {
         self.value = value
@@ -14,9 +14,9 @@ public struct RawSetting: Sendable, Equatable {
 /// Merges the configuration layers: built-in defaults, then the config file, then the
 /// environment, then command-line flags — each later layer wins.
 public struct SettingsLoader: Sendable {
-    public var environment: [String: String]
-    public var flags: [String: RawSetting]
-    public var configPath: String?
+    var environment: [String: String]
+    var flags: [String: RawSetting]
+    var configPath: String?
 
     public init(environment: [String: String], flags: [String: RawSetting] = [:], configPath: String? = nil) {
         self.environment = environment
@@ -25,7 +25,7 @@ public struct SettingsLoader: Sendable {
     }
 
     /// The file to read: `--config`, else `LOGSTREAM_CONFIG`, else the per-user default if it exists.
-    public func configFilePath() -> String? {
+    func configFilePath() -> String? {
         if let configPath { return configPath }
         if let fromEnv = environment["LOGSTREAM_CONFIG"], !fromEnv.isEmpty { return fromEnv }
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
@@ -37,7 +37,7 @@ public struct SettingsLoader: Sendable {
         return nil
     }
 
-    public func resolve() throws -> [String: RawSetting] {
+    func resolve() throws -> [String: RawSetting] {
         var merged: [String: RawSetting] = [:]
         for spec in SettingsCatalog.all {
             if let value = spec.defaultValue {

@@ -12,16 +12,16 @@ import TOMLKit
 ///     external_id = "central-logging"   # optional
 ///
 /// The groups of AWS_REGION and LOG_GROUPS remain the default source, as before.
-public struct SourceConfig: Sendable, Equatable {
-    public var name: String
-    public var region: String
-    public var logGroups: [String]
-    public var profile: String?
-    public var roleArn: String?
-    public var externalId: String?
-    public var sessionName: String?
+struct SourceConfig: Sendable, Equatable {
+    var name: String
+    var region: String
+    var logGroups: [String]
+    var profile: String?
+    var roleArn: String?
+    var externalId: String?
+    var sessionName: String?
 
-    public init(name: String, region: String, logGroups: [String], profile: String? = nil, roleArn: String? = nil,
+    init(name: String, region: String, logGroups: [String], profile: String? = nil, roleArn: String? = nil,
                 externalId: String? = nil, sessionName: String? = nil) {
         self.name = name
         self.region = region
@@ -35,7 +35,7 @@ public struct SourceConfig: Sendable, Equatable {
     static let keys = ["name", "region", "log_groups", "profile", "role_arn", "external_id", "role_session_name"]
 
     /// The account of `role_arn` (`arn:aws:iam::ACCOUNT:role/…`), if one is given.
-    public var roleAccount: String? {
+    var roleAccount: String? {
         guard let roleArn else { return nil }
         let fields = roleArn.split(separator: ":", omittingEmptySubsequences: false)
         return fields.count > 4 && !fields[4].isEmpty ? String(fields[4]) : nil

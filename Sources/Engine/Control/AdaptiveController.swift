@@ -2,7 +2,7 @@
 /// latency percentiles, 429s and errors since the last decision, and the process's memory
 /// pressure. BATCH_SIZE and MAX_IN_FLIGHT are where it starts; ADAPTIVE_MAX_BATCH_SIZE
 /// and ADAPTIVE_MAX_IN_FLIGHT bound how far it grows. Every change is logged with its reason.
-public actor AdaptiveController {
+actor AdaptiveController {
     private var state: ControllerState
     private let pressure: ResourcePressure
     private let permits: BulkPermits
@@ -12,9 +12,9 @@ public actor AdaptiveController {
     private var failed = 0
     private var lastDecision: Double
     private var cpuAtLastDecision = ResourcePressure.cpuSeconds()
-    public private(set) var lastStats = WindowStats(requests: 0, p50Millis: 0, p95Millis: 0)
+    private(set) var lastStats = WindowStats(requests: 0, p50Millis: 0, p95Millis: 0)
 
-    public init(state: ControllerState, pressure: ResourcePressure, permits: BulkPermits, interval: Double = 1) {
+    init(state: ControllerState, pressure: ResourcePressure, permits: BulkPermits, interval: Double = 1) {
         self.state = state
         self.pressure = pressure
         self.permits = permits
@@ -22,10 +22,10 @@ public actor AdaptiveController {
         lastDecision = WallClock.monotonicSeconds()
     }
 
-    public var limits: BulkLimits { state.limits }
+    var limits: BulkLimits { state.limits }
 
     /// One finished bulk request.
-    public func record(latencyMillis: Double, throttled wasThrottled: Bool = false, failed wasFailed: Bool = false) async {
+    func record(latencyMillis: Double, throttled wasThrottled: Bool = false, failed wasFailed: Bool = false) async {
         if wasFailed {
             failed += 1
         } else {

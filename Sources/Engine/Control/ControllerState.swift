@@ -1,14 +1,14 @@
 /// How many documents go in one bulk request and how many requests run at once.
-public struct BulkLimits: Sendable, Equatable, CustomStringConvertible {
-    public var batchSize: Int
-    public var inFlight: Int
+struct BulkLimits: Sendable, Equatable, CustomStringConvertible {
+    var batchSize: Int
+    var inFlight: Int
 
-    public init(batchSize: Int, inFlight: Int) {
+    init(batchSize: Int, inFlight: Int) {
         self.batchSize = batchSize
         self.inFlight = inFlight
     }
 
-    public var description: String { "batch=\(batchSize) in_flight=\(inFlight)" }
+    var description: String { "batch=\(batchSize) in_flight=\(inFlight)" }
 }
 
 /// The adaptive controller's arithmetic, free of clocks and I/O so it can be pinned by
@@ -16,24 +16,24 @@ public struct BulkLimits: Sendable, Equatable, CustomStringConvertible {
 /// in TCP, so a backfill is not held at BATCH_SIZE for minutes) and grow by addition once
 /// the cluster has pushed back; multiplicative decrease on 429s, errors, slow answers or
 /// memory pressure.
-public struct ControllerState: Sendable {
-    public enum Reason: String, Sendable {
+struct ControllerState: Sendable {
+    enum Reason: String, Sendable {
         case fast, slow, throttled, errors, memory
     }
 
-    public private(set) var limits: BulkLimits
+    private(set) var limits: BulkLimits
     /// Until the first decrease, increases double the batch.
-    public private(set) var slowStart = true
-    public let floor: BulkLimits
-    public let ceiling: BulkLimits
+    private(set) var slowStart = true
+    let floor: BulkLimits
+    let ceiling: BulkLimits
     /// Added to the batch size on each increase.
-    public let step: Int
+    let step: Int
     /// Grow while the median bulk latency is below this.
-    public let targetMillis: Double
+    let targetMillis: Double
     /// Shrink when the 95th percentile is above this.
-    public let slowMillis: Double
+    let slowMillis: Double
 
-    public init(start: BulkLimits, ceiling: BulkLimits, targetMillis: Double = 1_000, slowMillis: Double = 5_000) {
+    init(start: BulkLimits, ceiling: BulkLimits, targetMillis: Double = 1_000, slowMillis: Double = 5_000) {
         self.ceiling = BulkLimits(batchSize: max(start.batchSize, ceiling.batchSize), inFlight: max(start.inFlight, ceiling.inFlight))
         floor = BulkLimits(batchSize: min(start.batchSize, 10), inFlight: 1)
         limits = start
@@ -43,7 +43,7 @@ public struct ControllerState: Sendable {
     }
 
     /// The new limits and why, or nil when they stay as they are.
-    public mutating func decide(_ window: WindowStats, pressure: ResourcePressure.Level) -> (BulkLimits, Reason)? {
+    mutating func decide(_ window: WindowStats, pressure: ResourcePressure.Level) -> (BulkLimits, Reason)? {
         guard window.requests > 0 else { return nil }
         let reason: Reason
         var next = limits

@@ -1,5 +1,5 @@
 /// How urgent a piece of work is; the live tail must never wait behind history.
-public enum Priority: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
+enum Priority: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     /// Deep history, older than a year.
     case idle = 0
     /// Historical backfill.
@@ -11,12 +11,12 @@ public enum Priority: Int, Sendable, Comparable, CaseIterable, CustomStringConve
     /// The live tail.
     case critical = 4
 
-    public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
+    static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public var description: String { ["idle", "low", "normal", "high", "critical"][rawValue] }
+    var description: String { ["idle", "low", "normal", "high", "critical"][rawValue] }
 
     /// The priority of copying history that ends `age` before now.
-    public static func forHistory(age: EpochMillis) -> Priority {
+    static func forHistory(age: EpochMillis) -> Priority {
         switch age {
         case ..<(7 * WallClock.millisPerDay): return .high
         case ..<(365 * WallClock.millisPerDay): return .low

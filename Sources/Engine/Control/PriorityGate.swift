@@ -10,16 +10,16 @@
 /// | idle (history older than a year) | strained or worse, and for a cool-down after the last failure |
 ///
 /// Pausing happens between pages, so nothing half-sent is held back.
-public actor PriorityGate {
+actor PriorityGate {
     let trackers: [StressTracker]
     let shutdown: ShutdownSignal
     let idleCooldown: Double
     let clock: @Sendable () -> Double
     private var paused: [Priority: Int] = [:]
     /// How often work of each priority has had to wait, for metrics.
-    public private(set) var pauses: [Priority: Int] = [:]
+    private(set) var pauses: [Priority: Int] = [:]
 
-    public init(trackers: [StressTracker], shutdown: ShutdownSignal, idleCooldown: Double = 30,
+    init(trackers: [StressTracker], shutdown: ShutdownSignal, idleCooldown: Double = 30,
                 clock: @escaping @Sendable () -> Double = WallClock.monotonicSeconds) {
         self.trackers = trackers
         self.shutdown = shutdown
@@ -29,7 +29,7 @@ public actor PriorityGate {
 
     /// Whether work of `priority` must wait, given the worst stress level and the seconds
     /// since the last failure on either side.
-    public static func mustWait(_ priority: Priority, level: StressTracker.Level, secondsSinceFailure: Double, idleCooldown: Double) -> Bool {
+    static func mustWait(_ priority: Priority, level: StressTracker.Level, secondsSinceFailure: Double, idleCooldown: Double) -> Bool {
         switch priority {
         case .critical: return false
         case .high: return level >= .critical
@@ -40,7 +40,7 @@ public actor PriorityGate {
     }
 
     /// Returns once `priority` may proceed (or shutdown was requested).
-    public func admit(_ priority: Priority) async {
+    func admit(_ priority: Priority) async {
         var waited = false
         while !shutdown.isRequested {
             let (level, side, since) = await worst()

@@ -9,7 +9,7 @@ public enum ProcessTuning {
 
     /// After a burst (a backfill window, a reconcile round) the heap keeps what it used for
     /// reuse; once the work is over, that memory goes back to the system.
-    public static func releaseFreeMemory() {
+    static func releaseFreeMemory() {
         ls_release_free_memory()
     }
 }

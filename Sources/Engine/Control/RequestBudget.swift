@@ -2,8 +2,8 @@
 /// CloudWatch Logs in the process (the read quotas are account-wide). A token bucket whose
 /// waiters are served by priority, so the tail goes first, and whose rate halves on
 /// throttling and creeps back up on success (additive increase, multiplicative decrease).
-public actor RequestBudget {
-    public private(set) var ratePerSecond: Double
+actor RequestBudget {
+    private(set) var ratePerSecond: Double
     let maxRate: Double
     let minRate: Double
     private var tokens: Double
@@ -13,7 +13,7 @@ public actor RequestBudget {
     /// Monotonic seconds; a test substitutes a clock it moves by hand.
     let clock: @Sendable () -> Double
 
-    public init(ratePerSecond: Double, clock: @escaping @Sendable () -> Double = WallClock.monotonicSeconds) {
+    init(ratePerSecond: Double, clock: @escaping @Sendable () -> Double = WallClock.monotonicSeconds) {
         self.ratePerSecond = max(0.1, ratePerSecond)
         maxRate = self.ratePerSecond
         minRate = min(self.ratePerSecond, 0.5)
@@ -22,7 +22,7 @@ public actor RequestBudget {
         lastRefill = clock()
     }
 
-    public func acquire(_ priority: Priority) async {
+    func acquire(_ priority: Priority) async {
         refill()
         if waiters.isEmpty && tokens >= 1 {
             tokens -= 1
@@ -57,7 +57,7 @@ public actor RequestBudget {
         lastRefill = now
     }
 
-    public func throttled() {
+    func throttled() {
         let before = ratePerSecond
         ratePerSecond = max(minRate, ratePerSecond / 2)
         if ratePerSecond < before {
@@ -65,11 +65,11 @@ public actor RequestBudget {
         }
     }
 
-    public func succeeded() {
+    func succeeded() {
         ratePerSecond = min(maxRate, ratePerSecond + 0.05)
     }
 
-    public var waiting: Int { waiters.count }
+    var waiting: Int { waiters.count }
 }
 
 func format2(_ value: Double) -> String {

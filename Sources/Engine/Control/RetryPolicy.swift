@@ -10,36 +10,36 @@
 ///
 /// Anything else (a 4xx, a TLS failure, a permanent CloudWatch error) is not retried. Waits
 /// follow the configured backoff (BACKOFF_BASE_MS, BACKOFF_MAX_MS), with full jitter.
-public struct RetryPolicy: Sendable {
-    public enum Failure: Sendable, Equatable {
+struct RetryPolicy: Sendable {
+    enum Failure: Sendable, Equatable {
         case busy
         case unanswered
     }
 
-    public let backoff: Backoff
-    public let maxAttempts: Int
-    public let busyWindowSeconds: Double
+    let backoff: Backoff
+    let maxAttempts: Int
+    let busyWindowSeconds: Double
 
-    public init(backoff: Backoff, maxAttempts: Int, busyWindowSeconds: Double) {
+    init(backoff: Backoff, maxAttempts: Int, busyWindowSeconds: Double) {
         self.backoff = backoff
         self.maxAttempts = max(1, maxAttempts)
         self.busyWindowSeconds = busyWindowSeconds
     }
 
     /// CloudWatch calls: busy waited out for ten minutes, ten tries without an answer.
-    public static func cloudWatch(_ backoff: Backoff) -> RetryPolicy { RetryPolicy(backoff: backoff, maxAttempts: 10, busyWindowSeconds: 600) }
+    static func cloudWatch(_ backoff: Backoff) -> RetryPolicy { RetryPolicy(backoff: backoff, maxAttempts: 10, busyWindowSeconds: 600) }
     /// Bulk writes: busy (whole requests or items) for ten minutes, twelve unanswered tries.
-    public static func bulk(_ backoff: Backoff) -> RetryPolicy { RetryPolicy(backoff: backoff, maxAttempts: 12, busyWindowSeconds: 600) }
+    static func bulk(_ backoff: Backoff) -> RetryPolicy { RetryPolicy(backoff: backoff, maxAttempts: 12, busyWindowSeconds: 600) }
     /// Elasticsearch's other requests (searches, counts, settings, leases): their callers
     /// run again on their own schedule, so a short patience: four tries, thirty seconds.
-    public static func requests(_ backoff: Backoff) -> RetryPolicy { RetryPolicy(backoff: backoff, maxAttempts: 4, busyWindowSeconds: 30) }
+    static func requests(_ backoff: Backoff) -> RetryPolicy { RetryPolicy(backoff: backoff, maxAttempts: 4, busyWindowSeconds: 30) }
 
     /// One request's failed attempts so far.
-    public struct Attempts: Sendable {
-        public private(set) var failed = 0
+    struct Attempts: Sendable {
+        private(set) var failed = 0
         let started: Double
 
-        public init(started: Double = WallClock.monotonicSeconds()) {
+        init(started: Double = WallClock.monotonicSeconds()) {
             self.started = started
         }
 
@@ -47,7 +47,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Counts a failed attempt; the milliseconds to wait before the next, or nil to give up.
-    public func next(after failure: Failure, _ attempts: inout Attempts, now: Double = WallClock.monotonicSeconds()) -> Int? {
+    func next(after failure: Failure, _ attempts: inout Attempts, now: Double = WallClock.monotonicSeconds()) -> Int? {
         attempts.count()
         switch failure {
         case .busy:
@@ -59,10 +59,10 @@ public struct RetryPolicy: Sendable {
     }
 
     /// The statuses that mean "busy, ask again later" from an HTTP service.
-    public static func isBusy(status: Int) -> Bool { [429, 502, 503, 504].contains(status) }
+    static func isBusy(status: Int) -> Bool { [429, 502, 503, 504].contains(status) }
 
     /// The kind of a thrown error, or nil when it is not worth another attempt.
-    public static func failure(of error: any Error) -> Failure? {
+    static func failure(of error: any Error) -> Failure? {
         switch error {
         case let transport as HTTPTransportError:
             return transport.kind == .tls ? nil : .unanswered

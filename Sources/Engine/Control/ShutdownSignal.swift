@@ -19,7 +19,7 @@ public final class ShutdownSignal: Sendable {
 
     public var isRequested: Bool { state.withLock { $0.requested } }
 
-    public func request() {
+    func request() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.requested = true
             defer { state.waiters.removeAll() }
@@ -52,7 +52,7 @@ public final class ShutdownSignal: Sendable {
     }
 
     /// Returns once shutdown has been requested.
-    public func requested() async {
+    func requested() async {
         while !isRequested { await wait(seconds: 86_400) }
     }
 
@@ -70,7 +70,7 @@ public final class ShutdownSignal: Sendable {
     }
 
     /// Sleeps up to `seconds`, returning early when shutdown is requested.
-    public func wait(seconds: Double) async {
+    func wait(seconds: Double) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let token = state.withLock { state -> Int? in
                 if state.requested { return nil }

@@ -5,8 +5,8 @@
 /// opens: callers wait out the backoff, then one probe goes through (half-open); its
 /// success closes the breaker, its failure opens it again for longer. Every change of
 /// level or breaker state is logged.
-public actor StressTracker {
-    public enum Level: Int, Sendable, Comparable, CustomStringConvertible {
+actor StressTracker {
+    enum Level: Int, Sendable, Comparable, CustomStringConvertible {
         /// No recent failures.
         case calm
         /// Some failures: the lowest priorities pause.
@@ -16,16 +16,16 @@ public actor StressTracker {
         /// Persistent failures or an open breaker: only the tail and repairs go on.
         case critical
 
-        public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
-        public var description: String { ["calm", "strained", "elevated", "critical"][rawValue] }
+        static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
+        var description: String { ["calm", "strained", "elevated", "critical"][rawValue] }
     }
 
-    public enum Breaker: Sendable, Equatable, CustomStringConvertible {
+    enum Breaker: Sendable, Equatable, CustomStringConvertible {
         case closed
         case open(until: Double)
         case halfOpen
 
-        public var description: String {
+        var description: String {
             switch self {
             case .closed: return "closed"
             case .open: return "open"
@@ -34,9 +34,9 @@ public actor StressTracker {
         }
     }
 
-    public let side: String
-    public private(set) var streak = 0
-    public private(set) var breaker: Breaker = .closed
+    let side: String
+    private(set) var streak = 0
+    private(set) var breaker: Breaker = .closed
     private(set) var backoffSeconds: Double
     private let minBackoff: Double
     private let maxBackoff: Double
@@ -48,11 +48,11 @@ public actor StressTracker {
     private var lastLevel: Level = .calm
     /// Requests waiting in `admit`, and when a request last ended in any way: the watchdog's
     /// evidence that requests are waiting while none goes anywhere.
-    public private(set) var waiting = 0
+    private(set) var waiting = 0
     private var lastEnded: Double
-    public private(set) var lastFailure: Double = -.infinity
+    private(set) var lastFailure: Double = -.infinity
 
-    public init(side: String, minBackoff: Double, maxBackoff: Double, breakerThreshold: Int = 5,
+    init(side: String, minBackoff: Double, maxBackoff: Double, breakerThreshold: Int = 5,
                 clock: @escaping @Sendable () -> Double = WallClock.monotonicSeconds) {
         self.side = side
         self.minBackoff = minBackoff
@@ -64,11 +64,11 @@ public actor StressTracker {
     }
 
     /// What `admit` gave a request: whether it is the half-open breaker's probe.
-    public struct Admission: Sendable {
+    struct Admission: Sendable {
         let probe: UInt64?
     }
 
-    public var level: Level {
+    var level: Level {
         if case .open = breaker { return .critical }
         switch streak {
         case 0: return .calm
@@ -78,7 +78,7 @@ public actor StressTracker {
         }
     }
 
-    public func failure(_ what: String) {
+    func failure(_ what: String) {
         streak += 1
         lastFailure = clock()
         lastEnded = lastFailure
@@ -91,7 +91,7 @@ public actor StressTracker {
         noteLevel()
     }
 
-    public func success() {
+    func success() {
         lastEnded = clock()
         streak = max(0, streak - 1)
         backoffSeconds = max(minBackoff, backoffSeconds / 2)
@@ -110,7 +110,7 @@ public actor StressTracker {
     /// halves) frees the probe slot it may hold. Without that, a probe ended by an error
     /// that is neither `success` nor `failure` leaves the breaker half-open with its slot
     /// taken, and every later request to this side waits forever.
-    public nonisolated func admitted<T>(_ request: () async throws -> T) async rethrows -> T {
+    nonisolated func admitted<T>(_ request: () async throws -> T) async rethrows -> T {
         let admission = await admit()
         do {
             let value = try await request()
@@ -127,7 +127,7 @@ public actor StressTracker {
     /// that holds the probe must end it with `success`, `failure` or `ended`; `admitted`
     /// does the last for it.
     @discardableResult
-    public func admit() async -> Admission {
+    func admit() async -> Admission {
         var counted = false
         defer { if counted { waiting -= 1 } }
         while true {
@@ -157,7 +157,7 @@ public actor StressTracker {
 
     /// A request has ended, whatever its outcome: its probe slot, if it still holds it
     /// (no `success` or `failure` came first), is free for the next request.
-    public func ended(_ admission: Admission) {
+    func ended(_ admission: Admission) {
         lastEnded = clock()
         if let probe = admission.probe, probeInFlight, probe == probeNumber {
             probeInFlight = false
@@ -167,7 +167,7 @@ public actor StressTracker {
     /// Seconds for which requests have been waiting here while none ended, once that is
     /// longer than `limit`; nil otherwise. An open breaker waiting out its backoff is not
     /// a stall until the wait is over.
-    public func stalled(longerThan limit: Double) -> Double? {
+    func stalled(longerThan limit: Double) -> Double? {
         guard waiting > 0 else { return nil }
         if case .open(let until) = breaker, clock() < until { return nil }
         let idle = clock() - lastEnded

@@ -1,14 +1,14 @@
 /// What the adaptive controller learned from the bulk requests since its last decision.
-public struct WindowStats: Sendable, Equatable {
-    public var requests: Int
-    public var p50Millis: Double
-    public var p95Millis: Double
+struct WindowStats: Sendable, Equatable {
+    var requests: Int
+    var p50Millis: Double
+    var p95Millis: Double
     /// Requests answered 429, or with items refused as busy.
-    public var throttled: Int
+    var throttled: Int
     /// Requests that failed otherwise (5xx, dropped connections, timeouts).
-    public var failed: Int
+    var failed: Int
 
-    public init(requests: Int, p50Millis: Double, p95Millis: Double, throttled: Int = 0, failed: Int = 0) {
+    init(requests: Int, p50Millis: Double, p95Millis: Double, throttled: Int = 0, failed: Int = 0) {
         self.requests = requests
         self.p50Millis = p50Millis
         self.p95Millis = p95Millis
@@ -17,7 +17,7 @@ public struct WindowStats: Sendable, Equatable {
     }
 
     /// Percentiles by the nearest-rank method over `latencies` (milliseconds).
-    public static func of(latencies: [Double], throttled: Int, failed: Int) -> WindowStats {
+    static func of(latencies: [Double], throttled: Int, failed: Int) -> WindowStats {
         let sorted = latencies.sorted()
         func rank(_ fraction: Double) -> Double {
             guard !sorted.isEmpty else { return 0 }

@@ -5,8 +5,8 @@
 /// died) is taken over, and the new owner resumes from the checkpoint in it. Re-reading the
 /// little that the last renewal did not record is harmless: documents are created by id.
 /// Instances owning more than their share (one just joined) hand the extra leases back.
-public actor Coordinator {
-    public let instance: String
+actor Coordinator {
+    let instance: String
     let store: LeaseStore
     let checkpoints: CheckpointStore
     let leaseMillis: EpochMillis
@@ -14,29 +14,29 @@ public actor Coordinator {
     private var held: [String: LeaseStore.Lease] = [:]
     private var live: [String] = []
 
-    public init(instance: String, store: LeaseStore, checkpoints: CheckpointStore, leaseSeconds: Int) {
+    init(instance: String, store: LeaseStore, checkpoints: CheckpointStore, leaseSeconds: Int) {
         self.instance = instance
         self.store = store
         self.checkpoints = checkpoints
         leaseMillis = EpochMillis(leaseSeconds) * 1000
     }
 
-    public var roundSeconds: Double { Double(leaseMillis) / 3000 }
+    var roundSeconds: Double { Double(leaseMillis) / 3000 }
 
-    public func owns(_ group: String) -> Bool {
+    func owns(_ group: String) -> Bool {
         guard let lease = held[group] else { return false }
         return lease.expiresAt > WallClock.nowMillis()
     }
 
-    public var owned: [String] { held.keys.sorted() }
+    var owned: [String] { held.keys.sorted() }
 
     /// The instance that runs cluster-wide chores (healing, refresh tuning): the first live one by name.
-    public var isLeader: Bool { (live.min() ?? instance) == instance }
+    var isLeader: Bool { (live.min() ?? instance) == instance }
 
-    public func setGroups(_ names: [String]) { groups = names }
+    func setGroups(_ names: [String]) { groups = names }
 
     /// One round: heartbeat, renew, rebalance, claim.
-    public func round(now: EpochMillis = WallClock.nowMillis()) async throws {
+    func round(now: EpochMillis = WallClock.nowMillis()) async throws {
         let expires = now + leaseMillis
         try await store.heartbeat(instance: instance, expiresAt: expires)
         live = Array(try await store.liveInstances(now: now).keys)
@@ -89,7 +89,7 @@ public actor Coordinator {
     }
 
     /// Hands every lease back (clean shutdown), so others need not wait for expiry.
-    public func releaseAll() async {
+    func releaseAll() async {
         for (group, lease) in held {
             let checkpoint = await checkpoints.group(group).json
             _ = try? await store.write(group: group, owner: "", expiresAt: 0, checkpoint: checkpoint, over: lease)

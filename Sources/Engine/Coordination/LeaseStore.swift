@@ -18,17 +18,17 @@ public struct LeaseStore: Sendable {
     }
 
     let client: ElasticsearchClient
-    public let index: String
+    let index: String
     /// Elastic Cloud Serverless refuses shard settings (it manages shards itself).
     let serverless: Bool
 
-    public init(client: ElasticsearchClient, layout: IndexLayout, serverless: Bool = false) {
+    init(client: ElasticsearchClient, layout: IndexLayout, serverless: Bool = false) {
         self.client = client
         index = "\(layout.prefix)-logstream-state"
         self.serverless = serverless
     }
 
-    public func ensureIndex() async throws {
+    func ensureIndex() async throws {
         let settings: JSONValue = serverless ? ["index": ["hidden": true]] : ["index": ["hidden": true, "number_of_shards": 1]]
         let body: JSONValue = [
             "settings": settings,
@@ -48,7 +48,7 @@ public struct LeaseStore: Sendable {
     static func documentID(instance: String) -> String { "instance-" + DocumentID.make(logGroup: "logstream-instance", eventId: instance) }
 
     /// Every lease, by group (none before any instance has run).
-    public func leases() async throws -> [String: Lease] {
+    func leases() async throws -> [String: Lease] {
         let answer = try await client.json("POST", "/\(index)/_search?ignore_unavailable=true", [
             "size": 10_000, "seq_no_primary_term": true, "query": ["term": ["kind": "lease"]],
         ])
@@ -62,7 +62,7 @@ public struct LeaseStore: Sendable {
     }
 
     /// Instances whose heartbeat has not expired, with when it does.
-    public func liveInstances(now: EpochMillis) async throws -> [String: EpochMillis] {
+    func liveInstances(now: EpochMillis) async throws -> [String: EpochMillis] {
         let answer = try await client.json("POST", "/\(index)/_search", [
             "size": 10_000, "query": ["bool": ["filter": [["term": ["kind": "instance"]], ["range": ["expires_at": ["gt": .int(now)]]]]]],
         ])
@@ -73,7 +73,7 @@ public struct LeaseStore: Sendable {
         return instances
     }
 
-    public func heartbeat(instance: String, expiresAt: EpochMillis) async throws {
+    func heartbeat(instance: String, expiresAt: EpochMillis) async throws {
         try await client.json("PUT", "/\(index)/_doc/\(Self.documentID(instance: instance))?refresh=true",
                               ["kind": "instance", "owner": .string(instance), "expires_at": .int(expiresAt)])
     }
@@ -81,7 +81,7 @@ public struct LeaseStore: Sendable {
     /// Takes, renews or releases (`owner` empty) the lease of `group`, provided nobody
     /// changed it since `current` was read (or, with no `current`, nobody created it).
     /// Returns the lease as written, or nil when another instance got there first.
-    public func write(group: String, owner: String, expiresAt: EpochMillis, checkpoint: JSONValue?, over current: Lease?) async throws -> Lease? {
+    func write(group: String, owner: String, expiresAt: EpochMillis, checkpoint: JSONValue?, over current: Lease?) async throws -> Lease? {
         var source: [JSONMember] = [
             JSONMember("kind", "lease"), JSONMember("group", .string(group)), JSONMember("owner", .string(owner)),
             JSONMember("expires_at", .int(expiresAt)), JSONMember("written_at", .int(WallClock.nowMillis())),

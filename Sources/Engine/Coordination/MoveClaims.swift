@@ -9,22 +9,22 @@
 /// long; a holder on the same machine that has ended (ProcessIdentity) blocks nobody at all,
 /// so heal run again after a crash continues at once. Whoever cannot claim skips the step
 /// this round and says so.
-public struct MoveClaims: Sendable {
+struct MoveClaims: Sendable {
     /// The state index the claims live in, beside the leases.
     let store: LeaseStore
     let owner: String
 
-    public init(client: ElasticsearchClient, layout: IndexLayout, owner: String, serverless: Bool = false) {
+    init(client: ElasticsearchClient, layout: IndexLayout, owner: String, serverless: Bool = false) {
         store = LeaseStore(client: client, layout: layout, serverless: serverless)
         self.owner = owner
     }
 
     private var client: ElasticsearchClient { store.client }
 
-    public struct Holder: Sendable, Equatable {
-        public var owner: String
-        public var work: String
-        public var expiresAt: EpochMillis
+    struct Holder: Sendable, Equatable {
+        var owner: String
+        var work: String
+        var expiresAt: EpochMillis
         /// The holding process, when it said (claims written before it did not).
         var process: ProcessIdentity? = nil
 
@@ -35,15 +35,15 @@ public struct MoveClaims: Sendable {
     }
 
     /// Another process holds the claim: the work was not done.
-    public struct Held: Error, CustomStringConvertible {
-        public var holder: Holder
-        public var description: String { "\(holder.owner) is moving this group's documents (\(holder.work))" }
+    struct Held: Error, CustomStringConvertible {
+        var holder: Holder
+        var description: String { "\(holder.owner) is moving this group's documents (\(holder.work))" }
     }
 
     /// Runs `work` holding the claim on `stable`, renewed every third of `seconds` while it
     /// runs and given back however it ends (a claim that cannot be given back runs out).
     /// Throws `Held`, without running `work`, when another process holds it.
-    public func holding<T>(_ stable: String, for work: String, seconds: Int, _ body: () async throws -> T) async throws -> T {
+    func holding<T>(_ stable: String, for work: String, seconds: Int, _ body: () async throws -> T) async throws -> T {
         if let holder = try await claim(stable, for: work, seconds: seconds) { throw Held(holder: holder) }
         let renewal = Task {
             while !Task.isCancelled {
@@ -64,7 +64,7 @@ public struct MoveClaims: Sendable {
     }
 
     /// Who else holds a live claim on `stable` now (nil: nobody, or this owner).
-    public func heldElsewhere(_ stable: String, now: EpochMillis = WallClock.nowMillis()) async throws -> Holder? {
+    func heldElsewhere(_ stable: String, now: EpochMillis = WallClock.nowMillis()) async throws -> Holder? {
         guard let holder = try await current(stable)?.holder, holder.owner != owner, holder.isLive(at: now) else { return nil }
         return holder
     }
@@ -88,7 +88,7 @@ public struct MoveClaims: Sendable {
 
     /// Claims `stable` for `work` for `seconds` (renewing a claim of this owner's own).
     /// Returns nil when this process holds it now, or who holds it instead.
-    public func claim(_ stable: String, for work: String, seconds: Int) async throws -> Holder? {
+    func claim(_ stable: String, for work: String, seconds: Int) async throws -> Holder? {
         let now = WallClock.nowMillis()
         let existing = try await current(stable)
         if let existing, existing.holder.owner != owner, existing.holder.expiresAt > now {
@@ -114,7 +114,7 @@ public struct MoveClaims: Sendable {
     }
 
     /// Gives back a claim of this owner's; another's is left alone.
-    public func release(_ stable: String) async throws {
+    func release(_ stable: String) async throws {
         guard let existing = try await current(stable), existing.holder.owner == owner else { return }
         let answer = try await client.send("DELETE", path(stable) + "?if_seq_no=\(existing.seqNo)&if_primary_term=\(existing.primaryTerm)&refresh=true")
         guard (200..<300).contains(answer.status) || answer.status == 404 || answer.status == 409 else {

@@ -1,14 +1,14 @@
 /// AWS credentials. `description` never shows the secret or the session token.
-public struct AWSCredentials: Sendable, CustomStringConvertible {
-    public var accessKeyId: String
-    public var secretAccessKey: String
-    public var sessionToken: String?
+struct AWSCredentials: Sendable, CustomStringConvertible {
+    var accessKeyId: String
+    var secretAccessKey: String
+    var sessionToken: String?
     /// Where they came from, for messages ("the environment", "profile default").
-    public var origin: String
+    var origin: String
     /// When temporary credentials stop working; nil for long-lived keys.
-    public var expiration: EpochMillis?
+    var expiration: EpochMillis?
 
-    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, origin: String, expiration: EpochMillis? = nil) {
+    init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, origin: String, expiration: EpochMillis? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
@@ -27,10 +27,10 @@ public struct AWSCredentials: Sendable, CustomStringConvertible {
                               origin: origin, expiration: json["Expiration"]?.string.flatMap(Timestamp.parse))
     }
 
-    public var description: String { "AWS credentials \(accessKeyId) from \(origin)" }
+    var description: String { "AWS credentials \(accessKeyId) from \(origin)" }
 }
 
-public protocol CredentialsProvider: Sendable {
+protocol CredentialsProvider: Sendable {
     func credentials() async throws -> AWSCredentials
     /// AWS refused the last credentials as expired: forget any cached copy, so the next
     /// `credentials()` resolves afresh.
@@ -38,10 +38,10 @@ public protocol CredentialsProvider: Sendable {
 }
 
 extension CredentialsProvider {
-    public func invalidate() async {}
+    func invalidate() async {}
 }
 
-public struct CredentialsError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public var description: String { message }
+struct CredentialsError: Error, CustomStringConvertible, Sendable {
+    var message: String
+    var description: String { message }
 }

@@ -2,16 +2,16 @@
 /// temporary credentials are renewed before any request is signed with stale ones; and
 /// drops them when AWS answers that they expired anyway (credentials without an expiry,
 /// a clock that disagrees).
-public actor CachedCredentials: CredentialsProvider {
+actor CachedCredentials: CredentialsProvider {
     private let provider: CredentialsProvider
     private var cached: AWSCredentials?
-    public static let refreshMargin: EpochMillis = 5 * 60_000
+    static let refreshMargin: EpochMillis = 5 * 60_000
 
-    public init(_ provider: CredentialsProvider) {
+    init(_ provider: CredentialsProvider) {
         self.provider = provider
     }
 
-    public func credentials() async throws -> AWSCredentials {
+    func credentials() async throws -> AWSCredentials {
         if let cached, cached.expiration.map({ $0 - WallClock.nowMillis() > Self.refreshMargin }) ?? true {
             return cached
         }
@@ -23,7 +23,7 @@ public actor CachedCredentials: CredentialsProvider {
         return fresh
     }
 
-    public func invalidate() {
+    func invalidate() {
         if let cached {
             Log.warn("AWS refused the cached credentials as expired; resolving them again", ("origin", cached.origin))
         }

@@ -4,20 +4,20 @@
 /// credential_process); the ECS/EKS container credentials endpoint; EC2 instance
 /// metadata (IMDSv2). Temporary credentials are renewed before they expire by
 /// `CachedCredentials`, and again when AWS answers that they expired.
-public struct CredentialChain: CredentialsProvider {
-    public var environment: [String: String]
+struct CredentialChain: CredentialsProvider {
+    var environment: [String: String]
     let transport: HTTPTransport
     let sts: STSClient
 
     /// `region`: where STS is asked (AWS_REGION); AWS_ENDPOINT_URL_STS overrides the endpoint.
-    public init(environment: [String: String], transport: HTTPTransport = CurlTransport.shared, region: String? = nil) {
+    init(environment: [String: String], transport: HTTPTransport = CurlTransport.shared, region: String? = nil) {
         self.environment = environment
         self.transport = transport
         sts = STSClient(transport: transport, environment: environment,
                         region: region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"])
     }
 
-    public func credentials() async throws -> AWSCredentials {
+    func credentials() async throws -> AWSCredentials {
         if let found = try EnvironmentCredentials(environment: environment).credentials() { return found }
         if let webIdentity = try WebIdentityCredentials(environment: environment, sts: sts) { return try await webIdentity.credentials() }
         if let found = try await ProfileCredentials(environment: environment, transport: transport, sts: sts).credentials() { return found }

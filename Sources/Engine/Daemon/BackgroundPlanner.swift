@@ -1,7 +1,7 @@
 /// One piece of background work for the daemon: history to copy, or shipped ranges to
 /// verify. Each carries the priority it runs at.
-public struct BackgroundTask: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+struct BackgroundTask: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
         case backfill(TimeRange)
         /// Compare with CloudWatch and repair: the recent stretch (`stage` nil), a stage of
         /// the verification schedule, or a day the seasonal model finds short.
@@ -10,19 +10,19 @@ public struct BackgroundTask: Sendable, Equatable {
         case heal
     }
 
-    public var group: String
-    public var kind: Kind
-    public var priority: Priority
+    var group: String
+    var kind: Kind
+    var priority: Priority
 }
 
 /// Decides which history the daemon copies next, from the checkpoints and the clock alone.
-public struct BackgroundPlanner: Sendable {
+struct BackgroundPlanner: Sendable {
     /// How far back the daemon keeps history (BACKFILL_DAYS).
     let historyMillis: EpochMillis
     /// The newest stretch belongs to the tail (TAIL_MAX_OVERLAP_SECS).
     let tailMillis: EpochMillis
 
-    public init(historyMillis: EpochMillis, tailMillis: EpochMillis) {
+    init(historyMillis: EpochMillis, tailMillis: EpochMillis) {
         self.historyMillis = historyMillis
         self.tailMillis = tailMillis
     }
@@ -30,7 +30,7 @@ public struct BackgroundPlanner: Sendable {
     /// The newest day-sized piece of history `group` still lacks, at the priority its age
     /// deserves (the last week high, older low, beyond a year idle), back to BACKFILL_DAYS
     /// or to `oldest` (what the cluster keeps), whichever is newer.
-    public func nextBackfill(group: String, shipped: IntervalSet, oldest: EpochMillis? = nil, now: EpochMillis) -> BackgroundTask? {
+    func nextBackfill(group: String, shipped: IntervalSet, oldest: EpochMillis? = nil, now: EpochMillis) -> BackgroundTask? {
         let range = TimeRange(start: max(now - historyMillis, oldest ?? .min), end: now - tailMillis)
         guard !range.isEmpty, let gap = shipped.gaps(in: range).last else { return nil }
         let chunk = gap.chunksNewestFirst(length: WallClock.millisPerDay)[0]

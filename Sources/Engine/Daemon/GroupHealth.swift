@@ -2,7 +2,7 @@
 /// deleted, access was revoked, the credentials are wrong). Such a failure is logged
 /// once, with the fix, and the group is left alone until `retryAfter` has passed, then
 /// tried again; its recovery is logged too.
-public struct GroupHealth: Sendable {
+struct GroupHealth: Sendable {
     struct Problem: Sendable {
         var message: String
         var retryAt: Double
@@ -11,20 +11,20 @@ public struct GroupHealth: Sendable {
     let retryAfter: Double
     private var problems: [String: Problem] = [:]
 
-    public init(retryAfter: Double) {
+    init(retryAfter: Double) {
         self.retryAfter = retryAfter
     }
 
     /// Whether `group` should be tried now.
-    public func isDue(_ group: String, now: Double) -> Bool {
+    func isDue(_ group: String, now: Double) -> Bool {
         guard let problem = problems[group] else { return true }
         return now >= problem.retryAt
     }
 
-    public var failing: Int { problems.count }
+    var failing: Int { problems.count }
 
     /// Records a failed pass; returns whether it is worth an error line (a new problem).
-    public mutating func failed(_ group: String, error: any Error, now: Double) -> Bool {
+    mutating func failed(_ group: String, error: any Error, now: Double) -> Bool {
         let message = "\(error)"
         let permanent = (error as? CloudWatchError).map { !$0.isRetryable } ?? false
         let known = problems[group]?.message == message
@@ -37,7 +37,7 @@ public struct GroupHealth: Sendable {
     }
 
     /// Records a good pass; returns whether the group had been failing.
-    public mutating func succeeded(_ group: String) -> Bool {
+    mutating func succeeded(_ group: String) -> Bool {
         problems.removeValue(forKey: group) != nil
     }
 }

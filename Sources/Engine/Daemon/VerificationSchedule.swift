@@ -13,35 +13,35 @@
 ///
 /// At the defaults every event is read about 7 times in all, whatever the volume
 /// (`make bench`, read amplification).
-public struct VerificationSchedule: Sendable {
-    public struct Stage: Sendable, Equatable {
-        public var name: String
+package struct VerificationSchedule: Sendable {
+    struct Stage: Sendable, Equatable {
+        var name: String
         /// A stretch is compared at this stage once its end is at least this old.
-        public var age: EpochMillis
+        var age: EpochMillis
     }
 
-    public static let stages = [
+    static let stages = [
         Stage(name: "1d", age: WallClock.millisPerDay + WallClock.millisPerHour),
         Stage(name: "15d", age: 15 * WallClock.millisPerDay),
     ]
 
     /// RECONCILE_INTERVAL_SECS.
-    public let intervalMillis: EpochMillis
+    let intervalMillis: EpochMillis
     /// The newest stretch belongs to the tail (TAIL_MAX_OVERLAP_SECS).
-    public let tailMillis: EpochMillis
+    let tailMillis: EpochMillis
     /// A stage compares at most this much per task, so more urgent work can interleave.
     static let stageChunk = WallClock.millisPerDay
 
-    public init(intervalMillis: EpochMillis, tailMillis: EpochMillis) {
+    package init(intervalMillis: EpochMillis, tailMillis: EpochMillis) {
         self.intervalMillis = intervalMillis
         self.tailMillis = tailMillis
     }
 
     /// How far behind the tail's window the recent stretch reaches.
-    public var recentMillis: EpochMillis { WallClock.millisPerHour + intervalMillis }
+    var recentMillis: EpochMillis { WallClock.millisPerHour + intervalMillis }
 
     /// The recent stretch's shipped windows, when it is due.
-    public func recent(_ group: CheckpointState.Group, now: EpochMillis) -> [TimeRange]? {
+    func recent(_ group: CheckpointState.Group, now: EpochMillis) -> [TimeRange]? {
         if let last = group.recentVerifiedAt, now - last < intervalMillis { return nil }
         let end = now - tailMillis
         let windows = Self.covered(TimeRange(start: end - recentMillis, end: end), by: group.shipped)
@@ -52,7 +52,7 @@ public struct VerificationSchedule: Sendable {
     /// the newest part still to do, back to `oldest`. A stage's edge moves in steps of the
     /// interval, so it takes whole stretches (never a sliver the clock added since the last
     /// call, which reconcile would round away — comparing nothing, over and over).
-    public func nextStage(_ group: CheckpointState.Group, oldest: EpochMillis, now: EpochMillis) -> (stage: Stage, window: TimeRange)? {
+    func nextStage(_ group: CheckpointState.Group, oldest: EpochMillis, now: EpochMillis) -> (stage: Stage, window: TimeRange)? {
         let step = max(60_000, intervalMillis)
         for stage in Self.stages.reversed() {
             let edge = Self.floorDiv(now - stage.age, step) * step
@@ -72,7 +72,7 @@ public struct VerificationSchedule: Sendable {
     }
 
     /// The stages a stretch compared now has passed: every one whose age its end has reached.
-    public static func stagesPassed(by window: TimeRange, now: EpochMillis) -> [Stage] {
+    static func stagesPassed(by window: TimeRange, now: EpochMillis) -> [Stage] {
         stages.filter { now - window.end >= $0.age }
     }
 

@@ -7,26 +7,26 @@
 /// The message is always kept as CloudWatch returned it (empty ones included, cut only
 /// beyond `maxMessageBytes` and then flagged), so nothing CloudWatch counts is missing.
 /// A JSON object in the message is also written as fields under `jsonField`.
-public struct DocumentBuilder: Sendable {
+package struct DocumentBuilder: Sendable {
     /// The default source's region and (when known) account; a group of a `[[source]]`
     /// carries its own in its `GroupKey`, and its documents `logstream.source` too.
-    public var region: String
-    public var account: String?
-    public var options: DocumentOptions
+    var region: String
+    var account: String?
+    var options: DocumentOptions
 
-    public init(region: String, account: String? = nil, options: DocumentOptions = DocumentOptions()) {
+    package init(region: String, account: String? = nil, options: DocumentOptions = DocumentOptions()) {
         self.region = region
         self.account = account
         self.options = options
     }
 
-    public func document(for event: LogEvent, logGroup: String, index: String) -> LogDocument {
+    func document(for event: LogEvent, logGroup: String, index: String) -> LogDocument {
         documents(for: [event], logGroup: logGroup, index: index)[0]
     }
 
     /// The documents of a page of events, written one after another into one buffer
     /// that they share, so that a bulk body of consecutive documents needs no copying.
-    public func documents(for events: [LogEvent], logGroup: String, index: String) -> [LogDocument] {
+    package func documents(for events: [LogEvent], logGroup: String, index: String) -> [LogDocument] {
         let estimate = events.reduce(0) { $0 + $1.messageUTF8.count * 2 } + events.count * (360 + index.utf8.count + logGroup.utf8.count)
         var writer = JSONWriter(capacity: estimate)
         let source = GroupKey.parse(logGroup)

@@ -5,8 +5,8 @@
 /// `create` that answers 409 instead of a second copy. The group is part of the hash
 /// because eventIds are only documented as unique within a group, and two groups can
 /// share an index when their names sanitise to the same slug.
-public enum DocumentID {
-    public static func make(logGroup: String, eventId: String) -> String {
+enum DocumentID {
+    static func make(logGroup: String, eventId: String) -> String {
         let (high, low) = hash(logGroup: logGroup, eventId: eventId)
         return encode(high, low)
     }
@@ -15,7 +15,7 @@ public enum DocumentID {
     /// `logstream.id_hash`: summed per time window on both sides, it tells whether two
     /// windows with equal counts hold the same events. 31 bits keep sums of millions of
     /// documents exact in Elasticsearch's double-precision aggregations.
-    public static func checksum(logGroup: String, eventId: String) -> Int64 {
+    static func checksum(logGroup: String, eventId: String) -> Int64 {
         checksum(high: hash(logGroup: logGroup, eventId: eventId).0)
     }
 
@@ -86,31 +86,4 @@ public enum DocumentID {
     }
 
     private static let base64URLAlphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        let alphabet = base64URLAlphabet.utf8Start
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out.append(alphabet[Int(chunk >> 18 & 63)])
-            out.append(alphabet[Int(chunk >> 12 & 63)])
-            out.append(alphabet[Int(chunk >> 6 & 63)])
-            out.append(alphabet[Int(chunk & 63)])
-            index += 3
-        }
-        let rest = bytes.count - index
-        if rest == 1 {
-            let chunk = UInt32(bytes[index]) << 16
-            out.append(alphabet[Int(chunk >> 18 & 63)])
-            out.append(alphabet[Int(chunk >> 12 & 63)])
-        } else if rest == 2 {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            out.append(alphabet[Int(chunk >> 18 & 63)])
-            out.append(alphabet[Int(chunk >> 12 & 63)])
-            out.append(alphabet[Int(chunk >> 6 & 63)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }

@@ -1,15 +1,15 @@
 /// How messages are turned into fields; from the JSON_* and MAX_MESSAGE_BYTES settings.
-public struct DocumentOptions: Sendable, Equatable {
+package struct DocumentOptions: Sendable, Equatable {
     /// Where a message's parsed JSON object goes; nil turns parsing off.
-    public var jsonField: String?
+    var jsonField: String?
     /// Object nesting kept as objects below `jsonField`; deeper objects become JSON text.
-    public var maxDepth: Int
+    var maxDepth: Int
     /// Leaf fields kept from one message; the rest stays in `message` only.
-    public var maxFields: Int
+    var maxFields: Int
     /// Longer messages are cut (at a character boundary) and flagged.
-    public var maxMessageBytes: Int
+    var maxMessageBytes: Int
 
-    public init(jsonField: String? = "json", maxDepth: Int = 6, maxFields: Int = 500, maxMessageBytes: Int = 1_048_576) {
+    init(jsonField: String? = "json", maxDepth: Int = 6, maxFields: Int = 500, maxMessageBytes: Int = 1_048_576) {
         self.jsonField = jsonField
         self.maxDepth = maxDepth
         self.maxFields = maxFields

@@ -2,8 +2,8 @@
 /// leading underscores removed (`_id` is reserved), dots trimmed at the edges and never
 /// doubled (an empty path segment is rejected), control characters and blank names
 /// replaced, and overly long names shortened.
-public enum FieldName {
-    public static let maxBytes = 256
+enum FieldName {
+    static let maxBytes = 256
 
     /// True when `sanitize` would return the name unchanged; the common case, checked cheaply.
     static func isClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -20,7 +20,7 @@ public enum FieldName {
         return meaningful
     }
 
-    public static func sanitize(_ raw: String) -> String {
+    static func sanitize(_ raw: String) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(raw.utf8.count)
         for byte in raw.utf8 {

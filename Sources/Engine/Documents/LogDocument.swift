@@ -5,7 +5,7 @@
 /// The lines live in a `DocumentPage` that the documents built from one page of events
 /// share: a batch of consecutive documents is then one contiguous run of bytes, sent
 /// without copying, and copying a document costs one reference count, not one per field.
-public struct LogDocument: Sendable {
+package struct LogDocument: Sendable {
     let page: DocumentPage
     /// Where the action line starts and the source line's newline ends, in `page.storage`.
     let lines: Range<Int>
@@ -13,13 +13,13 @@ public struct LogDocument: Sendable {
     let sourceStart: Int
     /// The id's bytes in `page.storage`, as they are (not JSON-escaped).
     let idBytes: Range<Int>
-    public let timestamp: EpochMillis
+    let timestamp: EpochMillis
     /// How often `SafeForm` has rewritten this document after mapping refusals.
-    public var safeFormRounds = 0
+    var safeFormRounds = 0
 
     /// `viaAlias`: `index` is a stable name, and the write must fail rather than create an
     /// index of that name when the alias is gone (`require_alias`).
-    public init(id: String, index: String, logGroup: String, timestamp: EpochMillis, source: [UInt8], viaAlias: Bool = false) {
+    init(id: String, index: String, logGroup: String, timestamp: EpochMillis, source: [UInt8], viaAlias: Bool = false) {
         var writer = JSONWriter(capacity: source.count + 2 * id.utf8.count + index.utf8.count + 60)
         let sourceStart = Self.appendAction(id: id, index: index, viaAlias: viaAlias, to: &writer)
         writer.bytes.append(contentsOf: source)
@@ -39,18 +39,18 @@ public struct LogDocument: Sendable {
         self.timestamp = timestamp
     }
 
-    public var id: String { String(decoding: page.storage[idBytes], as: UTF8.self) }
-    public var index: String { page.index }
-    public var logGroup: String { page.logGroup }
+    var id: String { String(decoding: page.storage[idBytes], as: UTF8.self) }
+    var index: String { page.index }
+    var logGroup: String { page.logGroup }
 
     /// The JSON source, copied out; for the rare paths (rewrites, dead letters, tests).
-    public var source: [UInt8] { Array(page.storage[sourceStart..<lines.upperBound - 1]) }
+    var source: [UInt8] { Array(page.storage[sourceStart..<lines.upperBound - 1]) }
 
     /// The bytes this document adds to a bulk body.
-    public var bulkBytes: Int { lines.count }
+    var bulkBytes: Int { lines.count }
 
     /// The same document with another source (and its own storage).
-    public func replacingSource(_ source: [UInt8]) -> LogDocument {
+    func replacingSource(_ source: [UInt8]) -> LogDocument {
         var copy = LogDocument(id: id, index: index, logGroup: logGroup, timestamp: timestamp, source: source, viaAlias: page.viaAlias)
         copy.safeFormRounds = safeFormRounds
         return copy

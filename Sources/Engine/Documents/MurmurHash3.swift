@@ -1,11 +1,11 @@
 /// MurmurHash3 x64 128-bit (Austin Appleby, public domain): fast, well-distributed and
 /// stable across platforms and releases, which document ids require.
-public enum MurmurHash3 {
-    public static func hash128<Bytes: Collection>(_ bytes: Bytes, seed: UInt64 = 0) -> (UInt64, UInt64) where Bytes.Element == UInt8 {
+enum MurmurHash3 {
+    static func hash128<Bytes: Collection>(_ bytes: Bytes, seed: UInt64 = 0) -> (UInt64, UInt64) where Bytes.Element == UInt8 {
         Array(bytes).withUnsafeBytes { hash128($0, seed: seed) }
     }
 
-    public static func hash128(_ data: UnsafeRawBufferPointer, seed: UInt64 = 0) -> (UInt64, UInt64) {
+    static func hash128(_ data: UnsafeRawBufferPointer, seed: UInt64 = 0) -> (UInt64, UInt64) {
         let length = data.count
         let c1: UInt64 = 0x87c3_7b91_1142_53d5
         let c2: UInt64 = 0x4cf5_ad43_2745_937f

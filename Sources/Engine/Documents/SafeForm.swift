@@ -4,11 +4,11 @@
 /// template), with the reason. When the field cannot be pinned down, or after
 /// `fieldRounds` attempts (several fields can conflict in one document), every dynamic
 /// field moves there instead; `message` still holds the original text either way.
-public enum SafeForm {
-    public static let fieldRounds = 3
+enum SafeForm {
+    static let fieldRounds = 3
 
     /// nil when nothing is left to move: the caller dead-letters the document.
-    public static func rewrite(_ document: LogDocument, reason: String) -> LogDocument? {
+    static func rewrite(_ document: LogDocument, reason: String) -> LogDocument? {
         guard document.safeFormRounds <= fieldRounds else { return nil }
         guard case .object(var members)? = try? JSONParser().parse(document.source) else { return nil }
         let fixed = reservedFields
@@ -53,7 +53,7 @@ public enum SafeForm {
     /// message is cut to half (at a character boundary), and the document is flagged
     /// `logstream.truncated` with the message's original size. The whole event stays in
     /// CloudWatch. nil once nothing is left to cut: the caller dead-letters it.
-    public static func cutDown(_ document: LogDocument) -> LogDocument? {
+    static func cutDown(_ document: LogDocument) -> LogDocument? {
         guard case .object(var members)? = try? JSONParser().parse(document.source) else { return nil }
         let dropped = members.contains { !reservedFields.contains($0.key) }
         members.removeAll { !reservedFields.contains($0.key) }

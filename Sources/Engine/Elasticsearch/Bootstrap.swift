@@ -6,17 +6,17 @@
 /// holds (a prefix never mixes plain indices and data streams), and for an empty prefix
 /// from the cluster — data streams behind aliases where the engine has them, otherwise, or
 /// when creating one is refused as unsupported, plain indices.
-public actor Bootstrap {
+actor Bootstrap {
     let client: ElasticsearchClient
     let layout: IndexLayout
-    public private(set) var mode: StorageMode?
-    public private(set) var cluster: ClusterInfo?
+    private(set) var mode: StorageMode?
+    private(set) var cluster: ClusterInfo?
     /// ES_TEMPLATE_PRIORITY (nil: `IndexTemplate.defaultPriority`).
     let priority: Int?
     /// Whether the template switches the failure store off; dropped if the cluster refuses it.
     private var failureStoreOff = false
 
-    public init(client: ElasticsearchClient, layout: IndexLayout, mode: StorageMode? = nil, cluster: ClusterInfo? = nil, priority: Int? = nil) {
+    init(client: ElasticsearchClient, layout: IndexLayout, mode: StorageMode? = nil, cluster: ClusterInfo? = nil, priority: Int? = nil) {
         self.client = client
         self.layout = layout
         self.mode = mode
@@ -28,7 +28,7 @@ public actor Bootstrap {
 
     /// Decides the storage mode, installs the template and checks that it governs the
     /// prefix's target names.
-    public func prepare() async throws {
+    func prepare() async throws {
         let cluster = try await clusterInfo()
         let installed = try await installedTemplates()
         if mode == nil { mode = try await decideMode(cluster: cluster, installed: installed) }
@@ -104,16 +104,16 @@ public actor Bootstrap {
     }
 
     /// Installs the template, keeping the fields `heal` pinned in the one already there.
-    public func ensureTemplate() async throws {
+    func ensureTemplate() async throws {
         try await putTemplate(pins: try await installedPins())
     }
 
     /// Adds pinned fields to the template (new indices get the winning types).
-    public func pin(_ fields: [String: JSONValue]) async throws {
+    func pin(_ fields: [String: JSONValue]) async throws {
         try await putTemplate(pins: try await installedPins().merging(fields) { $1 })
     }
 
-    public func installedPins() async throws -> [String: JSONValue] {
+    func installedPins() async throws -> [String: JSONValue] {
         Self.pins(in: try await installedTemplates()[layout.templateName])
     }
 
@@ -194,7 +194,7 @@ public actor Bootstrap {
         return p == pattern.count
     }
 
-    public func ensureGroup(_ group: String) async throws {
+    func ensureGroup(_ group: String) async throws {
         let stable = layout.stableName(for: group)
         let aliasProbe = try await client.send("GET", "/_alias/\(stable)")
         if aliasProbe.status == 200 {

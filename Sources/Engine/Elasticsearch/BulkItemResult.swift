@@ -1,21 +1,21 @@
 /// What Elasticsearch said about one document of a bulk request.
-public struct BulkItemResult: Sendable, Equatable {
-    public var status: Int
-    public var errorType: String?
-    public var reason: String?
+struct BulkItemResult: Sendable, Equatable {
+    var status: Int
+    var errorType: String?
+    var reason: String?
     /// `failure_store` (Elasticsearch 8.18+): `used` when the document was refused and
     /// stored in the data stream's failure store (`.fs-…`) instead, answered with 201
     /// (Elasticsearch's `190_failure_store_redirection.yml`).
-    public var failureStore: String?
+    var failureStore: String?
 
-    public init(status: Int, errorType: String? = nil, reason: String? = nil, failureStore: String? = nil) {
+    init(status: Int, errorType: String? = nil, reason: String? = nil, failureStore: String? = nil) {
         self.status = status
         self.errorType = errorType
         self.reason = reason
         self.failureStore = failureStore
     }
 
-    public enum Outcome: Sendable, Equatable {
+    enum Outcome: Sendable, Equatable {
         /// Stored now.
         case created
         /// Already stored under the same `_id`: the event was shipped before.
@@ -28,7 +28,7 @@ public struct BulkItemResult: Sendable, Equatable {
         case blocked
     }
 
-    public var outcome: Outcome {
+    var outcome: Outcome {
         // Not stored where it belongs: as refused as a mapping error, so it takes the safe form.
         if failureStore == "used" { return .rejected }
         switch status {

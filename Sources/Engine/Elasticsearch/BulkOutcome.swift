@@ -7,16 +7,16 @@ public struct BulkOutcome: Sendable, Equatable {
     /// Documents resent in the safe form after a mapping refusal (also counted as created when stored).
     public var rewritten = 0
 
-    public init(created: Int = 0, alreadyPresent: Int = 0, deadLettered: Int = 0, rewritten: Int = 0) {
+    init(created: Int = 0, alreadyPresent: Int = 0, deadLettered: Int = 0, rewritten: Int = 0) {
         self.created = created
         self.alreadyPresent = alreadyPresent
         self.deadLettered = deadLettered
         self.rewritten = rewritten
     }
 
-    public var acknowledged: Int { created + alreadyPresent + deadLettered }
+    var acknowledged: Int { created + alreadyPresent + deadLettered }
 
-    public static func + (lhs: BulkOutcome, rhs: BulkOutcome) -> BulkOutcome {
+    static func + (lhs: BulkOutcome, rhs: BulkOutcome) -> BulkOutcome {
         BulkOutcome(created: lhs.created + rhs.created, alreadyPresent: lhs.alreadyPresent + rhs.alreadyPresent,
                     deadLettered: lhs.deadLettered + rhs.deadLettered, rewritten: lhs.rewritten + rhs.rewritten)
     }

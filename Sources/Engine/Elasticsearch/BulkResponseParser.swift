@@ -1,9 +1,9 @@
 /// Reads a `_bulk` answer's per-item results straight from its bytes: one answer per
 /// request, an item per document, so no tree is built for it.
-public enum BulkResponseParser {
+enum BulkResponseParser {
     /// Per-item results in request order, whichever action key (`create`, `index`, …)
     /// each item is reported under.
-    public static func items(from body: [UInt8]) throws -> [BulkItemResult] {
+    static func items(from body: [UInt8]) throws -> [BulkItemResult] {
         try body.withUnsafeBufferPointer { bytes in
             var reader = Reader(scanner: JSONScanner(bytes, maxDepth: 512))
             return try reader.response()

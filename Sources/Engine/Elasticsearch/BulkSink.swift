@@ -4,15 +4,15 @@
 /// the answers; the stress tracker's circuit breaker holds requests back while
 /// Elasticsearch is failing. `write` returns only when every document is stored, was
 /// already there, or is in the dead-letter file — so callers may advance checkpoints.
-public final class BulkSink: Sendable {
+package final class BulkSink: Sendable {
     let client: ElasticsearchClient
     let maxBatchBytes: Int
     /// When a request or its busy or blocked items go again, and when the write gives up.
     let retry: RetryPolicy
     let deadLetters: DeadLetterFile
-    public let permits: BulkPermits
-    public let controller: AdaptiveController
-    public let stress: StressTracker
+    let permits: BulkPermits
+    let controller: AdaptiveController
+    let stress: StressTracker
     /// Background writes wait here, before every attempt, while a side is under stress.
     let gate: PriorityGate?
     let coalescer: BulkCoalescer?
@@ -22,7 +22,7 @@ public final class BulkSink: Sendable {
     /// `limits` is where the controller starts (BATCH_SIZE, MAX_IN_FLIGHT), `ceiling` how far
     /// it may grow; `lingerMillis` is how long the tail's small writes wait to share a
     /// request (0: never).
-    public init(client: ElasticsearchClient, limits: BulkLimits, ceiling: BulkLimits? = nil, retry: RetryPolicy, deadLetters: DeadLetterFile,
+    init(client: ElasticsearchClient, limits: BulkLimits, ceiling: BulkLimits? = nil, retry: RetryPolicy, deadLetters: DeadLetterFile,
                 stress: StressTracker? = nil, gate: PriorityGate? = nil, pressure: ResourcePressure = ResourcePressure(softLimitMB: 0), lingerMillis: Int = 0,
                 compress: Bool = true, maxBatchBytes: Int = 8 * 1024 * 1024) {
         self.retry = retry
@@ -37,7 +37,7 @@ public final class BulkSink: Sendable {
         coalescer = lingerMillis > 0 ? BulkCoalescer(lingerSeconds: Double(lingerMillis) / 1000, maxBytes: maxBatchBytes) : nil
     }
 
-    public func write(_ documents: [LogDocument], priority: Priority = .normal) async throws -> BulkOutcome {
+    func write(_ documents: [LogDocument], priority: Priority = .normal) async throws -> BulkOutcome {
         guard !documents.isEmpty else { return BulkOutcome() }
         let batchSize = await controller.limits.batchSize
         let batches = split(documents, batchSize: batchSize)
@@ -77,7 +77,7 @@ public final class BulkSink: Sendable {
 
     /// The NDJSON bulk body: a `create` action line and the source line per document.
     /// Documents built together from one page are one run of bytes, taken as it is.
-    public static func body(for documents: ArraySlice<LogDocument>) -> ArraySlice<UInt8> {
+    package static func body(for documents: ArraySlice<LogDocument>) -> ArraySlice<UInt8> {
         guard let first = documents.first else { return [] }
         var end = first.lines.upperBound
         var contiguous = true
@@ -95,7 +95,7 @@ public final class BulkSink: Sendable {
         return body[...]
     }
 
-    public static func body(for documents: [LogDocument]) -> ArraySlice<UInt8> {
+    package static func body(for documents: [LogDocument]) -> ArraySlice<UInt8> {
         body(for: documents[...])
     }
 

@@ -1,14 +1,14 @@
 /// What the cluster's root answer (`GET /`) says about the engine: which product, which
 /// version, and whether it is Elastic Cloud Serverless (`version.build_flavor:
 /// serverless`), where shard settings are refused and refresh intervals start at 5 s.
-public struct ClusterInfo: Sendable, Equatable {
-    public var isOpenSearch: Bool
+struct ClusterInfo: Sendable, Equatable {
+    var isOpenSearch: Bool
     /// `major.minor` (0.0 when the answer has no version, as some compatible engines do).
-    public var major: Int
-    public var minor: Int
-    public var isServerless: Bool
+    var major: Int
+    var minor: Int
+    var isServerless: Bool
 
-    public init(root: JSONValue) {
+    init(root: JSONValue) {
         let version = root["version"]
         isOpenSearch = version?["distribution"]?.string == "opensearch"
         let parts = (version?["number"]?.string ?? "").split(separator: ".").compactMap { Int($0.prefix { $0.isNumber }) }
@@ -24,11 +24,11 @@ public struct ClusterInfo: Sendable, Equatable {
 
     /// Aliases over data streams arrived in Elasticsearch 7.14. OpenSearch has data
     /// streams, but no aliases over them, so the stable name needs plain indices there.
-    public var offersDataStreamAliases: Bool { isServerless || isElasticsearch(atLeast: 7, 14) }
+    var offersDataStreamAliases: Bool { isServerless || isElasticsearch(atLeast: 7, 14) }
 
     /// A template may switch the failure store off (`data_stream_options`, 8.18 and later):
     /// with it on, a refused document is stored in `.fs-…` and answered as created.
-    public var offersFailureStoreOptions: Bool { isServerless || isElasticsearch(atLeast: 8, 18) }
+    var offersFailureStoreOptions: Bool { isServerless || isElasticsearch(atLeast: 8, 18) }
 
     /// Serverless refuses `refresh_interval` below this.
     static let serverlessMinimumRefreshSeconds = 5.0

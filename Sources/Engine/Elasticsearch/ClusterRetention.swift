@@ -13,22 +13,22 @@
 /// timestamps, so the shortest one found is taken as the age beyond which the cluster
 /// does not keep events. Engines without these APIs (or a user without the privilege)
 /// keep everything as far as logstream can tell.
-public struct ClusterRetention: Sendable {
-    public struct Found: Sendable, Equatable, CustomStringConvertible {
-        public var millis: EpochMillis
+struct ClusterRetention: Sendable {
+    struct Found: Sendable, Equatable, CustomStringConvertible {
+        var millis: EpochMillis
         /// Where it comes from, for the log.
-        public var source: String
-        public var description: String { "\(millis / WallClock.millisPerDay) days (\(source))" }
+        var source: String
+        var description: String { "\(millis / WallClock.millisPerDay) days (\(source))" }
     }
 
     let client: ElasticsearchClient
 
-    public init(client: ElasticsearchClient) {
+    init(client: ElasticsearchClient) {
         self.client = client
     }
 
     /// The shortest retention the cluster applies to the group's targets, if any.
-    public func of(stable: String) async -> Found? {
+    func of(stable: String) async -> Found? {
         var found: [Found] = []
         found += await ilm(stable)
         found += await lifecycle(stable)

@@ -2,15 +2,15 @@ import Glibc
 
 /// Documents Elasticsearch refused for good, one JSON object per line, with the reason.
 /// Operators find them next to the checkpoint file; nothing is dropped silently.
-public actor DeadLetterFile {
-    public let path: String
+actor DeadLetterFile {
+    let path: String
     private(set) public var written = 0
 
-    public init(path: String) {
+    init(path: String) {
         self.path = path
     }
 
-    public func record(_ document: LogDocument, status: Int, errorType: String?, reason: String?) throws {
+    func record(_ document: LogDocument, status: Int, errorType: String?, reason: String?) throws {
         var writer = JSONWriter(capacity: document.source.count + 256)
         writer.raw("{\"time\":")
         writer.string(Timestamp.format(WallClock.nowMillis()))

@@ -1,6 +1,6 @@
 /// REST calls to Elasticsearch or OpenSearch with the configured authentication and TLS.
-public final class ElasticsearchClient: Sendable {
-    public let baseURL: String
+final class ElasticsearchClient: Sendable {
+    let baseURL: String
     let transport: HTTPTransport
     let auth: HTTPAuth
     let tls: TLSOptions
@@ -8,7 +8,7 @@ public final class ElasticsearchClient: Sendable {
     /// When a request that met a busy cluster or no answer goes again.
     let retry: RetryPolicy
 
-    public init(transport: HTTPTransport, baseURL: String, auth: HTTPAuth, tls: TLSOptions, timeoutSeconds: Double,
+    init(transport: HTTPTransport, baseURL: String, auth: HTTPAuth, tls: TLSOptions, timeoutSeconds: Double,
                 retry: RetryPolicy = .requests(Backoff(baseMillis: 200, maxMillis: 10_000))) {
         self.retry = retry
         self.transport = transport
@@ -18,7 +18,7 @@ public final class ElasticsearchClient: Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    public convenience init(settings: Settings, transport: HTTPTransport) {
+    convenience init(settings: Settings, transport: HTTPTransport) {
         let auth: HTTPAuth
         if let key = settings.esAPIKey {
             auth = .apiKey(key)
@@ -38,12 +38,12 @@ public final class ElasticsearchClient: Sendable {
     /// names how `body` is already encoded (`gzip`). A request that gets no answer, or a
     /// busy one (429, 502, 503, 504), goes again as the retry policy says: every call but
     /// `_bulk` (which retries item by item itself, `retrying: false`) is safe to repeat.
-    public func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json", contentEncoding: String? = nil,
+    func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json", contentEncoding: String? = nil,
                      retrying: Bool = true) async throws -> HTTPResponse {
         try await send(method, path, body: body[...], contentType: contentType, contentEncoding: contentEncoding, retrying: retrying)
     }
 
-    public func send(_ method: String, _ path: String, body: ArraySlice<UInt8>, contentType: String = "application/json", contentEncoding: String? = nil,
+    func send(_ method: String, _ path: String, body: ArraySlice<UInt8>, contentType: String = "application/json", contentEncoding: String? = nil,
                      retrying: Bool = true) async throws -> HTTPResponse {
         var headers = [HTTPHeader("Content-Type", contentType)]
         if let contentEncoding { headers.append(HTTPHeader("Content-Encoding", contentEncoding)) }
@@ -72,7 +72,7 @@ public final class ElasticsearchClient: Sendable {
 
     /// Sends a request and parses the JSON answer; error statuses throw `ElasticsearchError`.
     @discardableResult
-    public func json(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
+    func json(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
         let response = try await send(method, path, body: body?.serialized ?? [])
         guard (200..<300).contains(response.status) else {
             throw ElasticsearchError.from(response, method: method, path: path)
@@ -84,7 +84,7 @@ public final class ElasticsearchClient: Sendable {
     }
 
     /// Number of documents matching `query` in `target`.
-    public func count(_ target: String, query: JSONValue) async throws -> Int {
+    func count(_ target: String, query: JSONValue) async throws -> Int {
         let path = "/\(target)/_count"
         guard let count = try await json("POST", path, ["query": query])["count"]?.int else {
             throw ElasticsearchError(method: "POST", path: path, status: 200, type: "protocol_error", reason: "the count answer has no count")

@@ -1,12 +1,12 @@
 /// A request Elasticsearch answered with an error status.
-public struct ElasticsearchError: Error, CustomStringConvertible, Sendable {
-    public var method: String
-    public var path: String
-    public var status: Int
-    public var type: String
-    public var reason: String
+struct ElasticsearchError: Error, CustomStringConvertible, Sendable {
+    var method: String
+    var path: String
+    var status: Int
+    var type: String
+    var reason: String
 
-    public var description: String {
+    var description: String {
         var text = "Elasticsearch \(method) \(path) failed: HTTP \(status) \(type): \(reason)"
         switch status {
         case 401: text += "; check ES_USER/ES_PASS or ES_API_KEY"

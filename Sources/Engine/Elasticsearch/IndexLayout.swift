@@ -5,27 +5,27 @@
 ///     {prefix}-{group-slug}-v2     standby target for repairs
 ///
 /// and the one index template per prefix, so `{prefix}-*` covers every group.
-public struct IndexLayout: Sendable {
-    public var prefix: String
+package struct IndexLayout: Sendable {
+    var prefix: String
 
-    public init(prefix: String) {
+    package init(prefix: String) {
         self.prefix = prefix
     }
 
-    public var templateName: String { "logstream-\(prefix)" }
-    public var pattern: String { "\(prefix)-*" }
+    var templateName: String { "logstream-\(prefix)" }
+    var pattern: String { "\(prefix)-*" }
     /// The versioned targets of every group.
-    public var versionedPatterns: [String] { ["\(prefix)-*-v1", "\(prefix)-*-v2"] }
+    var versionedPatterns: [String] { ["\(prefix)-*-v1", "\(prefix)-*-v2"] }
 
-    public func stableName(for group: String) -> String { "\(prefix)-\(Self.slug(group))" }
-    public func versionedName(for group: String, version: Int) -> String { "\(stableName(for: group))-v\(version)" }
+    package func stableName(for group: String) -> String { "\(prefix)-\(Self.slug(group))" }
+    func versionedName(for group: String, version: Int) -> String { "\(stableName(for: group))-v\(version)" }
 
     /// Lower-case letters and digits, every other run of characters one `-`:
     /// `/aws/lambda/My_Fn` → `aws-lambda-my-fn`. Long names keep a hash suffix so they
     /// stay unique within Elasticsearch's 255-byte limit. A slug never ends like a
     /// versioned target (`-v1`): `/api/v1` becomes `api-v1-log`, so its stable name cannot
     /// be the `-v1` index of the group `/api`.
-    public static func slug(_ group: String) -> String {
+    static func slug(_ group: String) -> String {
         var out: [UInt8] = []
         var pendingDash = false
         for byte in group.utf8 {

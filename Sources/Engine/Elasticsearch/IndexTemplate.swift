@@ -5,17 +5,17 @@
 /// versioned targets (`{prefix}-*-v1`, `-v2`), since every data stream the template
 /// matched would become one of ours. Fields `heal` settled are pinned to their winning type (and remembered in
 /// `_meta.pinned_fields`, so later starts keep them).
-public enum IndexTemplate {
+enum IndexTemplate {
     /// Without ES_TEMPLATE_PRIORITY: 200 plus the prefix's length, so that of two logstream
     /// prefixes nested in one another (`cloudwatch-prod` in `cloudwatch`) the longer one
     /// governs its own names, and Elasticsearch never sees two overlapping templates of one
     /// priority (which it refuses).
-    public static func defaultPriority(for layout: IndexLayout) -> Int { 200 + layout.prefix.utf8.count }
+    static func defaultPriority(for layout: IndexLayout) -> Int { 200 + layout.prefix.utf8.count }
 
     /// `failureStoreOff`: the data streams' failure store is switched off
     /// (`data_stream_options`, Elasticsearch 8.18 and later), so a refused document is
     /// answered as refused and takes the safe form, instead of landing in `.fs-…`.
-    public static func body(layout: IndexLayout, mode: StorageMode = .aliases, pins: [String: JSONValue] = [:],
+    static func body(layout: IndexLayout, mode: StorageMode = .aliases, pins: [String: JSONValue] = [:],
                             priority: Int? = nil, failureStoreOff: Bool = false) -> JSONValue {
         let keyword: JSONValue = ["type": "keyword"]
         let date: JSONValue = ["type": "date"]
@@ -57,7 +57,7 @@ public enum IndexTemplate {
 
     /// `mappings` with each pinned field's mapping placed at its path (`json.status` →
     /// properties.json.properties.status).
-    public static func pinned(_ mappings: JSONValue, _ pins: [String: JSONValue]) -> JSONValue {
+    static func pinned(_ mappings: JSONValue, _ pins: [String: JSONValue]) -> JSONValue {
         var result = mappings
         for path in pins.keys.sorted() {
             result = insert(pins[path]!, at: path.split(separator: ".").map(String.init)[...], into: result)

@@ -8,7 +8,7 @@
 /// each target refreshes it, so what an earlier process wrote just before it stopped is
 /// seen. A hit count above the hits returned means copies filled the page; the ids are
 /// then asked again in halves, so existing duplicates can never hide an id that is there.
-public final class PresenceLookup: Sendable {
+final class PresenceLookup: Sendable {
     let client: ElasticsearchClient
     /// Ids per query; each answer has room for several copies of each.
     static let chunk = 1_000
@@ -17,14 +17,14 @@ public final class PresenceLookup: Sendable {
     /// Targets refreshed by this lookup already.
     private let refreshed = Locked<Set<String>>([])
 
-    public init(client: ElasticsearchClient, pageSize: Int = 10_000) {
+    init(client: ElasticsearchClient, pageSize: Int = 10_000) {
         self.client = client
         self.pageSize = pageSize
     }
 
     /// The ids among `ids` that exist in `target` (an alias or pattern covering every
     /// backing index).
-    public func existing(in target: String, among ids: [String]) async throws -> Set<String> {
+    func existing(in target: String, among ids: [String]) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
         if refreshed.withLock({ $0.insert(target).inserted }) {
             _ = try await client.json("POST", "/\(target)/_refresh?ignore_unavailable=true&allow_no_indices=true")
@@ -58,7 +58,7 @@ public final class PresenceLookup: Sendable {
     }
 
     /// `documents` without those already stored, and how many were left out.
-    public func missing(_ documents: [LogDocument], in target: String) async throws -> (documents: [LogDocument], present: Int) {
+    func missing(_ documents: [LogDocument], in target: String) async throws -> (documents: [LogDocument], present: Int) {
         guard !documents.isEmpty else { return ([], 0) }
         let present = try await existing(in: target, among: documents.map(\.id))
         guard !present.isEmpty else { return (documents, 0) }

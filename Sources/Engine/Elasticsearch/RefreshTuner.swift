@@ -22,7 +22,7 @@ public struct RefreshTuner: Sendable {
 
     /// On Elastic Cloud Serverless, intervals below its minimum (5 s) are raised to it:
     /// it refuses them, and would refuse them again every tuning cycle.
-    public init(client: ElasticsearchClient, layout: IndexLayout, hotInterval: String, coldInterval: String, coldAgeDays: Int,
+    init(client: ElasticsearchClient, layout: IndexLayout, hotInterval: String, coldInterval: String, coldAgeDays: Int,
                 cluster: ClusterInfo = ClusterInfo(root: .null)) {
         self.client = client
         self.layout = layout
@@ -38,7 +38,7 @@ public struct RefreshTuner: Sendable {
     }
 
     /// What each managed index should have, from one aggregation and one settings read.
-    public func plan(now: EpochMillis = WallClock.nowMillis()) async throws -> [Decision] {
+    func plan(now: EpochMillis = WallClock.nowMillis()) async throws -> [Decision] {
         let newest = try await newestPerIndex()
         guard !newest.isEmpty else { return [] }
         let current = try await refreshIntervals()
@@ -51,7 +51,7 @@ public struct RefreshTuner: Sendable {
 
     /// Applies the decisions that change something; returns how many were applied.
     @discardableResult
-    public func apply(_ decisions: [Decision]) async throws -> Int {
+    func apply(_ decisions: [Decision]) async throws -> Int {
         var applied = 0
         for decision in decisions where decision.changes {
             try await client.json("PUT", "/\(decision.index)/_settings", ["index": ["refresh_interval": .string(decision.target)]])

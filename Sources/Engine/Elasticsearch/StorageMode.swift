@@ -1,5 +1,5 @@
 /// How a group's versioned targets are stored.
-public enum StorageMode: String, Sendable {
+enum StorageMode: String, Sendable {
     /// `-v1`/`-v2` are data streams and the stable name is a data stream alias
     /// (Elasticsearch 7.14 and later).
     case dataStreams = "data streams"
@@ -9,11 +9,11 @@ public enum StorageMode: String, Sendable {
 
     /// What a cluster with nothing under the prefix yet should get. Where targets exist,
     /// `ExistingTargets` decides instead: a prefix never mixes the two.
-    public static func preferred(for cluster: ClusterInfo) -> StorageMode {
+    static func preferred(for cluster: ClusterInfo) -> StorageMode {
         cluster.offersDataStreamAliases ? .dataStreams : .aliases
     }
 
-    public static func preferred(forClusterRoot root: JSONValue) -> StorageMode {
+    static func preferred(forClusterRoot root: JSONValue) -> StorageMode {
         preferred(for: ClusterInfo(root: root))
     }
 }

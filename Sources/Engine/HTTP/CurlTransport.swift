@@ -10,7 +10,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let queue = Locked<[CurlTransfer]>([])
 
-    public init() {
+    init() {
         CurlTransport.globalInit
         guard let multi = curl_multi_init() else {
             fatalError("curl_multi_init failed: libcurl is unusable")

@@ -1,26 +1,26 @@
 import CCurl
 import CIgzip
 
-public struct GzipError: Error, CustomStringConvertible {
-    public var code: Int32
-    public var description: String { "gzip compression failed (zlib code \(code))" }
+struct GzipError: Error, CustomStringConvertible {
+    var code: Int32
+    var description: String { "gzip compression failed (zlib code \(code))" }
 }
 
 /// gzip (RFC 1952) for bulk request bodies. Bodies are compressed whole with ISA-L's igzip
 /// at level 1 — about four times zlib level 1's speed at the same size on log NDJSON
 /// (`make bench` measures both, and libdeflate, on the same bodies); zlib stays for reading
 /// gzip back and as the fallback should igzip ever refuse a buffer.
-public enum Gzip {
-    public enum Codec: String, Sendable, CaseIterable {
+package enum Gzip {
+    package enum Codec: String, Sendable, CaseIterable {
         case igzip
         case zlib
     }
 
-    public static func compress(_ input: [UInt8], codec: Codec = .igzip) throws -> [UInt8] {
+    package static func compress(_ input: [UInt8], codec: Codec = .igzip) throws -> [UInt8] {
         try compress(input[...], codec: codec)
     }
 
-    public static func compress(_ input: ArraySlice<UInt8>, codec: Codec = .igzip) throws -> [UInt8] {
+    package static func compress(_ input: ArraySlice<UInt8>, codec: Codec = .igzip) throws -> [UInt8] {
         if codec == .igzip, let compressed = igzip(input) { return compressed }
         return try zlib(input, level: 1)
     }
@@ -69,7 +69,7 @@ public enum Gzip {
     }
 
     /// Decompresses gzip or zlib data; used to read back what was sent.
-    public static func decompress(_ input: [UInt8]) throws -> [UInt8] {
+    package static func decompress(_ input: [UInt8]) throws -> [UInt8] {
         var stream = z_stream()
         let initCode = ls_inflate_init_auto(&stream)
         guard initCode == Z_OK else { throw GzipError(code: initCode) }

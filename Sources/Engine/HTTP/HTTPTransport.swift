@@ -1,21 +1,21 @@
 /// One HTTP header as sent or received.
-public struct HTTPHeader: Sendable, Equatable {
-    public var name: String
-    public var value: String
+struct HTTPHeader: Sendable, Equatable {
+    var name: String
+    var value: String
 
-    public init(_ name: String, _ value: String) {
+    init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
     }
 }
 
 /// AWS Signature Version 4 parameters; libcurl computes the signature itself.
-public struct AWSSigning: Sendable {
-    public var region: String
-    public var service: String
-    public var credentials: AWSCredentials
+struct AWSSigning: Sendable {
+    var region: String
+    var service: String
+    var credentials: AWSCredentials
 
-    public init(region: String, service: String, credentials: AWSCredentials) {
+    init(region: String, service: String, credentials: AWSCredentials) {
         self.region = region
         self.service = service
         self.credentials = credentials
@@ -24,7 +24,7 @@ public struct AWSSigning: Sendable {
 
 /// How a request proves who sends it. Secrets live only here and are handed to libcurl,
 /// never formatted into logs or errors.
-public enum HTTPAuth: Sendable {
+enum HTTPAuth: Sendable {
     case none
     case basic(user: String, password: String)
     case apiKey(String)
@@ -32,26 +32,26 @@ public enum HTTPAuth: Sendable {
 }
 
 /// TLS settings: verification is on unless the operator explicitly turns it off.
-public struct TLSOptions: Sendable {
-    public var caBundlePath: String?
-    public var verify: Bool
+struct TLSOptions: Sendable {
+    var caBundlePath: String?
+    var verify: Bool
 
-    public init(caBundlePath: String? = nil, verify: Bool = true) {
+    init(caBundlePath: String? = nil, verify: Bool = true) {
         self.caBundlePath = caBundlePath
         self.verify = verify
     }
 }
 
 public struct HTTPRequest: Sendable {
-    public var method: String
-    public var url: String
-    public var headers: [HTTPHeader]
-    public var body: ArraySlice<UInt8>
-    public var auth: HTTPAuth
-    public var tls: TLSOptions
-    public var timeoutSeconds: Double
+    var method: String
+    var url: String
+    var headers: [HTTPHeader]
+    var body: ArraySlice<UInt8>
+    var auth: HTTPAuth
+    var tls: TLSOptions
+    var timeoutSeconds: Double
 
-    public init(
+    init(
         method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [],
         auth: HTTPAuth = .none, tls: TLSOptions = TLSOptions(), timeoutSeconds: Double = 30
     ) {
@@ -60,7 +60,7 @@ public struct HTTPRequest: Sendable {
 
     /// A body that is part of a larger buffer (bulk documents inside their page) is sent
     /// from where it lies.
-    public init(
+    init(
         method: String, url: String, headers: [HTTPHeader], body: ArraySlice<UInt8>,
         auth: HTTPAuth, tls: TLSOptions, timeoutSeconds: Double
     ) {
@@ -75,27 +75,27 @@ public struct HTTPRequest: Sendable {
 }
 
 public struct HTTPResponse: Sendable {
-    public var status: Int
-    public var headers: [HTTPHeader]
-    public var body: [UInt8]
+    var status: Int
+    var headers: [HTTPHeader]
+    var body: [UInt8]
 
-    public init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = []) {
+    init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
-    public func header(_ name: String) -> String? {
+    func header(_ name: String) -> String? {
         let wanted = name.lowercased()
         return headers.last { $0.name.lowercased() == wanted }?.value
     }
 
-    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+    var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// A request that got no HTTP answer at all.
-public struct HTTPTransportError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable {
+struct HTTPTransportError: Error, CustomStringConvertible, Sendable {
+    enum Kind: Sendable {
         case timeout
         case connect
         case connectionDropped
@@ -103,12 +103,12 @@ public struct HTTPTransportError: Error, CustomStringConvertible, Sendable {
         case other
     }
 
-    public var kind: Kind
-    public var message: String
+    var kind: Kind
+    var message: String
     /// The request's URL with any credentials removed.
-    public var url: String
+    var url: String
 
-    public var description: String { "\(message) (\(url))" }
+    var description: String { "\(message) (\(url))" }
 }
 
 /// The seam between the engine and the network. Production uses `CurlTransport`.

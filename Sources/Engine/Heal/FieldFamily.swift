@@ -4,7 +4,7 @@
 public enum FieldFamily: String, Sendable, Comparable, CaseIterable {
     case string, number, date, boolean, object, ip, geo, other
 
-    public init(type: String) {
+    init(type: String) {
         switch type {
         case "text", "keyword", "match_only_text", "wildcard", "constant_keyword", "version": self = .string
         case "long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long": self = .number
@@ -22,7 +22,7 @@ public enum FieldFamily: String, Sendable, Comparable, CaseIterable {
     /// How a field of this family is pinned when it wins, with `type` the concrete type most
     /// of its documents have. Strings get what dynamic mapping gives them (text with a
     /// keyword), so the pinned field looks like its unpinned neighbours.
-    public func pinnedMapping(type: String) -> JSONValue {
+    func pinnedMapping(type: String) -> JSONValue {
         switch self {
         case .string where type == "text":
             return ["type": "text", "fields": ["keyword": ["type": "keyword", "ignore_above": 256]]]

@@ -6,11 +6,11 @@ public struct HealPlan: Sendable {
     /// Losing indices that are not a group's versioned target (left for the operator).
     public var unmanaged: [String]
     /// Field path → the mapping that settles it.
-    public var pins: [String: JSONValue]
+    var pins: [String: JSONValue]
 
-    public var isEmpty: Bool { conflicts.isEmpty }
+    var isEmpty: Bool { conflicts.isEmpty }
 
-    public init(conflicts: [MappingConflict], layout: IndexLayout) {
+    init(conflicts: [MappingConflict], layout: IndexLayout) {
         self.conflicts = conflicts
         var pins: [String: JSONValue] = [:]
         var byTarget: [String: TargetRebuild] = [:]
@@ -43,20 +43,20 @@ public struct TargetRebuild: Sendable, Equatable {
     /// Where its documents go: the other version.
     public var to: String
     /// The indices behind `from` that conflict (a data stream's backing indices, or `from` itself).
-    public var indices: [String]
+    var indices: [String]
     public var fields: [String]
 }
 
 /// A group's versioned target recognised from an index name: `{stable}-v1`, `{stable}-v2`,
 /// or a data stream's backing index `.ds-{stable}-v1-2025.12.21-000001` (see `BackingIndexName`).
-public struct ManagedTarget: Sendable, Equatable {
-    public var stable: String
-    public var version: Int
+struct ManagedTarget: Sendable, Equatable {
+    var stable: String
+    var version: Int
 
-    public var name: String { "\(stable)-v\(version)" }
-    public var standby: String { "\(stable)-v\(version == 1 ? 2 : 1)" }
+    var name: String { "\(stable)-v\(version)" }
+    var standby: String { "\(stable)-v\(version == 1 ? 2 : 1)" }
 
-    public init?(index: String, layout: IndexLayout) {
+    init?(index: String, layout: IndexLayout) {
         let name: String
         if index.hasPrefix(".") {
             guard let backing = BackingIndexName(index), !backing.failureStore else { return nil }

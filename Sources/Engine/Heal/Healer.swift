@@ -2,7 +2,7 @@
 /// mapping conflict), settles each by the type most documents have, pins that type in
 /// the template, and rebuilds the group targets on the losing side. See
 /// `TargetRebuilder` for how a rebuild keeps every document.
-public struct Healer: Sendable {
+struct Healer: Sendable {
     let client: ElasticsearchClient
     let layout: IndexLayout
     let bootstrap: Bootstrap
@@ -10,7 +10,7 @@ public struct Healer: Sendable {
     /// Claims on a group before its documents move (none: rebuilds go unclaimed).
     let claims: MoveClaims?
 
-    public init(client: ElasticsearchClient, layout: IndexLayout, bootstrap: Bootstrap, rebuilder: TargetRebuilder, claims: MoveClaims? = nil) {
+    init(client: ElasticsearchClient, layout: IndexLayout, bootstrap: Bootstrap, rebuilder: TargetRebuilder, claims: MoveClaims? = nil) {
         self.claims = claims
         self.client = client
         self.layout = layout
@@ -19,7 +19,7 @@ public struct Healer: Sendable {
     }
 
     /// The conflicts now, each decided by its documents.
-    public func plan() async throws -> HealPlan {
+    func plan() async throws -> HealPlan {
         let caps = try await client.json("GET", "/\(layout.pattern)/_field_caps?fields=*&ignore_unavailable=true&allow_no_indices=true")
         var conflicts = MappingConflict.detect(fieldCaps: caps)
         for position in conflicts.indices {
@@ -36,7 +36,7 @@ public struct Healer: Sendable {
     static let claimSeconds = 1800
 
     /// Plans and, unless `dryRun`, repairs; the report says what is left.
-    public func heal(dryRun: Bool, control: CopyControl = .unlimited) async throws -> HealReport {
+    func heal(dryRun: Bool, control: CopyControl = .unlimited) async throws -> HealReport {
         let plan = try await plan()
         var report = HealReport(plan: plan, dryRun: dryRun)
         for conflict in plan.conflicts {
@@ -89,10 +89,10 @@ public struct HealReport: Sendable {
     /// Conflicts still there afterwards (with a dry run: all of them).
     public var remaining: [MappingConflict] = []
 
-    public init(plan: HealPlan, dryRun: Bool) {
+    init(plan: HealPlan, dryRun: Bool) {
         self.plan = plan
         self.dryRun = dryRun
     }
 
-    public var clean: Bool { remaining.isEmpty && errors.isEmpty }
+    var clean: Bool { remaining.isEmpty && errors.isEmpty }
 }

@@ -7,11 +7,11 @@ public struct MappingConflict: Sendable, Equatable {
     public var typesByIndex: [String: [String]]
     /// Documents that have the field, per family.
     public var votes: [FieldFamily: Int] = [:]
-    public var winner: FieldFamily = .other
+    var winner: FieldFamily = .other
     public var winningType = ""
     public var losingIndices: [String] = []
 
-    public var families: Set<FieldFamily> { Set(typesByIndex.keys.map(FieldFamily.init(type:))) }
+    var families: Set<FieldFamily> { Set(typesByIndex.keys.map(FieldFamily.init(type:))) }
 
     /// The votes for people: `number=3 string=5`.
     public func votesText(separator: String = " ") -> String {
@@ -20,7 +20,7 @@ public struct MappingConflict: Sendable, Equatable {
 
     /// Fields with types of more than one family, from a `_field_caps` answer (where a type
     /// without an `indices` list covers every index of the answer).
-    public static func detect(fieldCaps: JSONValue) -> [MappingConflict] {
+    static func detect(fieldCaps: JSONValue) -> [MappingConflict] {
         let allIndices = (fieldCaps["indices"]?.array ?? []).compactMap(\.string)
         var conflicts: [MappingConflict] = []
         for field in fieldCaps["fields"]?.members ?? [] where !field.key.hasPrefix("_") {
@@ -37,7 +37,7 @@ public struct MappingConflict: Sendable, Equatable {
     }
 
     /// Settles the conflict from the documents per index that have the field.
-    public mutating func decide(documents: [String: Int]) {
+    mutating func decide(documents: [String: Int]) {
         var byFamily: [FieldFamily: Int] = [:]
         var byType: [String: Int] = [:]
         for (type, indices) in typesByIndex {

@@ -28,7 +28,7 @@ public struct TargetRebuilder: Sendable {
     /// still be landing there (the HTTP timeout): the catch-up copy waits that long.
     let graceSeconds: Double
 
-    public init(client: ElasticsearchClient, sink: BulkSink, graceSeconds: Double, pageSize: Int = 1_000) {
+    init(client: ElasticsearchClient, sink: BulkSink, graceSeconds: Double, pageSize: Int = 1_000) {
         self.client = client
         self.sink = sink
         presence = PresenceLookup(client: client)
@@ -37,7 +37,7 @@ public struct TargetRebuilder: Sendable {
     }
 
     /// `progress` counts the documents of the first copy.
-    public func rebuild(_ rebuild: TargetRebuild, pins: [String: JSONValue], progress: ProgressMeter? = nil) async throws -> Result {
+    func rebuild(_ rebuild: TargetRebuild, pins: [String: JSONValue], progress: ProgressMeter? = nil) async throws -> Result {
         var result = Result()
         let dataStream = try await isDataStream(rebuild.from)
         let writeTarget = try await aliasWriteTarget(rebuild.stable)

@@ -1,7 +1,7 @@
-public struct JSONParseError: Error, CustomStringConvertible, Sendable {
-    public var offset: Int
-    public var reason: String
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+struct JSONParseError: Error, CustomStringConvertible, Sendable {
+    var offset: Int
+    var reason: String
+    var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
 /// A strict, allocation-light JSON parser over UTF-8 bytes.
@@ -10,25 +10,25 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
 /// Python and JavaScript loggers) and turns them into null, since Elasticsearch
 /// cannot store them. Nesting deeper than `maxDepth` is rejected rather than
 /// risking the stack on hostile input.
-public struct JSONParser {
-    public var maxDepth = 512
-    public var lenient = false
+struct JSONParser {
+    var maxDepth = 512
+    var lenient = false
 
-    public init(maxDepth: Int = 512, lenient: Bool = false) {
+    init(maxDepth: Int = 512, lenient: Bool = false) {
         self.maxDepth = maxDepth
         self.lenient = lenient
     }
 
-    public func parse(_ bytes: [UInt8]) throws -> JSONValue {
+    func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { try parse($0) }
     }
 
-    public func parse(_ text: String) throws -> JSONValue {
+    func parse(_ text: String) throws -> JSONValue {
         var text = text
         return try text.withUTF8 { try parse($0) }
     }
 
-    public func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+    func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
         var cursor = JSONCursor(bytes: buffer, maxDepth: maxDepth, lenient: lenient)
         cursor.skipWhitespace()
         let value = try cursor.value(depth: 0)

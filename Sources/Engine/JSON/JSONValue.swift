@@ -8,22 +8,22 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([JSONMember])
 
-    public subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.key == key }?.value
     }
 
-    public subscript(index: Int) -> JSONValue? {
+    subscript(index: Int) -> JSONValue? {
         guard case .array(let items) = self, items.indices.contains(index) else { return nil }
         return items[index]
     }
 
-    public var string: String? {
+    var string: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    public var int64: Int64? {
+    var int64: Int64? {
         switch self {
         case .number(let text): return Int64(text) ?? Double(text).flatMap { $0.rounded() == $0 ? Int64(exactly: $0) : nil }
         case .string(let text): return Int64(text)
@@ -31,37 +31,32 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    public var int: Int? { int64.map { Int($0) } }
+    var int: Int? { int64.map { Int($0) } }
 
-    public var double: Double? {
+    var double: Double? {
         if case .number(let text) = self { return Double(text) }
         return nil
     }
 
-    public var bool: Bool? {
+    var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
-    public var array: [JSONValue]? {
+    var array: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
-    public var members: [JSONMember]? {
+    var members: [JSONMember]? {
         if case .object(let members) = self { return members }
         return nil
-    }
-
-    public var isNull: Bool {
-        if case .null = self { return true }
-        return false
     }
 }
 
 public struct JSONMember: Sendable, Equatable {
-    public var key: String
-    public var value: JSONValue
+    var key: String
+    var value: JSONValue
 
     public init(_ key: String, _ value: JSONValue) {
         self.key = key

@@ -1,28 +1,28 @@
 /// Appends JSON text to a byte buffer without building intermediate values.
-public struct JSONWriter {
-    public var bytes: [UInt8]
+struct JSONWriter {
+    var bytes: [UInt8]
 
-    public init(capacity: Int = 256) {
+    init(capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    public mutating func raw(_ text: StaticString) {
+    mutating func raw(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Text already in JSON form held in a String. A literal takes the `StaticString` form:
     /// with the same label, literals would pick this one (a String is a literal's default
     /// type) and pay for a String per call.
-    public mutating func raw(text: String) {
+    mutating func raw(text: String) {
         bytes.append(contentsOf: text.utf8)
     }
 
-    public mutating func byte(_ value: UInt8) {
+    mutating func byte(_ value: UInt8) {
         bytes.append(value)
     }
 
-    public mutating func integer<T: BinaryInteger>(_ value: T) {
+    mutating func integer<T: BinaryInteger>(_ value: T) {
         guard let small = Int64(exactly: value) else {
             bytes.append(contentsOf: String(value).utf8)
             return
@@ -42,12 +42,12 @@ public struct JSONWriter {
     }
 
     /// Writes `text` as a quoted JSON string, escaping what JSON requires.
-    public mutating func string(_ text: String) {
+    mutating func string(_ text: String) {
         var text = text
         text.withUTF8 { string($0) }
     }
 
-    public mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.reserveCapacity(bytes.count + utf8.count + utf8.count / 8 + 2)
         bytes.append(UInt8(ascii: "\""))
         guard let base = utf8.baseAddress else {
@@ -111,7 +111,7 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    public mutating func string(_ utf8: [UInt8]) {
+    mutating func string(_ utf8: [UInt8]) {
         utf8.withUnsafeBufferPointer { string($0) }
     }
 
@@ -144,7 +144,7 @@ public struct JSONWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    public mutating func value(_ value: JSONValue) {
+    mutating func value(_ value: JSONValue) {
         switch value {
         case .null: raw("null")
         case .bool(let flag): flag ? raw("true") : raw("false")
@@ -172,7 +172,7 @@ public struct JSONWriter {
 
 extension JSONValue {
     /// Compact JSON text of this value.
-    public var serialized: [UInt8] {
+    var serialized: [UInt8] {
         var writer = JSONWriter()
         writer.value(self)
         return writer.bytes

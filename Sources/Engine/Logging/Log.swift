@@ -35,14 +35,10 @@ public enum Log {
 
     public static var format: LogFormat { state.withLock { $0.format } }
 
-    public static func debug(_ message: String, _ fields: (String, Any)...) { emit(.debug, message, fields) }
+    static func debug(_ message: String, _ fields: (String, Any)...) { emit(.debug, message, fields) }
     public static func info(_ message: String, _ fields: (String, Any)...) { emit(.info, message, fields) }
-    public static func warn(_ message: String, _ fields: (String, Any)...) { emit(.warn, message, fields) }
-    public static func error(_ message: String, _ fields: (String, Any)...) { emit(.error, message, fields) }
-
-    public static func isEnabled(_ level: LogLevel) -> Bool {
-        state.withLock { level >= $0.level }
-    }
+    static func warn(_ message: String, _ fields: (String, Any)...) { emit(.warn, message, fields) }
+    static func error(_ message: String, _ fields: (String, Any)...) { emit(.error, message, fields) }
 
     static func emit(_ level: LogLevel, _ message: String, _ fields: [(String, Any)]) {
         let (minimum, format) = state.withLock { ($0.level, $0.format) }

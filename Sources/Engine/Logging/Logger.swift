@@ -1,13 +1,13 @@
 /// A logger that carries the metadata of what it logs about — the log group, and the
 /// source (`account:region`) of a group read from a `[[source]]` — into every line, so a
 /// call site says only what is new. `Log.group(key)` makes one.
-public struct Logger: Sendable {
+struct Logger: Sendable {
     let metadata: [(String, String)]
 
-    public func debug(_ message: String, _ fields: (String, Any)...) { emit(.debug, message, fields) }
-    public func info(_ message: String, _ fields: (String, Any)...) { emit(.info, message, fields) }
-    public func warn(_ message: String, _ fields: (String, Any)...) { emit(.warn, message, fields) }
-    public func error(_ message: String, _ fields: (String, Any)...) { emit(.error, message, fields) }
+    func debug(_ message: String, _ fields: (String, Any)...) { emit(.debug, message, fields) }
+    func info(_ message: String, _ fields: (String, Any)...) { emit(.info, message, fields) }
+    func warn(_ message: String, _ fields: (String, Any)...) { emit(.warn, message, fields) }
+    func error(_ message: String, _ fields: (String, Any)...) { emit(.error, message, fields) }
 
     private func emit(_ level: LogLevel, _ message: String, _ fields: [(String, Any)]) {
         Log.emit(level, message, metadata.map { ($0.0, $0.1 as Any) } + fields)
@@ -16,7 +16,7 @@ public struct Logger: Sendable {
 
 extension Log {
     /// A logger for one group (a `GroupKey`): its name, and its source when it has one.
-    public static func group(_ key: String) -> Logger {
+    static func group(_ key: String) -> Logger {
         guard let parts = GroupKey.parse(key) else { return Logger(metadata: [("group", key)]) }
         return Logger(metadata: [("group", parts.name), ("source", "\(parts.account):\(parts.region)")])
     }

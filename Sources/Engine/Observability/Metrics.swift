@@ -1,7 +1,7 @@
 /// What the daemon has done and how it stands, kept as counters and gauges and written
 /// in the Prometheus text format (for node_exporter's textfile collector or any scraper
 /// that reads files).
-public actor Metrics {
+actor Metrics {
     private struct Key: Hashable, Comparable {
         var name: String
         var labels: [String]
@@ -19,25 +19,25 @@ public actor Metrics {
     private var values: [Key: Double] = [:]
     private var families: [String: Family] = [:]
 
-    public init() {}
+    init() {}
 
-    public func add(_ name: String, _ amount: Double = 1, labels: [(String, String)] = [], help: String) {
+    func add(_ name: String, _ amount: Double = 1, labels: [(String, String)] = [], help: String) {
         let key = Self.key(name, labels)
         families[name] = families[name] ?? Family(help: help, type: "counter")
         values[key, default: 0] += amount
     }
 
-    public func set(_ name: String, _ value: Double, labels: [(String, String)] = [], help: String) {
+    func set(_ name: String, _ value: Double, labels: [(String, String)] = [], help: String) {
         families[name] = families[name] ?? Family(help: help, type: "gauge")
         values[Self.key(name, labels)] = value
     }
 
-    public func value(_ name: String, labels: [(String, String)] = []) -> Double? {
+    func value(_ name: String, labels: [(String, String)] = []) -> Double? {
         values[Self.key(name, labels)]
     }
 
     /// The exposition text: `# HELP`, `# TYPE`, then one sample per label set.
-    public func render() -> String {
+    func render() -> String {
         var text = ""
         var current = ""
         for key in values.keys.sorted() {

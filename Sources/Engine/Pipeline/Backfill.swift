@@ -1,7 +1,7 @@
 /// Copies history: for every group, the parts of the range not yet shipped, newest
 /// day first, so recent data is searchable soonest. Resumable: finished ranges are in
 /// the checkpoint and are skipped next time.
-public struct Backfill: Sendable {
+struct Backfill: Sendable {
     let copier: WindowCopier
     let checkpoints: CheckpointStore
     let layout: IndexLayout
@@ -12,7 +12,7 @@ public struct Backfill: Sendable {
     /// SIGINT/SIGTERM: stop after the current page, with what was acknowledged saved.
     let shutdown: ShutdownSignal?
 
-    public init(copier: WindowCopier, checkpoints: CheckpointStore, layout: IndexLayout, groupConcurrency: Int = 4, progress: ProgressMeter? = nil,
+    init(copier: WindowCopier, checkpoints: CheckpointStore, layout: IndexLayout, groupConcurrency: Int = 4, progress: ProgressMeter? = nil,
                 retention: ClusterRetention? = nil, shutdown: ShutdownSignal? = nil) {
         self.retention = retention
         self.shutdown = shutdown
@@ -23,7 +23,7 @@ public struct Backfill: Sendable {
         self.groupConcurrency = groupConcurrency
     }
 
-    public func run(groups: [String], range: TimeRange) async -> [GroupReport] {
+    func run(groups: [String], range: TimeRange) async -> [GroupReport] {
         if let progress {
             for group in groups {
                 await progress.addTotal(await checkpoints.shipped(group).gaps(in: range).reduce(0) { $0 + $1.duration })

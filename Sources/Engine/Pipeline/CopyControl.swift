@@ -4,18 +4,18 @@
 /// waiting). A stopped copy leaves its progress in the checkpoint; the rest is picked up
 /// later. Progress, when measured, is counted page by page. One-off commands use
 /// `unlimited`.
-public struct CopyControl: Sendable {
-    public var gate: PriorityGate?
-    public var stop: (@Sendable (Priority) async -> Bool)?
-    public var progress: ProgressMeter?
+struct CopyControl: Sendable {
+    var gate: PriorityGate?
+    var stop: (@Sendable (Priority) async -> Bool)?
+    var progress: ProgressMeter?
 
-    public init(gate: PriorityGate? = nil, stop: (@Sendable (Priority) async -> Bool)? = nil, progress: ProgressMeter? = nil) {
+    init(gate: PriorityGate? = nil, stop: (@Sendable (Priority) async -> Bool)? = nil, progress: ProgressMeter? = nil) {
         self.gate = gate
         self.stop = stop
         self.progress = progress
     }
 
-    public static let unlimited = CopyControl()
+    static let unlimited = CopyControl()
 
     func admit(_ priority: Priority) async {
         await gate?.admit(priority)

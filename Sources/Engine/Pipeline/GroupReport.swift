@@ -4,10 +4,10 @@ public struct GroupReport: Sendable, Equatable {
     public var index: String
     public var eventsRead = 0
     public var outcome = BulkOutcome()
-    public var rangesCopied = 0
+    var rangesCopied = 0
     public var error: ReportedError?
 
-    public init(group: String, index: String) {
+    init(group: String, index: String) {
         self.group = group
         self.index = index
     }

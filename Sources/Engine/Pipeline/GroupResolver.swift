@@ -1,13 +1,13 @@
 /// Turns LOG_GROUPS entries into group names: exact names as given, entries ending in
 /// `*` expanded to every group with that prefix.
-public struct GroupResolver: Sendable {
+struct GroupResolver: Sendable {
     let source: CloudWatchLogsClient
 
-    public init(source: CloudWatchLogsClient) {
+    init(source: CloudWatchLogsClient) {
         self.source = source
     }
 
-    public func resolve(_ entries: [String]) async throws -> [String] {
+    func resolve(_ entries: [String]) async throws -> [String] {
         var names: [String] = []
         for entry in entries {
             if entry.hasSuffix("*") {

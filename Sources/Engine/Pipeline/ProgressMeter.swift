@@ -2,10 +2,10 @@
 /// the time left at that rate. The command line draws it; the pipeline only counts.
 public actor ProgressMeter {
     public struct Snapshot: Sendable {
-        public var total: EpochMillis
-        public var done: EpochMillis
+        var total: EpochMillis
+        var done: EpochMillis
         public var events: Int
-        public var elapsedSeconds: Double
+        var elapsedSeconds: Double
 
         public var fraction: Double { total > 0 ? min(1, Double(done) / Double(total)) : 1 }
         public var eventsPerSecond: Double { elapsedSeconds > 0 ? Double(events) / elapsedSeconds : 0 }
@@ -27,9 +27,9 @@ public actor ProgressMeter {
         started = clock()
     }
 
-    public func addTotal(_ millis: EpochMillis) { total += millis }
+    func addTotal(_ millis: EpochMillis) { total += millis }
 
-    public func advance(covered millis: EpochMillis, events count: Int) {
+    func advance(covered millis: EpochMillis, events count: Int) {
         done += max(0, millis)
         events += count
     }

@@ -2,11 +2,11 @@
 /// can still tell a permanent CloudWatch error (a deleted group) from a passing one, and
 /// the report prints exactly what the error says.
 public struct ReportedError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let underlying: any Error
+    let underlying: any Error
     /// What was being done, said before the error itself.
-    public let context: String?
+    let context: String?
 
-    public init(_ error: any Error, context: String? = nil) {
+    init(_ error: any Error, context: String? = nil) {
         underlying = (error as? ReportedError)?.underlying ?? error
         self.context = context
     }

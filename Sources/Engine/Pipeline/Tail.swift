@@ -1,7 +1,7 @@
 /// The tail: for each group, read everything from the checkpoint (less the overlap
 /// window) to now, ship what was not shipped already, and move the per-stream cursors —
 /// only over what Elasticsearch acknowledged.
-public actor Tail {
+actor Tail {
     let source: CloudWatchLogsClient
     let sink: BulkSink
     let checkpoints: CheckpointStore
@@ -16,7 +16,7 @@ public actor Tail {
     /// When each group's last pass started, for the decay of measured lag.
     private var lastPass: [String: EpochMillis] = [:]
 
-    public init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder,
+    init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder,
                 layout: IndexLayout, window: TailWindow, shutdown: ShutdownSignal, presence: PresenceLookup? = nil) {
         self.presence = presence
         self.source = source
@@ -30,12 +30,12 @@ public actor Tail {
 
     /// Forgets what this process shipped of `group`: another instance may have shipped
     /// since (a lease changed hands), so the next pass checks like a first one.
-    public func forget(_ group: String) {
+    func forget(_ group: String) {
         recent[group] = nil
     }
 
     /// One pass over `group`.
-    public func pass(group: String, now: EpochMillis = WallClock.nowMillis()) async throws -> GroupReport {
+    func pass(group: String, now: EpochMillis = WallClock.nowMillis()) async throws -> GroupReport {
         var report = GroupReport(group: group, index: layout.stableName(for: group))
         let state = await checkpoints.group(group)
         let start = window.start(for: state) ?? (now - window.maxOverlap)

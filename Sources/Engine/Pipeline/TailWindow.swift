@@ -5,17 +5,17 @@ import Glibc
 /// measured on the group's recently active streams plus a margin — never less than
 /// `minOverlap`, never more than `maxOverlap`. Events later than that are left to
 /// reconciliation.
-public struct TailWindow: Sendable, Equatable {
-    public var minOverlap: EpochMillis
-    public var maxOverlap: EpochMillis
-    public static let margin: EpochMillis = 30_000
+struct TailWindow: Sendable, Equatable {
+    var minOverlap: EpochMillis
+    var maxOverlap: EpochMillis
+    static let margin: EpochMillis = 30_000
 
-    public init(minOverlap: EpochMillis, maxOverlap: EpochMillis) {
+    init(minOverlap: EpochMillis, maxOverlap: EpochMillis) {
         self.minOverlap = minOverlap
         self.maxOverlap = max(minOverlap, maxOverlap)
     }
 
-    public func overlap(for group: CheckpointState.Group) -> EpochMillis {
+    func overlap(for group: CheckpointState.Group) -> EpochMillis {
         guard let newest = group.streams.values.map(\.lastIngestion).max() else { return maxOverlap }
         let active = group.streams.values.filter { $0.lastIngestion >= newest - maxOverlap }
         let lag = active.map(\.lagMillis).max() ?? 0
@@ -23,7 +23,7 @@ public struct TailWindow: Sendable, Equatable {
     }
 
     /// Where the next pass starts reading; nil when the group has never been tailed.
-    public func start(for group: CheckpointState.Group) -> EpochMillis? {
+    func start(for group: CheckpointState.Group) -> EpochMillis? {
         guard let newestIngestion = group.streams.values.map(\.lastIngestion).max(),
               let newestEvent = group.tailPosition else { return nil }
         // Ingestion time is when the last pass could see data; event time bounds it from

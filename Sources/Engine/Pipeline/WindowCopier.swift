@@ -1,7 +1,7 @@
 /// History of one group and one time range: CloudWatch pages → documents →
 /// Elasticsearch through `PageLoop`, advancing the checkpoint only over what Elasticsearch
 /// acknowledged. Backfill (the command and the daemon's background work) uses it.
-public struct WindowCopier: Sendable {
+struct WindowCopier: Sendable {
     let source: CloudWatchLogsClient
     let sink: BulkSink
     let checkpoints: CheckpointStore
@@ -10,7 +10,7 @@ public struct WindowCopier: Sendable {
     /// With data streams: ranges may be partly present already, so ask before sending.
     let presence: PresenceLookup?
 
-    public init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder, layout: IndexLayout,
+    init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder, layout: IndexLayout,
                 presence: PresenceLookup? = nil) {
         self.presence = presence
         self.source = source
@@ -23,7 +23,7 @@ public struct WindowCopier: Sendable {
     /// Copies `range` page by page; returns false when `control` stopped it early (what was
     /// acknowledged so far is in the checkpoint).
     @discardableResult
-    public func copy(group: String, range: TimeRange, into report: inout GroupReport, priority given: Priority? = nil,
+    func copy(group: String, range: TimeRange, into report: inout GroupReport, priority given: Priority? = nil,
                      control: CopyControl = .unlimited) async throws -> Bool {
         let priority = given ?? Priority.forHistory(age: WallClock.nowMillis() - range.end)
         await control.admit(priority)

@@ -1,12 +1,12 @@
 /// Elasticsearch's side of reconciliation: per-window counts and checksums for one group
 /// across every index of the prefix (so copies in sibling indices are seen too), the
 /// documents of a window, and removal of surplus copies.
-public struct ElasticsearchWindows: Sendable {
+struct ElasticsearchWindows: Sendable {
     let client: ElasticsearchClient
     let layout: IndexLayout
     let queries: QueryCounter
 
-    public init(client: ElasticsearchClient, layout: IndexLayout, queries: QueryCounter) {
+    init(client: ElasticsearchClient, layout: IndexLayout, queries: QueryCounter) {
         self.client = client
         self.layout = layout
         self.queries = queries
@@ -19,7 +19,7 @@ public struct ElasticsearchWindows: Sendable {
         ])]]
     }
 
-    public func summary(group: String, range: TimeRange) async throws -> WindowSummary {
+    func summary(group: String, range: TimeRange) async throws -> WindowSummary {
         await queries.countElasticsearch()
         let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0, "track_total_hits": true, "query": filter(group: group, range: range),
@@ -31,7 +31,7 @@ public struct ElasticsearchWindows: Sendable {
     }
 
     /// Documents of `group` per hour of `range` (hours without documents included, as 0).
-    public func hourlyCounts(group: String, range: TimeRange) async throws -> [EpochMillis: Int] {
+    func hourlyCounts(group: String, range: TimeRange) async throws -> [EpochMillis: Int] {
         await queries.countElasticsearch()
         let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0, "query": filter(group: group, range: range),
@@ -48,7 +48,7 @@ public struct ElasticsearchWindows: Sendable {
     }
 
     /// Every copy of every document of `group` in `range`: (index, id).
-    public func documents(group: String, range: TimeRange) async throws -> [(index: String, id: String)] {
+    func documents(group: String, range: TimeRange) async throws -> [(index: String, id: String)] {
         var found: [(index: String, id: String)] = []
         var after: JSONValue?
         while true {
@@ -70,7 +70,7 @@ public struct ElasticsearchWindows: Sendable {
     }
 
     /// Deletes the given copies in one bulk request; returns how many went.
-    public func delete(_ copies: [(index: String, id: String)]) async throws -> Int {
+    func delete(_ copies: [(index: String, id: String)]) async throws -> Int {
         guard !copies.isEmpty else { return 0 }
         var writer = JSONWriter()
         for copy in copies {
@@ -89,7 +89,7 @@ public struct ElasticsearchWindows: Sendable {
     /// The index new documents of the group go to now: the write index behind its alias
     /// (a plain index, or a data stream whose backing indices are `.ds-<name>-…`). nil when
     /// the alias is missing.
-    public func writeTarget(stable: String) async throws -> String? {
+    func writeTarget(stable: String) async throws -> String? {
         let answer = try await client.send("GET", "/_alias/\(stable)")
         if answer.status == 404 { return nil }
         guard answer.status == 200, case .object(let targets)? = try? JSONParser().parse(answer.body) else {
@@ -99,7 +99,7 @@ public struct ElasticsearchWindows: Sendable {
         return targets.first { $0.value["aliases"]?[stable]?["is_write_index"] == .bool(true) }?.key
     }
 
-    public func refresh() async throws {
+    func refresh() async throws {
         _ = try await client.send("POST", "/\(layout.pattern)/_refresh?ignore_unavailable=true&allow_no_indices=true")
     }
 }

@@ -1,10 +1,10 @@
 /// How many requests reconciliation made to each side, for the report.
-public actor QueryCounter {
-    public private(set) var cloudWatch = 0
-    public private(set) var elasticsearch = 0
+actor QueryCounter {
+    private(set) var cloudWatch = 0
+    private(set) var elasticsearch = 0
 
-    public init() {}
+    init() {}
 
-    public func countCloudWatch() { cloudWatch += 1 }
-    public func countElasticsearch() { elasticsearch += 1 }
+    func countCloudWatch() { cloudWatch += 1 }
+    func countElasticsearch() { elasticsearch += 1 }
 }

@@ -20,26 +20,26 @@ public struct ReconcileReport: Sendable {
     public var extrasFound = 0
     public var extrasDeleted = 0
     /// CloudWatch's events per whole hour of the range, for the seasonal model.
-    public var cloudWatchHourly: [EpochMillis: Int] = [:]
+    var cloudWatchHourly: [EpochMillis: Int] = [:]
     /// With `hourlyCoverage`: each side's events per hour of the compared windows, partial
     /// hours at their edges included, Elasticsearch's counted before any repair.
-    public var cloudWatchPerHour: [EpochMillis: Int] = [:]
-    public var elasticsearchPerHour: [EpochMillis: Int] = [:]
+    var cloudWatchPerHour: [EpochMillis: Int] = [:]
+    var elasticsearchPerHour: [EpochMillis: Int] = [:]
     /// Hours CloudWatch has no events for although the group's seasonal model expected many.
-    public var silentHours: Set<EpochMillis> = []
+    var silentHours: Set<EpochMillis> = []
     public var cloudWatchQueries = 0
     public var elasticsearchQueries = 0
     public var error: ReportedError?
     /// Stopped for more urgent work or shutdown before every window was compared: what
     /// was not compared is not verified.
-    public var stoppedEarly = false
+    var stoppedEarly = false
     /// Why the group was not compared at all (its heal is moving its documents: each is in
     /// two targets until the heal ends, so the comparison would be wrong both ways).
     public var skipped: String?
 
-    public var dryRun = false
+    var dryRun = false
 
-    public init(group: String, range: TimeRange) {
+    init(group: String, range: TimeRange) {
         self.group = group
         self.range = range
     }
@@ -58,15 +58,15 @@ public enum CountSource: String, Sendable {
 
 public struct ReconcileOptions: Sendable {
     public var dryRun: Bool
-    public var counts: CountSource
-    public var deleteExtras: Bool
+    var counts: CountSource
+    var deleteExtras: Bool
     /// Windows are bisected down to this length before they are repaired.
-    public var minWindow: EpochMillis
+    var minWindow: EpochMillis
     /// The length of the windows read from CloudWatch in one go.
-    public var topWindow: EpochMillis
+    var topWindow: EpochMillis
     /// Also count Elasticsearch's documents per hour before repairing (one more query per
     /// window), for the coverage map the command draws.
-    public var hourlyCoverage: Bool
+    var hourlyCoverage: Bool
 
     public init(dryRun: Bool = false, deleteExtras: Bool = false, counts: CountSource = .events,
                 minWindow: EpochMillis = 60_000, topWindow: EpochMillis = 86_400_000, hourlyCoverage: Bool = false) {

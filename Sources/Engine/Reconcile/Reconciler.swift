@@ -11,7 +11,7 @@
 ///    copies of one event (e.g. in a sibling index) are removed, and documents CloudWatch
 ///    does not have are reported (deleted only with `deleteExtras`, and only while
 ///    CloudWatch's retention still covers the window).
-public struct Reconciler: Sendable {
+struct Reconciler: Sendable {
     let source: CloudWatchLogsClient
     let elasticsearch: ElasticsearchWindows
     let sink: BulkSink
@@ -22,7 +22,7 @@ public struct Reconciler: Sendable {
     /// Claims on a group before deleting any of its documents (none: deletions go unclaimed).
     let claims: MoveClaims?
 
-    public init(source: CloudWatchLogsClient, elasticsearch: ElasticsearchWindows, sink: BulkSink, builder: DocumentBuilder,
+    init(source: CloudWatchLogsClient, elasticsearch: ElasticsearchWindows, sink: BulkSink, builder: DocumentBuilder,
                 layout: IndexLayout, queries: QueryCounter, options: ReconcileOptions, claims: MoveClaims? = nil) {
         self.claims = claims
         self.source = source
@@ -34,7 +34,7 @@ public struct Reconciler: Sendable {
         self.options = options
     }
 
-    public func reconcile(group: String, range requested: TimeRange, retentionDays: Int?, now: EpochMillis = WallClock.nowMillis(),
+    func reconcile(group: String, range requested: TimeRange, retentionDays: Int?, now: EpochMillis = WallClock.nowMillis(),
                           control: CopyControl = .unlimited) async -> ReconcileReport {
         let range = TimeRange(start: MinuteSummaries.minute(of: requested.start), end: MinuteSummaries.minute(of: requested.end))
         var report = ReconcileReport(group: group, range: range)

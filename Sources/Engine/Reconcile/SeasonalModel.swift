@@ -6,38 +6,38 @@ import Foundation
 /// are, with older observations weighing less. It answers "how many events would this
 /// hour usually have?" — so reconciliation can look first where Elasticsearch holds far
 /// fewer than expected, and can tell a quiet Sunday night from a hole.
-public struct SeasonalModel: Sendable, Equatable {
+struct SeasonalModel: Sendable, Equatable {
     /// Hour start (epoch ms) → events CloudWatch had in that hour.
-    public private(set) var hourly: [EpochMillis: Int] = [:]
+    private(set) var hourly: [EpochMillis: Int] = [:]
     /// Only this much history is kept: enough for the four-week cycle twice over.
-    public static let keepMillis: EpochMillis = 56 * WallClock.millisPerDay
+    static let keepMillis: EpochMillis = 56 * WallClock.millisPerDay
     static let hour = WallClock.millisPerHour
 
-    public init(hourly: [EpochMillis: Int] = [:]) {
+    init(hourly: [EpochMillis: Int] = [:]) {
         self.hourly = hourly
     }
 
-    public mutating func record(hour start: EpochMillis, count: Int) {
+    mutating func record(hour start: EpochMillis, count: Int) {
         record([start: count])
     }
 
     /// Records hours (start → events), then forgets what is older than `keepMillis`
     /// before the newest: once per batch, not once per hour.
-    public mutating func record(_ hours: [EpochMillis: Int]) {
+    mutating func record(_ hours: [EpochMillis: Int]) {
         for (start, count) in hours { hourly[Self.hourStart(start)] = count }
         if let newest = hourly.keys.max() {
             hourly = hourly.filter { $0.key >= newest - Self.keepMillis }
         }
     }
 
-    public struct Expectation: Sendable, Equatable {
-        public var mean: Double
+    struct Expectation: Sendable, Equatable {
+        var mean: Double
         /// Weighted standard deviation of comparable hours.
-        public var spread: Double
+        var spread: Double
     }
 
     /// The usual count for the hour starting at `start`; nil until a day of hours is known.
-    public func expectation(at start: EpochMillis) -> Expectation? {
+    func expectation(at start: EpochMillis) -> Expectation? {
         guard hourly.count >= 24, let newest = hourly.keys.max(), let oldest = hourly.keys.min() else { return nil }
         let span = newest - oldest
         let weekly = span >= 14 * WallClock.millisPerDay
@@ -64,14 +64,14 @@ public struct SeasonalModel: Sendable, Equatable {
 
     /// How far below the usual `count` is, in units of what is normal variation for such an
     /// hour (at least the Poisson noise of its mean); 0 when it is not below at all.
-    public func shortfall(_ count: Int, at start: EpochMillis) -> Double {
+    func shortfall(_ count: Int, at start: EpochMillis) -> Double {
         guard let expected = expectation(at: start), Double(count) < expected.mean else { return 0 }
         let noise = max(expected.spread, expected.mean.squareRoot(), 1)
         return (expected.mean - Double(count)) / noise
     }
 
     /// Whether an hour without events is believable (a quiet night), or suspicious.
-    public func emptyIsPlausible(at start: EpochMillis) -> Bool {
+    func emptyIsPlausible(at start: EpochMillis) -> Bool {
         shortfall(0, at: start) < 3
     }
 
@@ -88,7 +88,7 @@ public struct SeasonalModel: Sendable, Equatable {
 
     /// Days of `elasticsearchHourly` (hour start → documents) ordered by how much they fall
     /// short of the model, most suspicious first; days without a shortfall are left out.
-    public func suspiciousDays(_ elasticsearchHourly: [EpochMillis: Int], hours: [EpochMillis]) -> [(day: EpochMillis, score: Double)] {
+    func suspiciousDays(_ elasticsearchHourly: [EpochMillis: Int], hours: [EpochMillis]) -> [(day: EpochMillis, score: Double)] {
         var byDay: [EpochMillis: Double] = [:]
         for hour in hours {
             let score = shortfall(elasticsearchHourly[hour] ?? 0, at: hour)
@@ -99,11 +99,11 @@ public struct SeasonalModel: Sendable, Equatable {
 }
 
 /// The models of every group, kept next to the checkpoint file (`seasonal.json`).
-public actor SeasonalModels {
-    public let path: String
+actor SeasonalModels {
+    let path: String
     private var models: [String: SeasonalModel] = [:]
 
-    public init(path: String) {
+    init(path: String) {
         self.path = path
         if let bytes = try? FileIO.read(path: path), let json = try? JSONParser().parse(bytes) {
             for group in json["groups"]?.members ?? [] {
@@ -117,13 +117,13 @@ public actor SeasonalModels {
         // A missing or unreadable file only means learning again; it holds no data.
     }
 
-    public func model(_ group: String) -> SeasonalModel { models[group] ?? SeasonalModel() }
+    func model(_ group: String) -> SeasonalModel { models[group] ?? SeasonalModel() }
 
-    public func record(_ group: String, hourly: [EpochMillis: Int]) {
+    func record(_ group: String, hourly: [EpochMillis: Int]) {
         models[group, default: SeasonalModel()].record(hourly)
     }
 
-    public func save() throws {
+    func save() throws {
         let groups: [JSONMember] = models.keys.sorted().map { name in
             JSONMember(name, .array(models[name]!.hourly.keys.sorted().map { [.int($0), .int(models[name]!.hourly[$0]!)] }))
         }

@@ -11,7 +11,7 @@ public enum TimeExpression {
     }
 
     /// `90s`, `15m`, `36h`, `7d`, `2w` in milliseconds.
-    public static func parseAge(_ text: String) -> EpochMillis? {
+    static func parseAge(_ text: String) -> EpochMillis? {
         guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else { return nil }
         let scale: Int64
         switch unit {

@@ -82,7 +82,7 @@ public enum Timestamp {
     }
 
     /// Parses `2024-05-01`, `2024-05-01T12:00:00Z`, `2024-05-01T12:00:00.5+02:00` and similar.
-    public static func parse(_ text: String) -> EpochMillis? {
+    static func parse(_ text: String) -> EpochMillis? {
         let chars = Array(text.utf8)
         var index = 0
         func number(_ width: Int) -> Int64? {

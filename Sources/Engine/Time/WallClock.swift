@@ -18,5 +18,5 @@ public enum WallClock {
     }
 
     public static let millisPerDay: EpochMillis = 86_400_000
-    public static let millisPerHour: EpochMillis = 3_600_000
+    static let millisPerHour: EpochMillis = 3_600_000
 }

@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 
 /// The reliability suite runs small in `make test` and long in `make soak`

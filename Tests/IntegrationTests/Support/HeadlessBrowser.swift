@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 
 /// Debian's headless Chromium (installed by `scripts/setup.sh --tests`), to render a page

@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 
 /// The real test rig — moto for CloudWatch Logs, osmem-server for Elasticsearch, and an
