@@ -7,14 +7,6 @@ struct CloudWatchError: Error, CustomStringConvertible, Sendable {
     var status: Int
     var logGroup: String?
 
-    init(operation: String, code: String, message: String, status: Int, logGroup: String? = nil) {
-        self.operation = operation
-        self.code = code
-        self.message = message
-        self.status = status
-        self.logGroup = logGroup
-    }
-
     var isRetryable: Bool {
         if status >= 500 || status == 429 { return true }
         return Self.retryableCodes.contains(code)

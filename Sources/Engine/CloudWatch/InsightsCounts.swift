@@ -9,12 +9,7 @@
 struct InsightsCounts: Sendable {
     let source: CloudWatchLogsClient
     /// How long to wait for a query before giving up on it.
-    let timeoutSeconds: Double
-
-    init(source: CloudWatchLogsClient, timeoutSeconds: Double = 600) {
-        self.source = source
-        self.timeoutSeconds = timeoutSeconds
-    }
+    var timeoutSeconds: Double = 600
 
     static let countField = "events"
 

@@ -55,51 +55,45 @@ public struct SettingSpec: Sendable {
         self.apply = apply
     }
 
-    /// An `.integer` setting.
-    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
-         into field: WritableKeyPath<Settings, Int> & Sendable) {
+    /// A setting stored as it parses: `Value` says how (an integer, text by the spec's kind, a
+    /// flag, a list; optional where it may be unset).
+    init<Value: SettingValue>(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
+                              into field: WritableKeyPath<Settings, Value> & Sendable) {
         self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
-            settings[keyPath: field] = try input.integer()
+            settings[keyPath: field] = try Value.parse(input)
         }
     }
+}
 
-    /// An `.integer` setting that may be unset.
-    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
-         into field: WritableKeyPath<Settings, Int?> & Sendable) {
-        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
-            settings[keyPath: field] = try input.optionalInteger()
-        }
-    }
+/// A type a setting's text parses into.
+protocol SettingValue: SendableMetatype {
+    static func parse(_ input: SettingInput) throws -> Self
+}
 
-    /// A `.text`, `.secret`, `.path`, `.url`, `.timeValue` or `.choice` setting that always has a value.
-    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
-         into field: WritableKeyPath<Settings, String> & Sendable) {
-        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
-            settings[keyPath: field] = try input.string()
-        }
-    }
+/// A type a setting that may be unset parses into (as an optional).
+protocol OptionalSettingValue {
+    static func parseIfSet(_ input: SettingInput) throws -> Self?
+}
 
-    /// A `.text`, `.secret`, `.path` or `.url` setting that may be unset (empty counts as unset).
-    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
-         into field: WritableKeyPath<Settings, String?> & Sendable) {
-        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
-            settings[keyPath: field] = try input.optionalString()
-        }
-    }
+extension Int: SettingValue, OptionalSettingValue {
+    static func parse(_ input: SettingInput) throws -> Int { try input.integer() }
+    static func parseIfSet(_ input: SettingInput) throws -> Int? { try input.optionalInteger() }
+}
 
-    /// A `.boolean` setting.
-    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
-         into field: WritableKeyPath<Settings, Bool> & Sendable) {
-        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
-            settings[keyPath: field] = try input.boolean()
-        }
-    }
+/// `.text`, `.secret`, `.path`, `.url`, `.timeValue` or `.choice`, checked as the kind says.
+extension String: SettingValue, OptionalSettingValue {
+    static func parse(_ input: SettingInput) throws -> String { try input.string() }
+    static func parseIfSet(_ input: SettingInput) throws -> String? { try input.optionalString() }
+}
 
-    /// A `.list` setting.
-    init(_ name: String, _ kind: SettingKind, default defaultValue: String?, _ summary: String, category: String,
-         into field: WritableKeyPath<Settings, [String]> & Sendable) {
-        self.init(name, kind, default: defaultValue, summary, category: category) { input, settings in
-            settings[keyPath: field] = input.list()
-        }
-    }
+extension Bool: SettingValue {
+    static func parse(_ input: SettingInput) throws -> Bool { try input.boolean() }
+}
+
+extension Array: SettingValue where Element == String {
+    static func parse(_ input: SettingInput) throws -> [String] { input.list() }
+}
+
+extension Optional: SettingValue where Wrapped: OptionalSettingValue {
+    static func parse(_ input: SettingInput) throws -> Wrapped? { try Wrapped.parseIfSet(input) }
 }

@@ -21,17 +21,6 @@ struct SourceConfig: Sendable, Equatable {
     var externalId: String?
     var sessionName: String?
 
-    init(name: String, region: String, logGroups: [String], profile: String? = nil, roleArn: String? = nil,
-                externalId: String? = nil, sessionName: String? = nil) {
-        self.name = name
-        self.region = region
-        self.logGroups = logGroups
-        self.profile = profile
-        self.roleArn = roleArn
-        self.externalId = externalId
-        self.sessionName = sessionName
-    }
-
     static let keys = ["name", "region", "log_groups", "profile", "role_arn", "external_id", "role_session_name"]
 
     /// The account of `role_arn` (`arn:aws:iam::ACCOUNT:role/…`), if one is given.

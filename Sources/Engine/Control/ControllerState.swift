@@ -3,11 +3,6 @@ struct BulkLimits: Sendable, Equatable, CustomStringConvertible {
     var batchSize: Int
     var inFlight: Int
 
-    init(batchSize: Int, inFlight: Int) {
-        self.batchSize = batchSize
-        self.inFlight = inFlight
-    }
-
     var description: String { "batch=\(batchSize) in_flight=\(inFlight)" }
 }
 

@@ -37,11 +37,7 @@ struct RetryPolicy: Sendable {
     /// One request's failed attempts so far.
     struct Attempts: Sendable {
         private(set) var failed = 0
-        let started: Double
-
-        init(started: Double = WallClock.monotonicSeconds()) {
-            self.started = started
-        }
+        var started: Double = WallClock.monotonicSeconds()
 
         mutating func count() { failed += 1 }
     }

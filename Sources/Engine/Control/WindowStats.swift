@@ -4,17 +4,9 @@ struct WindowStats: Sendable, Equatable {
     var p50Millis: Double
     var p95Millis: Double
     /// Requests answered 429, or with items refused as busy.
-    var throttled: Int
+    var throttled: Int = 0
     /// Requests that failed otherwise (5xx, dropped connections, timeouts).
-    var failed: Int
-
-    init(requests: Int, p50Millis: Double, p95Millis: Double, throttled: Int = 0, failed: Int = 0) {
-        self.requests = requests
-        self.p50Millis = p50Millis
-        self.p95Millis = p95Millis
-        self.throttled = throttled
-        self.failed = failed
-    }
+    var failed: Int = 0
 
     /// Percentiles by the nearest-rank method over `latencies` (milliseconds).
     static func of(latencies: [Double], throttled: Int, failed: Int) -> WindowStats {

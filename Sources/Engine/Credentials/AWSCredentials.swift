@@ -8,14 +8,6 @@ struct AWSCredentials: Sendable, CustomStringConvertible {
     /// When temporary credentials stop working; nil for long-lived keys.
     var expiration: EpochMillis?
 
-    init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, origin: String, expiration: EpochMillis? = nil) {
-        self.accessKeyId = accessKeyId
-        self.secretAccessKey = secretAccessKey
-        self.sessionToken = sessionToken
-        self.origin = origin
-        self.expiration = expiration
-    }
-
     /// Reads the JSON shape shared by the container and instance metadata endpoints:
     /// `AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`.
     static func fromMetadataJSON(_ json: JSONValue, origin: String) throws -> AWSCredentials {

@@ -22,11 +22,6 @@ struct BackgroundPlanner: Sendable {
     /// The newest stretch belongs to the tail (TAIL_MAX_OVERLAP_SECS).
     let tailMillis: EpochMillis
 
-    init(historyMillis: EpochMillis, tailMillis: EpochMillis) {
-        self.historyMillis = historyMillis
-        self.tailMillis = tailMillis
-    }
-
     /// The newest day-sized piece of history `group` still lacks, at the priority its age
     /// deserves (the last week high, older low, beyond a year idle), back to BACKFILL_DAYS
     /// or to `oldest` (what the cluster keeps), whichever is newer.

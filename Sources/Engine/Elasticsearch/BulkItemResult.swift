@@ -8,13 +8,6 @@ struct BulkItemResult: Sendable, Equatable {
     /// (Elasticsearch's `190_failure_store_redirection.yml`).
     var failureStore: String?
 
-    init(status: Int, errorType: String? = nil, reason: String? = nil, failureStore: String? = nil) {
-        self.status = status
-        self.errorType = errorType
-        self.reason = reason
-        self.failureStore = failureStore
-    }
-
     enum Outcome: Sendable, Equatable {
         /// Stored now.
         case created

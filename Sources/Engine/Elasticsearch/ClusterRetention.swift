@@ -23,10 +23,6 @@ struct ClusterRetention: Sendable {
 
     let client: ElasticsearchClient
 
-    init(client: ElasticsearchClient) {
-        self.client = client
-    }
-
     /// The shortest retention the cluster applies to the group's targets, if any.
     func of(stable: String) async -> Found? {
         var found: [Found] = []

@@ -15,11 +15,6 @@ struct AWSSigning: Sendable {
     var service: String
     var credentials: AWSCredentials
 
-    init(region: String, service: String, credentials: AWSCredentials) {
-        self.region = region
-        self.service = service
-        self.credentials = credentials
-    }
 }
 
 /// How a request proves who sends it. Secrets live only here and are handed to libcurl,
@@ -34,12 +29,8 @@ enum HTTPAuth: Sendable {
 /// TLS settings: verification is on unless the operator explicitly turns it off.
 struct TLSOptions: Sendable {
     var caBundlePath: String?
-    var verify: Bool
+    var verify: Bool = true
 
-    init(caBundlePath: String? = nil, verify: Bool = true) {
-        self.caBundlePath = caBundlePath
-        self.verify = verify
-    }
 }
 
 public struct HTTPRequest: Sendable {

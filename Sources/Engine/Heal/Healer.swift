@@ -8,15 +8,7 @@ struct Healer: Sendable {
     let bootstrap: Bootstrap
     let rebuilder: TargetRebuilder
     /// Claims on a group before its documents move (none: rebuilds go unclaimed).
-    let claims: MoveClaims?
-
-    init(client: ElasticsearchClient, layout: IndexLayout, bootstrap: Bootstrap, rebuilder: TargetRebuilder, claims: MoveClaims? = nil) {
-        self.claims = claims
-        self.client = client
-        self.layout = layout
-        self.bootstrap = bootstrap
-        self.rebuilder = rebuilder
-    }
+    var claims: MoveClaims?
 
     /// The conflicts now, each decided by its documents.
     func plan() async throws -> HealPlan {

@@ -5,23 +5,12 @@ struct Backfill: Sendable {
     let copier: WindowCopier
     let checkpoints: CheckpointStore
     let layout: IndexLayout
-    let groupConcurrency: Int
-    let progress: ProgressMeter?
+    var groupConcurrency: Int = 4
+    var progress: ProgressMeter?
     /// What the cluster keeps: history older than that is not copied back.
-    let retention: ClusterRetention?
+    var retention: ClusterRetention?
     /// SIGINT/SIGTERM: stop after the current page, with what was acknowledged saved.
-    let shutdown: ShutdownSignal?
-
-    init(copier: WindowCopier, checkpoints: CheckpointStore, layout: IndexLayout, groupConcurrency: Int = 4, progress: ProgressMeter? = nil,
-                retention: ClusterRetention? = nil, shutdown: ShutdownSignal? = nil) {
-        self.retention = retention
-        self.shutdown = shutdown
-        self.progress = progress
-        self.copier = copier
-        self.checkpoints = checkpoints
-        self.layout = layout
-        self.groupConcurrency = groupConcurrency
-    }
+    var shutdown: ShutdownSignal?
 
     func run(groups: [String], range: TimeRange) async -> [GroupReport] {
         if let progress {

@@ -3,10 +3,6 @@
 struct GroupResolver: Sendable {
     let source: CloudWatchLogsClient
 
-    init(source: CloudWatchLogsClient) {
-        self.source = source
-    }
-
     func resolve(_ entries: [String]) async throws -> [String] {
         var names: [String] = []
         for entry in entries {

@@ -8,17 +8,7 @@ struct WindowCopier: Sendable {
     let builder: DocumentBuilder
     let layout: IndexLayout
     /// With data streams: ranges may be partly present already, so ask before sending.
-    let presence: PresenceLookup?
-
-    init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder, layout: IndexLayout,
-                presence: PresenceLookup? = nil) {
-        self.presence = presence
-        self.source = source
-        self.sink = sink
-        self.checkpoints = checkpoints
-        self.builder = builder
-        self.layout = layout
-    }
+    var presence: PresenceLookup?
 
     /// Copies `range` page by page; returns false when `control` stopped it early (what was
     /// acknowledged so far is in the checkpoint).

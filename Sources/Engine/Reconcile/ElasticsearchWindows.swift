@@ -6,12 +6,6 @@ struct ElasticsearchWindows: Sendable {
     let layout: IndexLayout
     let queries: QueryCounter
 
-    init(client: ElasticsearchClient, layout: IndexLayout, queries: QueryCounter) {
-        self.client = client
-        self.layout = layout
-        self.queries = queries
-    }
-
     /// The documents of `group` (a `GroupKey`: its source's documents only) in `range`.
     func filter(group: String, range: TimeRange) -> JSONValue {
         ["bool": ["filter": .array(GroupKey.filters(group) + [

@@ -20,19 +20,7 @@ struct Reconciler: Sendable {
     let queries: QueryCounter
     let options: ReconcileOptions
     /// Claims on a group before deleting any of its documents (none: deletions go unclaimed).
-    let claims: MoveClaims?
-
-    init(source: CloudWatchLogsClient, elasticsearch: ElasticsearchWindows, sink: BulkSink, builder: DocumentBuilder,
-                layout: IndexLayout, queries: QueryCounter, options: ReconcileOptions, claims: MoveClaims? = nil) {
-        self.claims = claims
-        self.source = source
-        self.elasticsearch = elasticsearch
-        self.sink = sink
-        self.builder = builder
-        self.layout = layout
-        self.queries = queries
-        self.options = options
-    }
+    var claims: MoveClaims?
 
     func reconcile(group: String, range requested: TimeRange, retentionDays: Int?, now: EpochMillis = WallClock.nowMillis(),
                           control: CopyControl = .unlimited) async -> ReconcileReport {
