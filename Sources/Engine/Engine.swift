@@ -69,8 +69,7 @@ public struct Engine: Sendable {
     /// Copies `range` of every configured group; returns one report per group.
     public func backfill(range: TimeRange, progress: ProgressMeter? = nil, shutdown: ShutdownSignal? = nil) async throws -> [GroupReport] {
         let parts = try await pipeline()
-        let copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder, layout: layout,
-                                  presence: parts.presence)
+        let copier = WindowCopier(pages: pages(parts), checkpoints: parts.checkpoints, presence: parts.presence)
         Log.info("backfill starting", ("groups", parts.groups.count), ("range", range), ("es", redactedURL(settings.esHost)))
         let reports = await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout, progress: progress,
                                      retention: ClusterRetention(client: elasticsearch()), shutdown: shutdown).run(groups: parts.groups, range: range)
@@ -84,8 +83,7 @@ public struct Engine: Sendable {
     public func tail(follow: Bool, shutdown: ShutdownSignal) async throws -> [GroupReport] {
         let parts = try await pipeline(shutdown: follow ? shutdown : nil)
         let window = TailWindow(minOverlap: EpochMillis(settings.tailMinOverlapSecs) * 1000, maxOverlap: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
-        let tail = Tail(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder,
-                        layout: layout, window: window, shutdown: shutdown, presence: parts.presence)
+        let tail = Tail(pages: pages(parts), checkpoints: parts.checkpoints, window: window, shutdown: shutdown, presence: parts.presence)
         if follow {
             var coordinator: Coordinator?
             if settings.coordinated {
@@ -145,11 +143,15 @@ public struct Engine: Sendable {
         return parts.groups.compactMap { group in reports.first { $0.group == group } }
     }
 
+    /// The pipeline's way from CloudWatch to Elasticsearch, page by page.
+    func pages(_ parts: Pipeline) -> PageLoop {
+        PageLoop(source: parts.source, sink: parts.sink, builder: parts.builder, layout: layout)
+    }
+
     /// A reconciler over the pipeline's source and sink (RECONCILE_COUNTS unless `options` say otherwise).
     func reconciler(_ parts: Pipeline, options: ReconcileOptions? = nil) -> Reconciler {
         let queries = QueryCounter()
-        return Reconciler(source: parts.source, elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries),
-                          sink: parts.sink, builder: parts.builder, layout: layout, queries: queries,
+        return Reconciler(pages: pages(parts), elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries), queries: queries,
                           options: options ?? ReconcileOptions(counts: settings.reconcileCounts), claims: moveClaims(cluster: parts.cluster))
     }
 

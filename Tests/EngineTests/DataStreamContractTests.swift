@@ -271,8 +271,8 @@ import Testing
         let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                             deadLetters: DeadLetterFile(path: "/dev/null"))
         let queries = QueryCounter()
-        let reconciler = Reconciler(source: cloudWatch.client(), elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries),
-                                    sink: sink, builder: DocumentBuilder(region: "r"), layout: layout, queries: queries, options: ReconcileOptions(counts: .events))
+        let reconciler = Reconciler(pages: PageLoop(source: cloudWatch.client(), sink: sink, builder: DocumentBuilder(region: "r"), layout: layout),
+                                    elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries), queries: queries, options: ReconcileOptions(counts: .events))
         let report = await reconciler.reconcile(group: "/g", range: TimeRange(start: minute, end: minute + 60_000), retentionDays: nil)
         #expect(report.error == nil && report.duplicatesRemoved == 1)
         let delete = try #require(cluster.requests.first { $0.path.hasPrefix("/_bulk") }?.text)
@@ -291,10 +291,10 @@ import Testing
         let cloudWatch = ScriptedCloudWatch([ScriptedCloudWatch.emptyPage])
         let layout = self.layout
         let queries = QueryCounter()
-        let reconciler = Reconciler(source: cloudWatch.client(), elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries),
-                                    sink: BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
-                                                   deadLetters: DeadLetterFile(path: "/dev/null")),
-                                    builder: DocumentBuilder(region: "r"), layout: layout, queries: queries, options: ReconcileOptions(counts: .events),
+        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
+                            deadLetters: DeadLetterFile(path: "/dev/null"))
+        let reconciler = Reconciler(pages: PageLoop(source: cloudWatch.client(), sink: sink, builder: DocumentBuilder(region: "r"), layout: layout),
+                                    elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries), queries: queries, options: ReconcileOptions(counts: .events),
                                     claims: MoveClaims(client: cluster.client(), layout: layout, owner: "host-a"))
         let report = await reconciler.reconcile(group: "/g", range: TimeRange(start: 0, end: 3_600_000), retentionDays: nil)
         #expect(report.skipped?.contains("host-b") == true && report.stoppedEarly && !report.consistent)

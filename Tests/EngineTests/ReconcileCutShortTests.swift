@@ -39,6 +39,6 @@ func scriptedReconciler(_ cloudWatch: ScriptedCloudWatch) -> Reconciler {
     let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                         deadLetters: DeadLetterFile(path: "/dev/null"))
     let queries = QueryCounter()
-    return Reconciler(source: cloudWatch.client(), elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries),
-                      sink: sink, builder: DocumentBuilder(region: "r"), layout: layout, queries: queries, options: ReconcileOptions(counts: .events))
+    return Reconciler(pages: PageLoop(source: cloudWatch.client(), sink: sink, builder: DocumentBuilder(region: "r"), layout: layout),
+                      elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries), queries: queries, options: ReconcileOptions(counts: .events))
 }

@@ -60,8 +60,7 @@ actor Daemon {
         let settings = engine.settings
         groups = parts.groups
         health = GroupHealth(retryAfter: Double(max(60, settings.groupDiscoveryIntervalSecs)))
-        copier = WindowCopier(source: parts.source, sink: parts.sink, checkpoints: parts.checkpoints, builder: parts.builder,
-                              layout: engine.layout, presence: parts.presence)
+        copier = WindowCopier(pages: engine.pages(parts), checkpoints: parts.checkpoints, presence: parts.presence)
         seasonal = SeasonalModels(path: engine.seasonalPath)
         reconciler = engine.reconciler(parts)
         windows = reconciler.elasticsearch

@@ -2,11 +2,8 @@
 /// window) to now, ship what was not shipped already, and move the per-stream cursors —
 /// only over what Elasticsearch acknowledged.
 actor Tail {
-    let source: CloudWatchLogsClient
-    let sink: BulkSink
+    let pages: PageLoop
     let checkpoints: CheckpointStore
-    let builder: DocumentBuilder
-    let layout: IndexLayout
     let window: TailWindow
     let shutdown: ShutdownSignal
     /// With data streams: after a restart the overlap window was shipped before, and `_id`
@@ -16,14 +13,10 @@ actor Tail {
     /// When each group's last pass started, for the decay of measured lag.
     private var lastPass: [String: EpochMillis] = [:]
 
-    init(source: CloudWatchLogsClient, sink: BulkSink, checkpoints: CheckpointStore, builder: DocumentBuilder,
-                layout: IndexLayout, window: TailWindow, shutdown: ShutdownSignal, presence: PresenceLookup? = nil) {
+    init(pages: PageLoop, checkpoints: CheckpointStore, window: TailWindow, shutdown: ShutdownSignal, presence: PresenceLookup? = nil) {
         self.presence = presence
-        self.source = source
-        self.sink = sink
+        self.pages = pages
         self.checkpoints = checkpoints
-        self.builder = builder
-        self.layout = layout
         self.window = window
         self.shutdown = shutdown
     }
@@ -36,7 +29,7 @@ actor Tail {
 
     /// One pass over `group`.
     func pass(group: String, now: EpochMillis = WallClock.nowMillis()) async throws -> GroupReport {
-        var report = GroupReport(group: group, index: layout.stableName(for: group))
+        var report = GroupReport(group: group, index: pages.layout.stableName(for: group))
         let state = await checkpoints.group(group)
         let start = window.start(for: state) ?? (now - window.maxOverlap)
         var progress = StreamProgress(previous: state.streams, elapsed: lastPass[group].map { now - $0 } ?? 0)
@@ -46,9 +39,8 @@ actor Tail {
         seen.forget(before: start - 60_000)
         var readUpTo = start
         var finished = false
-        let loop = PageLoop(source: source, sink: sink, builder: builder, layout: layout)
         let read = PageLoop.Read(group: group, start: start, endInclusive: nil, readPriority: .critical, writePriority: .critical, purpose: .tail)
-        try await loop.run(read, presence: firstPass ? presence : nil, select: { events in
+        try await pages.run(read, presence: firstPass ? presence : nil, select: { events in
             events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
         }) { page in
             report.eventsRead += page.events.count

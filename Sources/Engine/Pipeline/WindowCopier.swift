@@ -2,11 +2,8 @@
 /// Elasticsearch through `PageLoop`, advancing the checkpoint only over what Elasticsearch
 /// acknowledged. Backfill (the command and the daemon's background work) uses it.
 struct WindowCopier: Sendable {
-    let source: CloudWatchLogsClient
-    let sink: BulkSink
+    let pages: PageLoop
     let checkpoints: CheckpointStore
-    let builder: DocumentBuilder
-    let layout: IndexLayout
     /// With data streams: ranges may be partly present already, so ask before sending.
     var presence: PresenceLookup?
 
@@ -19,10 +16,9 @@ struct WindowCopier: Sendable {
         await control.admit(priority)
         var covered = range.start
         var finished = false
-        let loop = PageLoop(source: source, sink: sink, builder: builder, layout: layout)
         let read = PageLoop.Read(group: group, start: range.start, endInclusive: range.end - 1, readPriority: priority, writePriority: priority,
                                  purpose: .backfill, prefetch: true)
-        try await loop.run(read, presence: presence) { page in
+        try await pages.run(read, presence: presence) { page in
             report.eventsRead += page.events.count
             report.outcome = report.outcome + page.outcome
             // Pages are sorted by timestamp, so everything before this page's last

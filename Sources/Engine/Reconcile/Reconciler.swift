@@ -12,11 +12,9 @@
 ///    does not have are reported (deleted only with `deleteExtras`, and only while
 ///    CloudWatch's retention still covers the window).
 struct Reconciler: Sendable {
-    let source: CloudWatchLogsClient
+    /// CloudWatch, the documents and the bulk sink: what repairs are shipped through.
+    let pages: PageLoop
     let elasticsearch: ElasticsearchWindows
-    let sink: BulkSink
-    let builder: DocumentBuilder
-    let layout: IndexLayout
     let queries: QueryCounter
     let options: ReconcileOptions
     /// Claims on a group before deleting any of its documents (none: deletions go unclaimed).
@@ -27,7 +25,7 @@ struct Reconciler: Sendable {
         let range = TimeRange(start: MinuteSummaries.minute(of: requested.start), end: MinuteSummaries.minute(of: requested.end))
         var report = ReconcileReport(group: group, range: range)
         report.dryRun = options.dryRun
-        if let holder = try? await claims?.heldElsewhere(layout.stableName(for: group)), holder.work == "heal" {
+        if let holder = try? await claims?.heldElsewhere(pages.layout.stableName(for: group)), holder.work == "heal" {
             // While heal copies a group, every document is in two targets that `{prefix}-*`
             // both show: comparing now would report copies heal is about to remove.
             report.skipped = "heal is rebuilding this group's target (\(holder.owner)); compared after it ends"
@@ -49,7 +47,7 @@ struct Reconciler: Sendable {
                 var cloudWatch: MinuteSummaries?
                 if useInsights {
                     await queries.countCloudWatch()
-                    if let counts = try await InsightsCounts(source: source).minuteCounts(group: group, range: window) {
+                    if let counts = try await InsightsCounts(source: pages.source).minuteCounts(group: group, range: window) {
                         cloudWatch = MinuteSummaries(counts: counts)
                     } else {
                         useInsights = false
@@ -111,7 +109,7 @@ struct Reconciler: Sendable {
         var token: String?
         repeat {
             await queries.countCloudWatch()
-            let page = try await source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token,
+            let page = try await pages.source.filterLogEvents(group: group, start: range.start, endInclusive: range.end - 1, nextToken: token,
                                                         priority: .normal, purpose: purpose)
             try await body(page.events)
             token = page.nextToken
@@ -158,13 +156,13 @@ struct Reconciler: Sendable {
         var copiesByID: [String: [String]] = [:]
         for copy in copies { copiesByID[copy.id, default: []].append(copy.index) }
 
-        let stable = layout.stableName(for: group)
+        let stable = pages.layout.stableName(for: group)
         let writeTarget = copiesByID.values.contains { $0.count > 1 } ? try await elasticsearch.writeTarget(stable: stable) : nil
         var surplus: [(index: String, id: String)] = []
         for (id, indices) in copiesByID where indices.count > 1 {
             // Keep the copy where the group writes now (the target heal keeps), else one in the
             // group's own targets (plain, or a backing index of its data stream); remove the rest.
-            let ownTargets = [layout.versionedName(for: group, version: 1), layout.versionedName(for: group, version: 2)]
+            let ownTargets = [pages.layout.versionedName(for: group, version: 1), pages.layout.versionedName(for: group, version: 2)]
             let keep = indices.first { index in writeTarget.map { BackingIndexName.index(index, belongsTo: $0) } ?? false }
                 ?? indices.first { index in ownTargets.contains { BackingIndexName.index(index, belongsTo: $0) } } ?? indices[0]
             var kept = false
@@ -187,8 +185,8 @@ struct Reconciler: Sendable {
         guard !options.dryRun else { return }
 
         if !missing.isEmpty {
-            let documents = builder.documents(for: missing, logGroup: group, index: stable)
-            let outcome = try await sink.write(documents, priority: .high)
+            let documents = pages.builder.documents(for: missing, logGroup: group, index: stable)
+            let outcome = try await pages.sink.write(documents, priority: .high)
             report.reshipped += outcome.created
         }
         let removable = surplus.filter { expected[$0.id] != nil }
@@ -219,10 +217,9 @@ struct Reconciler: Sendable {
         var exact = WindowSummary()
         var created = 0
         let dryRun = options.dryRun
-        let loop = PageLoop(source: source, sink: sink, builder: builder, layout: layout)
         let read = PageLoop.Read(group: group, start: discrepancy.range.start, endInclusive: discrepancy.range.end - 1,
                                  readPriority: .normal, writePriority: .high, purpose: .repair)
-        try await loop.run(read, select: { dryRun ? [] : $0 }) { page in
+        try await pages.run(read, select: { dryRun ? [] : $0 }) { page in
             for event in page.events {
                 exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
             }
