@@ -43,7 +43,7 @@ package struct DocumentBuilder: Sendable {
                     events[event].eventIdUTF8.withUnsafeBufferPointer { DocumentID.hash(prefix: prefix, eventId: $0) }
                 }
                 // The action line; the id is base64url, which needs no escaping.
-                writer.bytes.append(contentsOf: constants.actionPrefix)
+                constants.actionPrefix.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
                 let idStart = writer.bytes.count
                 DocumentID.append(high, low, to: &writer.bytes)
                 let id = idStart..<writer.bytes.count
@@ -120,7 +120,7 @@ package struct DocumentBuilder: Sendable {
                 lastStream = stream
                 lastStreamJSON = writer.bytes
             }
-            bytes.append(contentsOf: lastStreamJSON)
+            lastStreamJSON.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
         }
     }
 
@@ -133,8 +133,8 @@ package struct DocumentBuilder: Sendable {
         let truncated = originalBytes > options.maxMessageBytes
         if !truncated, event.pointee.encodedMessage != nil {
             writer.byte(UInt8(ascii: "\""))
-            // Checked non-nil just above.
-            event.pointee.encodedMessage.unsafelyUnwrapped.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
+            // Borrowed where it lies (a copy of the slice would be retained and released).
+            event.pointee.encodedMessage?.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
             writer.byte(UInt8(ascii: "\""))
         } else {
             writer.string(truncated ? Self.prefix(of: message, bytes: options.maxMessageBytes) : message)
@@ -146,7 +146,7 @@ package struct DocumentBuilder: Sendable {
             constants.timestamps.append(ingested, to: &writer.bytes)
             writer.raw("\"")
         }
-        writer.bytes.append(contentsOf: constants.placement)
+        constants.placement.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
         constants.appendStream(event.pointee.logStream, to: &writer.bytes)
         writer.raw("}}")
 
@@ -165,7 +165,7 @@ package struct DocumentBuilder: Sendable {
         }
         writer.raw(",\"logstream\":{\"id_hash\":")
         writer.integer(DocumentID.checksum(high: high))
-        writer.bytes.append(contentsOf: constants.sourceMember)
+        constants.sourceMember.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
         if truncated {
             writer.raw(",\"truncated\":true,\"original_bytes\":")
             writer.integer(originalBytes)

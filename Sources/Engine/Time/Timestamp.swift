@@ -14,8 +14,9 @@ public enum Timestamp {
     /// is filled in place and appended once: two of these go into every document.
     struct DayCache {
         private var day: Int64 = .min
-        /// The last timestamp written; its date part holds while the day does.
-        private var text = [UInt8](repeating: 0, count: 24)
+        /// The last timestamp written (24 bytes, held inline: no array to retain per
+        /// call); its date part holds while the day does.
+        private var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
 
         mutating func append(_ millis: EpochMillis, to out: inout [UInt8]) {
             let days = floorDiv(millis, WallClock.millisPerDay)
@@ -23,7 +24,7 @@ public enum Timestamp {
             let newDay = days != day
             day = days
             // Every offset written below is a fixed position in the 24-byte template (checked in debug builds).
-            text.withUnsafeMutableBufferPointer { text in
+            withUnsafeMutableBytes(of: &text) { text in
                 func digits(_ value: Int64, _ width: Int, at offset: Int) {
                     var rest = max(0, value)
                     for position in stride(from: offset + width - 1, through: offset, by: -1) {
@@ -49,7 +50,7 @@ public enum Timestamp {
                 digits(msOfDay % 1000, 3, at: 20)
                 text[23] = UInt8(ascii: "Z")
             }
-            out.append(contentsOf: text)
+            withUnsafeBytes(of: &text) { out.append(contentsOf: $0) }
         }
     }
 
