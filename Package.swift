@@ -11,10 +11,12 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        .systemLibrary(
+        // libcurl (opened with dlopen at the first HTTP client: see include/CCurl.h), zlib,
+        // and glibc's malloc tuning. Headers from Debian's libcurl4-openssl-dev and zlib1g-dev.
+        .target(
             name: "CCurl",
             path: "Sources/CCurl",
-            providers: [.apt(["libcurl4-openssl-dev", "zlib1g-dev"])]
+            linkerSettings: [.linkedLibrary("z")]
         ),
         // ISA-L's igzip: gzip for bulk bodies at several times zlib's speed.
         .systemLibrary(

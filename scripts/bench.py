@@ -300,7 +300,7 @@ def main():
     floor_ratio = result["cpu"] / zlib["cpu"]
     row("events per CPU-second, logstream (default) / typical peer", "%.1fx" % typical_ratio, verdict(typical_ratio >= 10) + " (>= 10x)")
     row("events per CPU-second, logstream (default) / competent peer", "%.1fx" % competent_ratio, verdict(competent_ratio >= 5) + " (>= 5x)")
-    row("whole-pipeline CPU / in-process zlib level 1 over the same bodies", "%.2fx" % floor_ratio, verdict(floor_ratio <= 1.0) + " (<= 1.0x)")
+    row("whole-pipeline CPU / in-process zlib level 1 over the same bodies", "%.3fx" % floor_ratio, verdict(floor_ratio <= 1.0) + " (<= 1.0x)")
     print()
     print("3. tail latency (tail --follow, POLL_INTERVAL_SECS=1, 50 groups, 2 events/s arriving in each; first fifth of the events left out)")
     p50, p99, count = tail_latency(CLOUDWATCH_MAX_RPS=60)

@@ -253,6 +253,8 @@ public struct Engine: Sendable {
     func ensureReachable(_ client: ElasticsearchClient) async throws -> ClusterInfo {
         do {
             return ClusterInfo(root: try await client.json("GET", "/"))
+        } catch let error as HTTPTransportError where error.kind == .unavailable {
+            throw ConnectionError(message: error.message)
         } catch let error as HTTPTransportError {
             let advice: String
             if error.kind == .tls && error.message.contains("subject name") {

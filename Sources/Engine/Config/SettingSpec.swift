@@ -66,12 +66,12 @@ public struct SettingSpec: Sendable {
 }
 
 /// A type a setting's text parses into.
-protocol SettingValue: SendableMetatype {
+protocol SettingValue: Sendable {
     static func parse(_ input: SettingInput) throws -> Self
 }
 
 /// A type a setting that may be unset parses into (as an optional).
-protocol OptionalSettingValue {
+protocol OptionalSettingValue: Sendable {
     static func parseIfSet(_ input: SettingInput) throws -> Self?
 }
 

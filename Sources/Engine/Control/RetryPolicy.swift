@@ -61,7 +61,7 @@ struct RetryPolicy: Sendable {
     static func failure(of error: any Error) -> Failure? {
         switch error {
         case let transport as HTTPTransportError:
-            return transport.kind == .tls ? nil : .unanswered
+            return transport.isRetryable ? .unanswered : nil
         case let cloudWatch as CloudWatchError:
             return cloudWatch.isRetryable ? .busy : nil
         case let elasticsearch as ElasticsearchError:

@@ -25,7 +25,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     deinit {
         errorBuffer.deallocate()
-        if let headerList { curl_slist_free_all(headerList) }
+        if let headerList { ls_curl_slist_free_all(headerList) }
     }
 
     func configure(_ easy: UnsafeMutableRawPointer) {
@@ -60,7 +60,7 @@ final class CurlTransfer: @unchecked Sendable {
         configureAuth(easy, lines: &lines)
         configureTLS(easy)
         for line in lines {
-            headerList = curl_slist_append(headerList, line)
+            headerList = ls_curl_slist_append(headerList, line)
         }
         _ = ls_easy_setopt_ptr(easy, CURLOPT_HTTPHEADER, headerList)
 
@@ -145,7 +145,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     func finish(_ easy: UnsafeMutableRawPointer, result: CURLcode) {
         guard result == CURLE_OK else {
-            let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(result))
+            let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: ls_curl_easy_strerror(result))
             fail(HTTPTransportError(kind: Self.kind(of: result), message: detail, url: redactedURL(request.url)))
             return
         }

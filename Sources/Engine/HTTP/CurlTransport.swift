@@ -7,15 +7,26 @@ import Foundation
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     // The multi handle is touched only by the loop thread, except for
     // curl_multi_wakeup, which libcurl documents as callable from any thread.
-    private let multi: UnsafeMutableRawPointer
+    // nil when libcurl could not be loaded: then `unavailable` says why.
+    private let multi: UnsafeMutableRawPointer?
+    private let unavailable: String?
     private let queue = Locked<[CurlTransfer]>([])
 
+    /// Loads libcurl (once per process) and starts the loop thread.
     init() {
+        if let failure = ls_curl_load() {
+            multi = nil
+            unavailable = String(cString: failure)
+            return
+        }
         CurlTransport.globalInit
-        guard let multi = curl_multi_init() else {
-            fatalError("curl_multi_init failed: libcurl is unusable")
+        guard let multi = ls_curl_multi_init() else {
+            self.multi = nil
+            unavailable = "libcurl could not start (curl_multi_init failed)"
+            return
         }
         self.multi = multi
+        unavailable = nil
         _ = ls_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 32)
         let thread = Thread { [self] in self.runLoop() }
         thread.name = "logstream-http"
@@ -23,23 +34,28 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     private static let globalInit: Void = {
-        curl_global_init(Int(CURL_GLOBAL_ALL))
+        ls_curl_global_init(Int(CURL_GLOBAL_ALL))
     }()
 
     /// One transport for the process: its loop thread lives as long as the process.
     public static let shared = CurlTransport()
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard let multi else {
+            throw HTTPTransportError(kind: .unavailable, message: unavailable ?? "libcurl is not loaded", url: redactedURL(request.url))
+        }
         let transfer = CurlTransfer(request: request)
         await withCheckedContinuation { continuation in
             transfer.whenDone = continuation
             queue.withLock { $0.append(transfer) }
-            curl_multi_wakeup(multi)
+            ls_curl_multi_wakeup(multi)
         }
         return try transfer.outcome()
     }
 
+    /// Runs only when `multi` was made.
     private func runLoop() {
+        guard let multi else { return }
         var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
         var idleHandles: [UnsafeMutableRawPointer] = []
         while true {
@@ -48,33 +64,33 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
                 return pending
             }
             for transfer in incoming {
-                guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
+                guard let easy = idleHandles.popLast() ?? ls_curl_easy_init() else {
                     transfer.fail(HTTPTransportError(kind: .other, message: "curl_easy_init failed", url: redactedURL(transfer.request.url)))
                     continue
                 }
-                curl_easy_reset(easy)
+                ls_curl_easy_reset(easy)
                 transfer.configure(easy)
-                curl_multi_add_handle(multi, easy)
+                ls_curl_multi_add_handle(multi, easy)
                 active[easy] = transfer
             }
 
             var running: Int32 = 0
-            curl_multi_perform(multi, &running)
+            ls_curl_multi_perform(multi, &running)
             var left: Int32 = 0
-            while let message = curl_multi_info_read(multi, &left) {
+            while let message = ls_curl_multi_info_read(multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                 let result = message.pointee.data.result
-                curl_multi_remove_handle(multi, easy)
+                ls_curl_multi_remove_handle(multi, easy)
                 if let transfer = active.removeValue(forKey: easy) {
                     transfer.finish(easy, result: result)
                 }
                 if idleHandles.count < 64 {
                     idleHandles.append(easy)
                 } else {
-                    curl_easy_cleanup(easy)
+                    ls_curl_easy_cleanup(easy)
                 }
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            ls_curl_multi_poll(multi, nil, 0, 1000, nil)
         }
     }
 }

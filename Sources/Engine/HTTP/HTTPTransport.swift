@@ -91,8 +91,13 @@ struct HTTPTransportError: Error, CustomStringConvertible, Sendable {
         case connect
         case connectionDropped
         case tls
+        /// No request can be made at all (libcurl could not be loaded).
+        case unavailable
         case other
     }
+
+    /// Whether sending again may help: not when certificates or the machine are the problem.
+    var isRetryable: Bool { kind != .tls && kind != .unavailable }
 
     var kind: Kind
     var message: String
