@@ -1,6 +1,6 @@
 # A small image: the Swift toolchain only in the build stage, the runtime stage is Debian
-# slim with libcurl (opened at the first request), zlib, ISA-L (gzip of bulk bodies) and the binary (Swift's runtime
-# linked in statically).
+# slim with libcurl (opened at the first request), zlib, ISA-L (gzip of bulk bodies) and
+# the binary (Swift's runtime linked in statically).
 #   docker build -t logstream .
 #   docker run --rm -v logstream-state:/state -e LOG_GROUPS=... -e AWS_REGION=... -e ES_HOST=... logstream
 FROM swift:6.1-bookworm AS build
