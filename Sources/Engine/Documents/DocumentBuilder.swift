@@ -27,7 +27,14 @@ package struct DocumentBuilder: Sendable {
     /// The documents of a page of events, written one after another into one buffer
     /// that they share, so that a bulk body of consecutive documents needs no copying.
     package func documents(for events: [LogEvent], logGroup: String, index: String) -> [LogDocument] {
-        let estimate = events.reduce(0) { $0 + $1.messageUTF8.count * 2 } + events.count * (360 + index.utf8.count + logGroup.utf8.count)
+        // Room for the whole page at once: an estimate that falls short doubles the buffer and
+        // copies the page (measured: every page of a JSON-heavy corpus did, at 6 % short).
+        // Per event: the message as written, its JSON fields (at most the message again), the
+        // stream name, and the fixed fields and action line.
+        let variable = events.reduce(0) { total, event in
+            total + (event.encodedMessage?.count ?? event.messageUTF8.count * 2) + event.messageUTF8.count + event.logStream.utf8.count
+        }
+        let estimate = variable + events.count * (420 + index.utf8.count + 2 * logGroup.utf8.count)
         var writer = JSONWriter(capacity: estimate)
         let source = GroupKey.parse(logGroup)
         var constants = PageConstants(region: source?.region ?? region, account: source?.account ?? account, key: logGroup,
