@@ -22,12 +22,8 @@ import Testing
     @Test func aSettingsErrorNamesTheVariableAndItsSource() throws {
         var resolved = try SettingsLoader(environment: [:]).resolve()
         resolved["LEASE_SECS"] = RawSetting(value: "2", source: .flag("--lease"))
-        #expect(throws: ConfigError.self) { try Settings(resolved: resolved) }
-        do {
-            _ = try Settings(resolved: resolved)
-        } catch let error as ConfigError {
-            #expect(error.message.contains("LEASE_SECS") && error.message.contains("--lease") && error.message.contains("from 3 to 3600"))
-        }
+        let error = try #require(throws: ConfigError.self) { try Settings(resolved: resolved) }
+        #expect(error.message.contains("LEASE_SECS") && error.message.contains("--lease") && error.message.contains("from 3 to 3600"))
     }
 
     /// A valid value other than the default.

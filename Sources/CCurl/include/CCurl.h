@@ -1,7 +1,7 @@
 // libcurl (loaded at first use), zlib's macro parts and glibc's malloc tuning, in forms
 // Swift can call.
-#ifndef LOGSTREAM_CCURL_SHIM_H
-#define LOGSTREAM_CCURL_SHIM_H
+#ifndef LOGSTREAM_CCURL_H
+#define LOGSTREAM_CCURL_H
 
 #include <curl/curl.h>
 #include <malloc.h>

@@ -1,4 +1,3 @@
-
 /// Disjoint, sorted, merged ranges: what a group has already copied.
 public struct IntervalSet: Sendable, Equatable {
     public private(set) var ranges: [TimeRange]

@@ -5,28 +5,29 @@ import Foundation
 /// so many requests are in flight at once while connections stay alive in the
 /// multi handle's pool and are reused across requests.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
+    /// The multi handle, or why there is none (libcurl could not be loaded or started).
+    private enum Client {
+        case ready(UnsafeMutableRawPointer)
+        case unavailable(String)
+    }
+
     // The multi handle is touched only by the loop thread, except for
     // curl_multi_wakeup, which libcurl documents as callable from any thread.
-    // nil when libcurl could not be loaded: then `unavailable` says why.
-    private let multi: UnsafeMutableRawPointer?
-    private let unavailable: String?
+    private let client: Client
     private let queue = Locked<[CurlTransfer]>([])
 
     /// Loads libcurl (once per process) and starts the loop thread.
     init() {
         if let failure = ls_curl_load() {
-            multi = nil
-            unavailable = String(cString: failure)
+            client = .unavailable(String(cString: failure))
             return
         }
         CurlTransport.globalInit
         guard let multi = ls_curl_multi_init() else {
-            self.multi = nil
-            unavailable = "libcurl could not start (curl_multi_init failed)"
+            client = .unavailable("libcurl could not start (curl_multi_init failed)")
             return
         }
-        self.multi = multi
-        unavailable = nil
+        client = .ready(multi)
         _ = ls_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 32)
         let thread = Thread { [self] in self.runLoop() }
         thread.name = "logstream-http"
@@ -41,8 +42,10 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public static let shared = CurlTransport()
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard let multi else {
-            throw HTTPTransportError(kind: .unavailable, message: unavailable ?? "libcurl is not loaded", url: redactedURL(request.url))
+        let multi: UnsafeMutableRawPointer
+        switch client {
+        case .ready(let handle): multi = handle
+        case .unavailable(let reason): throw HTTPTransportError(kind: .unavailable, message: reason, url: redactedURL(request.url))
         }
         let transfer = CurlTransfer(request: request)
         await withCheckedContinuation { continuation in
@@ -53,9 +56,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         return try transfer.outcome()
     }
 
-    /// Runs only when `multi` was made.
+    /// Started only once the multi handle is made.
     private func runLoop() {
-        guard let multi else { return }
+        guard case .ready(let multi) = client else { return }
         var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
         var idleHandles: [UnsafeMutableRawPointer] = []
         while true {

@@ -14,7 +14,6 @@ struct AWSSigning: Sendable {
     var region: String
     var service: String
     var credentials: AWSCredentials
-
 }
 
 /// How a request proves who sends it. Secrets live only here and are handed to libcurl,
@@ -30,7 +29,6 @@ enum HTTPAuth: Sendable {
 struct TLSOptions: Sendable {
     var caBundlePath: String?
     var verify: Bool = true
-
 }
 
 public struct HTTPRequest: Sendable {

@@ -232,5 +232,4 @@ struct Reconciler: Sendable {
         Log.group(group).info("reconcile window differs", ("window", discrepancy.range), ("cw", exact.count), ("es", 0), ("missing", exact.count),
                  ("duplicates", 0), ("extras", 0))
     }
-
 }
