@@ -24,6 +24,8 @@ let package = Package(
             path: "Sources/CIgzip",
             providers: [.apt(["libisal-dev"])]
         ),
+        // The byte loops of JSON scanning, sixteen bytes at a time (header-only C).
+        .systemLibrary(name: "CJSONScan", path: "Sources/CJSONScan"),
         // libdeflate, only for `make bench` to measure against.
         .systemLibrary(
             name: "CLibdeflate",
@@ -32,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "Engine",
-            dependencies: ["CCurl", "CIgzip", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["CCurl", "CIgzip", "CJSONScan", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(name: "Commands", dependencies: ["Engine"]),
         .executableTarget(name: "logstream", dependencies: ["Commands"]),

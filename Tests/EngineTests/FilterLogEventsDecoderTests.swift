@@ -104,6 +104,33 @@ import TestSupport
         }
     }
 
+    /// Pages of many messages mixing plain runs of every length (around the sixteen bytes
+    /// read at a time), every kind of escape and raw UTF-8: each message reads as the
+    /// generic JSON parser reads it, and escaped ones after plain ones keep their own text
+    /// in the page's shared buffer.
+    @Test func everyMessageOfALongMixedPageReadsAsTheJSONParserReadsIt() throws {
+        let pieces = ["a", "abc", "0123456", "0123456789abcde", "0123456789abcdef", "0123456789abcdef0", "\\\"", "\\\\",
+                      "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u00e9", "\\u20AC", "\\ud83d\\ude00", "\\ud83d", "caf\u{e9}", "\u{1F600}"]
+        var generator = SeededGenerator()
+        for _ in 0..<40 {
+            let messages = (0..<Int.random(in: 1...60, using: &generator)).map { _ in
+                (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            }
+            let events = messages.enumerated().map { #"{"timestamp":\#($0.offset),"message":"\#($0.element)","eventId":"\#($0.offset)"}"# }
+            let body = Array(#"{"events":[\#(events.joined(separator: ","))]}"#.utf8)
+            let expected = try #require(JSONParser().parse(body)["events"]?.array).map { $0["message"]?.string }
+            let page = try CloudWatchLogsClient.decodeFilterLogEventsPage(body)
+            #expect(expected.count == messages.count)
+            #expect(page.events.map { Optional($0.message) } == expected, "\(generator)")
+        }
+    }
+
+    @Test func unknownEscapesAndCutEscapesInAMessageAreRefusedAsMalformed() {
+        for raw in [#""ab\x""#, #""ab\u12""#, #""ab\u12g4""#, #""0123456789abcdef\q""#] {
+            #expect(throws: (any Error).self, "\(raw)") { try CloudWatchLogsClient.decodeFilterLogEventsPage(page(Array(raw.utf8))) }
+        }
+    }
+
     @Test func controlCharactersInAMessageAreRefusedAsMalformed() {
         #expect(throws: (any Error).self) { try CloudWatchLogsClient.decodeFilterLogEventsPage(page([0x22, 0x61, 0x0A, 0x22])) }
     }

@@ -1,3 +1,4 @@
+import CJSONScan
 import Glibc
 
 /// Reads a FilterLogEvents response straight from its bytes into `LogEvent`s, without
@@ -14,37 +15,47 @@ enum FilterLogEventsDecoder {
 
     /// `storage` holds the same bytes as `body`: messages are slices of it where they can be.
     private static func decode(_ body: UnsafeBufferPointer<UInt8>, storage: [UInt8]) throws -> LogEventPage {
-        var scanner = JSONScanner(body, maxDepth: 512)
-        var page = PageDecoding(responseBytes: body.count)
         var events: [LogEvent] = []
         var nextToken: String?
-        func fail() -> Malformed { Malformed(offset: scanner.position) }
+        var unescapedMessages: [(event: Int, text: Range<Int>)] = []
+        // The page's messages that had escapes, unescaped one after another: one buffer for
+        // the page rather than one per message. Unescaping never lengthens text, so room for
+        // the whole response is room for all of them.
+        let unescaped = try [UInt8](unsafeUninitializedCapacity: body.count) { room, used in
+            var page = PageDecoding(room: room.baseAddress!)
+            defer {
+                used = page.used
+                unescapedMessages = page.unescapedMessages
+            }
+            var scanner = JSONScanner(body, maxDepth: 512)
+            func fail() -> Malformed { Malformed(offset: scanner.position) }
 
-        guard scanner.expect(UInt8(ascii: "{")) else { throw fail() }
-        if scanner.expect(UInt8(ascii: "}")) { return LogEventPage(events: [], nextToken: nil) }
-        repeat {
-            guard let key = Self.key(&scanner, &page.scratch) else { throw fail() }
-            if key == .events {
-                guard scanner.expect(UInt8(ascii: "[")) else { throw fail() }
-                if scanner.expect(UInt8(ascii: "]")) { continue }
-                repeat {
-                    guard decodeEvent(&scanner, &page, storage, appendingTo: &events) else { throw fail() }
-                } while scanner.expect(UInt8(ascii: ","))
-                guard scanner.expect(UInt8(ascii: "]")) else { throw fail() }
-            } else if key == .nextToken {
-                scanner.skipWhitespace()
-                if scanner.peek() == UInt8(ascii: "\"") {
-                    guard scanner.readString(into: &page.scratch) else { throw fail() }
-                    nextToken = String(decoding: page.scratch, as: UTF8.self)
+            guard scanner.expect(UInt8(ascii: "{")) else { throw fail() }
+            if scanner.expect(UInt8(ascii: "}")) { return }
+            repeat {
+                guard let key = Self.key(&scanner, &page.scratch) else { throw fail() }
+                if key == .events {
+                    guard scanner.expect(UInt8(ascii: "[")) else { throw fail() }
+                    if scanner.expect(UInt8(ascii: "]")) { continue }
+                    repeat {
+                        guard decodeEvent(&scanner, &page, storage, appendingTo: &events) else { throw fail() }
+                    } while scanner.expect(UInt8(ascii: ","))
+                    guard scanner.expect(UInt8(ascii: "]")) else { throw fail() }
+                } else if key == .nextToken {
+                    scanner.skipWhitespace()
+                    if scanner.peek() == UInt8(ascii: "\"") {
+                        guard scanner.readString(into: &page.scratch) else { throw fail() }
+                        nextToken = String(decoding: page.scratch, as: UTF8.self)
+                    } else if scanner.skipValue() == nil {
+                        throw fail()
+                    }
                 } else if scanner.skipValue() == nil {
                     throw fail()
                 }
-            } else if scanner.skipValue() == nil {
-                throw fail()
-            }
-        } while scanner.expect(UInt8(ascii: ","))
-        guard scanner.expect(UInt8(ascii: "}")) else { throw fail() }
-        page.placeUnescapedMessages(in: &events)
+            } while scanner.expect(UInt8(ascii: ","))
+            guard scanner.expect(UInt8(ascii: "}")) else { throw fail() }
+        }
+        for (event, range) in unescapedMessages { events[event].messageUTF8 = unescaped[range] }
         return LogEventPage(events: events, nextToken: nextToken)
     }
 
@@ -53,37 +64,27 @@ enum FilterLogEventsDecoder {
         var scratch: [UInt8] = []
         /// The last stream name as written, and as a String: consecutive events mostly share it.
         var lastStream: (bytes: [UInt8], name: String) = ([], "")
-        /// The page's messages that had escapes, unescaped one after another: one buffer
-        /// for the page rather than one per message. Unescaping never lengthens text, so
-        /// room for the whole response is room for all of them (reserved at the first).
-        private var unescaped: [UInt8] = []
-        private let responseBytes: Int
-        /// Which event's message is where in `unescaped`; the slices are made once it is full.
+        /// Where unescaped messages go: room for as many bytes as the response has, of which
+        /// `used` are taken. A message's unescaped text is never longer than the part of the
+        /// response from its start on, and the messages before it took at most what lies
+        /// before it, so the room left always suffices.
+        let room: UnsafeMutablePointer<UInt8>
+        private(set) var used = 0
+        /// Which event's message is where in the room; the slices are made once it is full.
         var unescapedMessages: [(event: Int, text: Range<Int>)] = []
 
-        init(responseBytes: Int) {
-            self.responseBytes = responseBytes
+        init(room: UnsafeMutablePointer<UInt8>) {
+            self.room = room
             scratch.reserveCapacity(4096)
         }
 
-        /// Unescapes a message's raw contents; nil (and nothing kept) when the result is
-        /// not valid UTF-8. Every \u escape unescapes to valid UTF-8, so text that was
-        /// ASCII as written needs no check.
-        mutating func unescape(_ raw: UnsafeBufferPointer<UInt8>, ascii: Bool) -> Range<Int>? {
-            if unescaped.capacity == 0 { unescaped.reserveCapacity(responseBytes) }
-            let start = unescaped.count
-            unescaped.append(contentsOf: repeatElement(0, count: raw.count))
-            let written = unescaped.withUnsafeMutableBufferPointer { JSONScanner.unescape(raw, into: $0.baseAddress! + start) }
-            unescaped.removeLast(raw.count - written)
-            let valid = ascii || unescaped.withUnsafeBufferPointer { UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[start...])) }
-            if !valid { unescaped.removeLast(written) }
-            return valid ? start..<start + written : nil
-        }
+        /// Where the next unescaped message is written.
+        var next: UnsafeMutablePointer<UInt8> { room + used }
 
-        func placeUnescapedMessages(in events: inout [LogEvent]) {
-            guard !unescapedMessages.isEmpty else { return }
-            let text = unescaped
-            for (event, range) in unescapedMessages { events[event].messageUTF8 = text[range] }
+        /// Keeps the `count` bytes just written at `next`: the unescaped message of `event`.
+        mutating func keep(_ count: Int, forEvent event: Int) {
+            unescapedMessages.append((event, used..<used + count))
+            used += count
         }
     }
 
@@ -138,7 +139,8 @@ enum FilterLogEventsDecoder {
         var ingestion: Int64?
         var message: ArraySlice<UInt8> = []
         var encodedMessage: ArraySlice<UInt8>?
-        var unescapedMessage: Range<Int>?
+        /// The length of the message unescaped at `page.next`, when it had escapes.
+        var unescapedMessage: Int?
         var stream = ""
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
@@ -147,21 +149,28 @@ enum FilterLogEventsDecoder {
                 switch key {
                 case .message where isString:
                     let start = scanner.position + 1
-                    var shape = JSONScanner.StringShape()
-                    guard scanner.skipString(noting: &shape) else { return false }
-                    let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
+                    var written = 0
+                    var nonASCII: Int32 = 0
+                    // Checked and, when it has escapes, unescaped into the page's buffer in one pass.
+                    let end = ls_json_unescape(scanner.bytes.baseAddress!, start, scanner.bytes.count, page.next, &written, &nonASCII)
+                    guard end >= 0, end < scanner.bytes.count else { return false }
+                    scanner.position = end + 1
+                    let ascii = nonASCII == 0
                     unescapedMessage = nil
-                    if !shape.escaped {
+                    if written == 0 {
                         // No escapes: the text is the bytes themselves, and already safe to copy into JSON.
-                        let valid = shape.ascii || UTF8Validation.isValid(raw)
-                        message = valid ? storage[start..<scanner.position - 1] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
+                        let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<end])
+                        let valid = ascii || UTF8Validation.isValid(raw)
+                        message = valid ? storage[start..<end] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
                         encodedMessage = valid ? message : nil
                     } else {
-                        if let text = page.unescape(raw, ascii: shape.ascii) {
-                            unescapedMessage = text
-                            encodedMessage = storage[start..<scanner.position - 1]
+                        let text = UnsafeBufferPointer(start: page.next, count: written)
+                        if ascii || UTF8Validation.isValid(text) {
+                            unescapedMessage = written
+                            encodedMessage = storage[start..<end]
                         } else {
-                            message = ArraySlice(String(decoding: JSONScanner.unescaped(raw), as: UTF8.self).utf8)
+                            message = ArraySlice(String(decoding: text, as: UTF8.self).utf8)
+                            encodedMessage = nil
                         }
                     }
                 case .eventId where isString:
@@ -197,7 +206,7 @@ enum FilterLogEventsDecoder {
             guard scanner.expect(UInt8(ascii: "}")) else { return false }
         }
         guard id != nil, let timestamp else { return true }
-        if let unescapedMessage { page.unescapedMessages.append((events.count, unescapedMessage)) }
+        if let unescapedMessage { page.keep(unescapedMessage, forEvent: events.count) }
         // Consumed, not copied: each of these holds a reference, and a copy costs a retain.
         events.append(LogEvent(eventIdUTF8: (consume id)!, timestamp: timestamp, ingestionTime: ingestion, messageUTF8: consume message,
                                logStream: consume stream, encodedMessage: consume encodedMessage))

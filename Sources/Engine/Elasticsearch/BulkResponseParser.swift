@@ -1,5 +1,8 @@
+import Glibc
+
 /// Reads a `_bulk` answer's per-item results straight from its bytes: one answer per
-/// request, an item per document, so no tree is built for it.
+/// request, an item per document, so no tree is built for it and no member is kept but
+/// the few an item's fate depends on.
 enum BulkResponseParser {
     /// Per-item results in request order, whichever action key (`create`, `index`, …)
     /// each item is reported under.
@@ -10,12 +13,13 @@ enum BulkResponseParser {
         }
     }
 
+    /// The member names a bulk answer is read by.
+    private enum Key {
+        case items, status, error, failureStore, type, reason, other
+    }
+
     private struct Reader {
         var scanner: JSONScanner
-        /// The current member's name: where it lies in the answer, or unescaped in
-        /// `unescapedKey` when it was written with escapes (nil range).
-        var keyRange: Range<Int>? = nil
-        var unescapedKey: [UInt8] = []
 
         func malformed(_ reason: String = "bulk response is not valid JSON") -> JSONParseError {
             JSONParseError(offset: scanner.position, reason: reason)
@@ -24,12 +28,16 @@ enum BulkResponseParser {
         /// The top-level object: `items` matters, the rest (`took`, `errors`) is skipped.
         mutating func response() throws -> [BulkItemResult] {
             var items: [BulkItemResult]?
-            try members { reader in
-                if reader.keyIs("items") {
-                    items = try reader.itemList()
-                } else {
-                    try reader.skip()
-                }
+            try open()
+            if !scanner.expect(UInt8(ascii: "}")) {
+                repeat {
+                    if try key() == .items {
+                        items = try itemList()
+                    } else {
+                        try skip()
+                    }
+                } while scanner.expect(UInt8(ascii: ","))
+                try close()
             }
             scanner.skipWhitespace()
             guard scanner.atEnd else { throw malformed() }
@@ -50,37 +58,49 @@ enum BulkResponseParser {
 
         /// `{"create": {...}}`: the first member is the result, whatever its action.
         mutating func item() throws -> BulkItemResult {
+            try open()
+            if scanner.expect(UInt8(ascii: "}")) { return BulkItemResult(status: 0) }
             var result: BulkItemResult?
-            try members { reader in
-                if result == nil, reader.scanner.peekAfterWhitespace() == UInt8(ascii: "{") {
-                    result = try reader.actionResult()
+            repeat {
+                _ = try key()
+                if result == nil, scanner.peekAfterWhitespace() == UInt8(ascii: "{") {
+                    result = try actionResult()
                 } else {
                     if result == nil { result = BulkItemResult(status: 0) }
-                    try reader.skip()
+                    try skip()
                 }
-            }
+            } while scanner.expect(UInt8(ascii: ","))
+            try close()
             return result ?? BulkItemResult(status: 0)
         }
 
         mutating func actionResult() throws -> BulkItemResult {
             var result = BulkItemResult(status: 0)
-            try members { reader in
-                if reader.keyIs("status") {
-                    var probe = reader.scanner
-                    guard let status = probe.readInt64() else { return try reader.skip() }
-                    result.status = Int(clamping: status)
-                    reader.scanner = probe
-                } else if reader.keyIs("failure_store"), reader.scanner.peekAfterWhitespace() == UInt8(ascii: "\"") {
-                    result.failureStore = try reader.string()
-                } else if reader.keyIs("error") {
-                    switch reader.scanner.peekAfterWhitespace() {
-                    case UInt8(ascii: "\""): result.reason = try reader.string()
-                    case UInt8(ascii: "{"): try reader.error(into: &result)
-                    default: try reader.skip()
+            try open()
+            if !scanner.expect(UInt8(ascii: "}")) {
+                repeat {
+                    switch try key() {
+                    case .status:
+                        var probe = scanner
+                        if let status = probe.readInt64() {
+                            result.status = Int(clamping: status)
+                            scanner = probe
+                        } else {
+                            try skip()
+                        }
+                    case .failureStore where scanner.peekAfterWhitespace() == UInt8(ascii: "\""):
+                        result.failureStore = try string()
+                    case .error:
+                        switch scanner.peekAfterWhitespace() {
+                        case UInt8(ascii: "\""): result.reason = try string()
+                        case UInt8(ascii: "{"): try error(into: &result)
+                        default: try skip()
+                        }
+                    default:
+                        try skip()
                     }
-                } else {
-                    try reader.skip()
-                }
+                } while scanner.expect(UInt8(ascii: ","))
+                try close()
             }
             if result.failureStore == "used" && result.reason == nil {
                 result.errorType = "failure_store_used"
@@ -90,39 +110,56 @@ enum BulkResponseParser {
         }
 
         mutating func error(into result: inout BulkItemResult) throws {
-            try members { reader in
-                let isType = reader.keyIs("type")
-                let isReason = reader.keyIs("reason")
-                guard (isType || isReason), reader.scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { return try reader.skip() }
-                let text = try reader.string()
-                if isType { result.errorType = text } else { result.reason = text }
-            }
-        }
-
-        /// Calls `member` with `key` set and the scanner at each member's value, which
-        /// `member` must consume.
-        mutating func members(_ member: (inout Reader) throws -> Void) throws {
-            guard scanner.expect(UInt8(ascii: "{")) else { throw malformed() }
+            try open()
             if scanner.expect(UInt8(ascii: "}")) { return }
             repeat {
-                guard scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { throw malformed() }
-                let start = scanner.position + 1
-                guard scanner.skipString() else { throw malformed() }
-                keyRange = start..<scanner.position - 1
-                if scanner.bytes[keyRange!].contains(0x5C) {
-                    unescapedKey = JSONScanner.unescaped(UnsafeBufferPointer(rebasing: scanner.bytes[keyRange!]))
-                    keyRange = nil
+                let key = try key()
+                if key == .type || key == .reason, scanner.peekAfterWhitespace() == UInt8(ascii: "\"") {
+                    let text = try string()
+                    if key == .type { result.errorType = text } else { result.reason = text }
+                } else {
+                    try skip()
                 }
-                guard scanner.expect(UInt8(ascii: ":")) else { throw malformed() }
-                try member(&self)
             } while scanner.expect(UInt8(ascii: ","))
+            try close()
+        }
+
+        mutating func open() throws {
+            guard scanner.expect(UInt8(ascii: "{")) else { throw malformed() }
+        }
+
+        mutating func close() throws {
             guard scanner.expect(UInt8(ascii: "}")) else { throw malformed() }
         }
 
-        func keyIs(_ literal: StaticString) -> Bool {
-            let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-            guard let keyRange else { return unescapedKey.elementsEqual(expected) }
-            return keyRange.count == expected.count && UnsafeBufferPointer(rebasing: scanner.bytes[keyRange]).elementsEqual(expected)
+        /// Reads a member's name and its colon, leaving the scanner at the value. Names are
+        /// compared where they lie; only one written with escapes is unescaped first.
+        mutating func key() throws -> Key {
+            guard scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { throw malformed() }
+            let start = scanner.position + 1
+            var shape = JSONScanner.StringShape()
+            guard scanner.skipString(noting: &shape) else { throw malformed() }
+            let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
+            let key = shape.escaped ? JSONScanner.unescaped(raw).withUnsafeBufferPointer { Self.key(named: $0) } : Self.key(named: raw)
+            guard scanner.expect(UInt8(ascii: ":")) else { throw malformed() }
+            return key
+        }
+
+        private static func key(named name: UnsafeBufferPointer<UInt8>) -> Key {
+            switch name.count {
+            case 4 where equals(name, "type"): return .type
+            case 5 where equals(name, "items"): return .items
+            case 5 where equals(name, "error"): return .error
+            case 6 where equals(name, "status"): return .status
+            case 6 where equals(name, "reason"): return .reason
+            case 13 where equals(name, "failure_store"): return .failureStore
+            default: return .other
+            }
+        }
+
+        @inline(__always)
+        private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+            memcmp(bytes.baseAddress!, literal.utf8Start, literal.utf8CodeUnitCount) == 0
         }
 
         mutating func string() throws -> String {

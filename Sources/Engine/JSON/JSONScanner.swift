@@ -1,3 +1,5 @@
+import CJSONScan
+
 /// Allocation-free validation and navigation of JSON bytes: finds where values end and
 /// what kind they are, without building them. The fast paths of the pipeline use it to
 /// copy already-valid JSON straight from input to output.
@@ -97,33 +99,15 @@ struct JSONScanner {
     }
 
     mutating func skipString(noting shape: inout StringShape) -> Bool {
-        position += 1
-        var highBits: UInt64 = 0
-        defer { shape.ascii = highBits == 0 }
-        while position < bytes.count {
-            position = Self.endOfPlainRun(bytes, from: position, highBits: &highBits)
-            guard position < bytes.count else { return false }
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                position += 1
-                return true
-            }
-            // Not a quote: a backslash, or a control character, which JSON refuses.
-            guard byte == UInt8(ascii: "\\"), position + 1 < bytes.count else { return false }
-            shape.escaped = true
-            switch bytes[position + 1] {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                position += 2
-            case UInt8(ascii: "u"):
-                guard position + 6 <= bytes.count else { return false }
-                for offset in 2..<6 where !isHex(bytes[position + offset]) { return false }
-                position += 6
-            default:
-                return false
-            }
-        }
-        return false
+        guard let base = bytes.baseAddress, position < bytes.count else { return false }
+        var escaped: Int32 = 0, nonASCII: Int32 = 0
+        // Reads only bytes[position + 1 ..< count].
+        let end = ls_json_skip_string(base, position + 1, bytes.count, &escaped, &nonASCII)
+        guard end >= 0 else { return false }
+        position = end
+        shape.escaped = escaped != 0
+        shape.ascii = nonASCII == 0
+        return true
     }
 
     /// The index of the first byte at or after `start` that is a quote, a backslash or a
@@ -139,36 +123,11 @@ struct JSONScanner {
     /// while the text is ASCII).
     @inline(__always)
     static func endOfPlainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, highBits: inout UInt64) -> Int {
-        guard let base = bytes.baseAddress else { return start }
-        let count = bytes.count
-        var index = start
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while index + 8 <= count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            // A byte is flagged when it is zero (for the xor'ed words) or below 0x20.
-            // Little-endian: the word's first byte is its lowest.
-            let special = (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)) & highs
-            if special != 0 {
-                // The lowest flagged byte is always a real one (a false flag needs a real
-                // one below it), so it is where the run ends: escape-dense text such as JSON
-                // inside a message ends a run every few bytes.
-                let found = special.trailingZeroBitCount / 8
-                highBits |= word & highs & ((1 &<< UInt64(8 * found)) &- 1)
-                return index + found
-            }
-            highBits |= word & highs
-            index += 8
-        }
-        while index < count {
-            let byte = base[index]
-            if byte == 0x22 || byte == 0x5C || byte < 0x20 { return index }
-            highBits |= UInt64(byte & 0x80)
-            index += 1
-        }
-        return index
+        guard let base = bytes.baseAddress, start < bytes.count else { return start }
+        var nonASCII: Int32 = 0
+        let end = ls_json_plain_run_end(base, start, bytes.count, &nonASCII)
+        if nonASCII != 0 { highBits |= 0x80 }
+        return end
     }
 
     private func isHex(_ byte: UInt8) -> Bool {
@@ -240,95 +199,15 @@ struct JSONScanner {
 
     /// Writes the unescaped form of `raw` (validated string contents) at `out`, which has
     /// room for `raw.count` bytes; returns how many it wrote.
-    ///
-    /// Plain bytes move eight at a time, a whole word stored even where a backslash cuts
-    /// it short (what lies past the cut is overwritten next): JSON inside a message breaks
-    /// into runs of a few bytes, too short for a call to memchr and memcpy each.
     static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        let base = raw.baseAddress!
-        let count = raw.count
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        var read = 0
+        guard let base = raw.baseAddress else { return 0 }
         var written = 0
-        while read < count {
-            if base[read] != UInt8(ascii: "\\") {
-                guard read + 8 <= count else {
-                    out[written] = base[read]
-                    read += 1
-                    written += 1
-                    continue
-                }
-                // written <= read, so the word fits in the room `raw.count` gives.
-                let word = UnsafeRawPointer(base + read).loadUnaligned(as: UInt64.self)
-                UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
-                let backslashes = word ^ (ones &* 0x5C)
-                let flagged = (backslashes &- ones) & ~backslashes & (ones &* 0x80)
-                // The lowest flagged byte is a real backslash; it is not the first byte.
-                let plain = flagged == 0 ? 8 : flagged.trailingZeroBitCount / 8
-                read += plain
-                written += plain
-                continue
-            }
-            let escape = base[read + 1]
-            read += 2
-            switch escape {
-            case UInt8(ascii: "b"): out[written] = 0x08
-            case UInt8(ascii: "f"): out[written] = 0x0C
-            case UInt8(ascii: "n"): out[written] = 0x0A
-            case UInt8(ascii: "r"): out[written] = 0x0D
-            case UInt8(ascii: "t"): out[written] = 0x09
-            case UInt8(ascii: "u"):
-                var scalar = hex4(base + read)
-                read += 4
-                if (0xD800...0xDBFF).contains(scalar), read + 6 <= count, base[read] == UInt8(ascii: "\\"),
-                   base[read + 1] == UInt8(ascii: "u") {
-                    let low = hex4(base + read + 2)
-                    if (0xDC00...0xDFFF).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        read += 6
-                    }
-                }
-                written += writeUTF8(scalar, to: out + written)
-                continue
-            default: out[written] = escape  // \" \\ and \/
-            }
-            written += 1
-        }
-        return written
-    }
-
-    private static func hex4(_ digits: UnsafePointer<UInt8>) -> UInt32 {
-        var value: UInt32 = 0
-        for index in 0..<4 {
-            let byte = digits[index]
-            value = value << 4 | UInt32(byte <= 57 ? byte - 48 : (byte | 0x20) - 87)
-        }
-        return value
-    }
-
-    /// A lone surrogate becomes U+FFFD, as it cannot be UTF-8.
-    private static func writeUTF8(_ scalar: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let value = (0xD800...0xDFFF).contains(scalar) ? 0xFFFD : scalar
-        switch value {
-        case 0..<0x80:
-            out[0] = UInt8(value)
-            return 1
-        case 0x80..<0x800:
-            out[0] = UInt8(0xC0 | value >> 6)
-            out[1] = UInt8(0x80 | value & 0x3F)
-            return 2
-        case 0x800..<0x10000:
-            out[0] = UInt8(0xE0 | value >> 12)
-            out[1] = UInt8(0x80 | value >> 6 & 0x3F)
-            out[2] = UInt8(0x80 | value & 0x3F)
-            return 3
-        default:
-            out[0] = UInt8(0xF0 | value >> 18)
-            out[1] = UInt8(0x80 | value >> 12 & 0x3F)
-            out[2] = UInt8(0x80 | value >> 6 & 0x3F)
-            out[3] = UInt8(0x80 | value & 0x3F)
-            return 4
-        }
+        var nonASCII: Int32 = 0
+        _ = ls_json_unescape(base, 0, raw.count, out, &written, &nonASCII)
+        guard written == 0 else { return written }
+        // No escapes: the text is the contents as they are.
+        out.update(from: base, count: raw.count)
+        return raw.count
     }
 
     /// Reads an integer number (as CloudWatch sends timestamps), in one pass over its
