@@ -54,8 +54,9 @@ package struct DocumentBuilder: Sendable {
                 let idStart = writer.bytes.count
                 DocumentID.append(high, low, to: &writer.bytes)
                 let id = idStart..<writer.bytes.count
-                writer.raw("\"}}\n")
-                let sourceStart = writer.bytes.count
+                // The action line's end and the source's start in one piece.
+                writer.raw("\"}}\n{\"@timestamp\":\"")
+                let sourceStart = id.upperBound + 4
                 let pointer = events.baseAddress! + event
                 pointer.pointee.messageUTF8.withUnsafeBufferPointer {
                     write(pointer, message: $0, idHash: high, constants: &constants, into: &writer)
@@ -74,7 +75,7 @@ package struct DocumentBuilder: Sendable {
     /// escaped once.
     private struct PageConstants {
         let actionPrefix: [UInt8]
-        /// From the end of `event` to the `log_stream` value.
+        /// From the closing quote of `event`'s last value to the `log_stream` value.
         let placement: [UInt8]
         /// `,"source":"account:region"` inside `logstream`, for a `[[source]]`'s documents.
         let sourceMember: [UInt8]
@@ -99,7 +100,7 @@ package struct DocumentBuilder: Sendable {
             action.raw(",\"require_alias\":true,\"_id\":\"")
             actionPrefix = action.bytes
             var placement = JSONWriter()
-            placement.raw("},\"cloud\":{\"provider\":\"aws\",\"region\":")
+            placement.raw("\"},\"cloud\":{\"provider\":\"aws\",\"region\":")
             placement.string(region)
             if let account {
                 placement.raw(",\"account\":{\"id\":")
@@ -133,26 +134,26 @@ package struct DocumentBuilder: Sendable {
 
     private func write(_ event: UnsafePointer<LogEvent>, message: UnsafeBufferPointer<UInt8>, idHash high: UInt64,
                        constants: inout PageConstants, into writer: inout JSONWriter) {
-        writer.raw("{\"@timestamp\":\"")
+        // `{"@timestamp":"` is written with the action line.
         constants.timestamps.append(event.pointee.timestamp, to: &writer.bytes)
-        writer.raw("\",\"message\":")
         let originalBytes = message.count
         let truncated = originalBytes > options.maxMessageBytes
         if !truncated, event.pointee.encodedMessage != nil {
-            writer.byte(UInt8(ascii: "\""))
+            writer.raw("\",\"message\":\"")
             // Borrowed where it lies (a copy of the slice would be retained and released).
             event.pointee.encodedMessage?.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
-            writer.byte(UInt8(ascii: "\""))
+            writer.raw("\",\"event\":{\"id\":\"")
         } else {
+            writer.raw("\",\"message\":")
             writer.string(truncated ? Self.prefix(of: message, bytes: options.maxMessageBytes) : message)
+            writer.raw(",\"event\":{\"id\":\"")
         }
-        writer.raw(",\"event\":{\"id\":")
-        event.pointee.eventIdUTF8.withUnsafeBufferPointer { writer.string($0) }
+        event.pointee.eventIdUTF8.withUnsafeBufferPointer { writer.contents(of: $0) }
         if let ingested = event.pointee.ingestionTime {
-            writer.raw(",\"ingested\":\"")
+            writer.raw("\",\"ingested\":\"")
             constants.timestamps.append(ingested, to: &writer.bytes)
-            writer.raw("\"")
         }
+        // From the closing quote of the id or the ingestion time to the `log_stream` value.
         constants.placement.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
         constants.appendStream(event.pointee.logStream, to: &writer.bytes)
         writer.raw("}}")

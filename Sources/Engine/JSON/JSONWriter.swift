@@ -48,12 +48,15 @@ struct JSONWriter {
     }
 
     mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
-        bytes.reserveCapacity(bytes.count + utf8.count + utf8.count / 8 + 2)
         bytes.append(UInt8(ascii: "\""))
-        guard let base = utf8.baseAddress else {
-            bytes.append(UInt8(ascii: "\""))
-            return
-        }
+        contents(of: utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// What goes between the quotes of `utf8` as a JSON string: the text, escaped where
+    /// JSON requires.
+    mutating func contents(of utf8: UnsafeBufferPointer<UInt8>) {
+        guard let base = utf8.baseAddress else { return }
         let count = utf8.count
         let table = Self.escapeTable
         // Find the first byte that needs escaping; most messages have few or none.
@@ -63,7 +66,6 @@ struct JSONWriter {
         if index < count {
             appendEscaped(base + index, count - index)
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// The escaping slow path: output is staged in a small buffer and appended in chunks,
