@@ -103,6 +103,29 @@ private actor OrderLog {
         #expect(PriorityGate.mustWait(priority, level: level, secondsSinceFailure: 1000, idleCooldown: 30) == waits)
     }
 
+    /// Decisions otherwise wait for the interval (an hour here, so none is due by time):
+    /// in slow start each round of fast answers doubles the batch at once; once the cluster
+    /// has pushed back, the same answers change nothing until the interval has passed.
+    @Test func slowStartDoublesAfterEachRoundOfFastAnswersThenDecisionsWaitForTheInterval() async {
+        let start = BulkLimits(batchSize: 100, inFlight: 2), ceiling = BulkLimits(batchSize: 5000, inFlight: 8)
+        let controller = AdaptiveController(state: ControllerState(start: start, ceiling: ceiling), pressure: ResourcePressure(softLimitMB: 0),
+                                            permits: BulkPermits(capacity: 2), interval: 3600)
+        var seen: [Int] = []
+        for _ in 0..<5 {
+            for _ in 0..<3 { await controller.record(latencyMillis: 20) }
+            seen.append(await controller.limits.batchSize)
+        }
+        // In flight grows by one per decision (3, 4, 5, …): a round is then that many answers.
+        #expect(seen == [200, 400, 400, 800, 1600])
+
+        var pushedBack = ControllerState(start: BulkLimits(batchSize: 400, inFlight: 2), ceiling: ceiling)
+        _ = pushedBack.decide(WindowStats(requests: 5, p50Millis: 20, p95Millis: 30, throttled: 1), pressure: .normal)
+        #expect(!pushedBack.slowStart)
+        let settled = AdaptiveController(state: pushedBack, pressure: ResourcePressure(softLimitMB: 0), permits: BulkPermits(capacity: 1), interval: 3600)
+        for _ in 0..<20 { await settled.record(latencyMillis: 20) }
+        #expect(await settled.limits == BulkLimits(batchSize: 200, inFlight: 1))
+    }
+
     @Test func idleWorkWaitsOutACoolDownAfterTheLastFailure() {
         #expect(PriorityGate.mustWait(.idle, level: .calm, secondsSinceFailure: 5, idleCooldown: 30))
         #expect(!PriorityGate.mustWait(.idle, level: .calm, secondsSinceFailure: 31, idleCooldown: 30))

@@ -11,7 +11,11 @@ actor AdaptiveController {
     private var throttled = 0
     private var failed = 0
     private var lastDecision: Double
-    private var cpuAtLastDecision = ResourcePressure.cpuSeconds()
+    /// The process's CPU use, read at most once per interval: over the few milliseconds
+    /// between slow-start decisions it would say nothing.
+    private var cpuLevel = ResourcePressure.Level.normal
+    private var cpuAtLastReading = ResourcePressure.cpuSeconds()
+    private var lastCPUReading: Double
     private(set) var lastStats = WindowStats(requests: 0, p50Millis: 0, p95Millis: 0)
 
     init(state: ControllerState, pressure: ResourcePressure, permits: BulkPermits, interval: Double = 1) {
@@ -20,6 +24,7 @@ actor AdaptiveController {
         self.permits = permits
         self.interval = interval
         lastDecision = WallClock.monotonicSeconds()
+        lastCPUReading = lastDecision
     }
 
     var limits: BulkLimits { state.limits }
@@ -33,8 +38,13 @@ actor AdaptiveController {
         }
         if wasThrottled { throttled += 1 }
         let now = WallClock.monotonicSeconds()
-        // Back off at once on 429s; otherwise decide on a few seconds of evidence.
-        let due = now - lastDecision >= interval && latencies.count + failed >= 3
+        // Back off at once on 429s; otherwise decide on a few seconds of evidence — but while
+        // batches still double from their starting point (slow start), a round of fast
+        // answers without failures (one per permit, at least three) is evidence enough: a
+        // backfill then reaches its working batch size within a few dozen requests instead
+        // of a second per doubling, each small request costing as much as a large one to make.
+        let slowStartRound = state.slowStart && failed == 0 && latencies.count >= max(3, state.limits.inFlight)
+        let due = (now - lastDecision >= interval || slowStartRound) && latencies.count + failed >= 3
         let urgent = wasThrottled && now - lastDecision >= interval / 4
         guard due || urgent else { return }
         let stats = WindowStats.of(latencies: latencies, throttled: throttled, failed: failed)
@@ -42,9 +52,12 @@ actor AdaptiveController {
         latencies.removeAll(keepingCapacity: true)
         throttled = 0
         failed = 0
-        let cpu = ResourcePressure.cpuSeconds()
-        let cpuLevel = ResourcePressure.cpuLevel(cpuSeconds: cpu - cpuAtLastDecision, wallSeconds: now - lastDecision)
-        cpuAtLastDecision = cpu
+        if now - lastCPUReading >= interval {
+            let cpu = ResourcePressure.cpuSeconds()
+            cpuLevel = ResourcePressure.cpuLevel(cpuSeconds: cpu - cpuAtLastReading, wallSeconds: now - lastCPUReading)
+            cpuAtLastReading = cpu
+            lastCPUReading = now
+        }
         lastDecision = now
         guard let (limits, reason) = state.decide(stats, pressure: max(pressure.level(), cpuLevel)) else { return }
         await permits.setCapacity(limits.inFlight)
