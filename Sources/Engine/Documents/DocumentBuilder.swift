@@ -37,32 +37,38 @@ package struct DocumentBuilder: Sendable {
         let estimate = variable + events.count * (420 + index.utf8.count + 2 * logGroup.utf8.count)
         var writer = JSONWriter(capacity: estimate)
         let source = GroupKey.parse(logGroup)
-        var constants = PageConstants(region: source?.region ?? region, account: source?.account ?? account, key: logGroup,
-                                      source: GroupKey.source(logGroup), index: index)
+        let text = PageText(region: source?.region ?? region, account: source?.account ?? account, key: logGroup,
+                            source: GroupKey.source(logGroup), index: index)
+        var state = PageState()
         var placed: [(timestamp: EpochMillis, lines: Range<Int>, sourceStart: Int, id: Range<Int>)] = []
         placed.reserveCapacity(events.count)
-        // Borrowed in place, not copied: copying an event costs a retain per field. `events` is
-        // a local `let`, so the buffer and every pointer into it live until the closure returns.
+        // Borrowed in place, not copied: copying an event costs a retain per field, and so does
+        // each borrow of a field or a constant; each is borrowed once per event, the constants
+        // once per page. `events` and `text` are local `let`s, so their buffers and every
+        // pointer into them live until the closures return.
         events.withUnsafeBufferPointer { events in
-            for event in events.indices {
-                let start = writer.bytes.count
-                let (high, low) = constants.hashPrefix.withUnsafeBufferPointer { prefix in
-                    events[event].eventIdUTF8.withUnsafeBufferPointer { DocumentID.hash(prefix: prefix, eventId: $0) }
+            text.bytes.withUnsafeBufferPointer { textBytes in
+                let fixed = text.parts(of: textBytes)
+                for event in events.indices {
+                    let start = writer.bytes.count
+                    let pointer = events.baseAddress! + event
+                    let id = pointer.pointee.eventIdUTF8.withUnsafeBufferPointer { eventId in
+                        pointer.pointee.messageUTF8.withUnsafeBufferPointer { message in
+                            let (high, low) = DocumentID.hash(prefix: fixed.hashPrefix, eventId: eventId)
+                            // The action line; the id is base64url, which needs no escaping.
+                            writer.bytes.append(contentsOf: fixed.action)
+                            let idStart = writer.bytes.count
+                            DocumentID.append(high, low, to: &writer.bytes)
+                            let id = idStart..<writer.bytes.count
+                            // The action line's end and the source's start in one piece.
+                            writer.raw("\"}}\n{\"@timestamp\":\"")
+                            write(pointer, message: message, eventId: eventId, idHash: high, fixed: fixed, state: &state, into: &writer)
+                            return id
+                        }
+                    }
+                    writer.byte(UInt8(ascii: "\n"))
+                    placed.append((pointer.pointee.timestamp, start..<writer.bytes.count, id.upperBound + 4, id))
                 }
-                // The action line; the id is base64url, which needs no escaping.
-                constants.actionPrefix.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
-                let idStart = writer.bytes.count
-                DocumentID.append(high, low, to: &writer.bytes)
-                let id = idStart..<writer.bytes.count
-                // The action line's end and the source's start in one piece.
-                writer.raw("\"}}\n{\"@timestamp\":\"")
-                let sourceStart = id.upperBound + 4
-                let pointer = events.baseAddress! + event
-                pointer.pointee.messageUTF8.withUnsafeBufferPointer {
-                    write(pointer, message: $0, idHash: high, constants: &constants, into: &writer)
-                }
-                writer.byte(UInt8(ascii: "\n"))
-                placed.append((events[event].timestamp, start..<writer.bytes.count, sourceStart, id))
             }
         }
         let page = DocumentPage(storage: writer.bytes, index: index, logGroup: logGroup, viaAlias: true)
@@ -72,52 +78,67 @@ package struct DocumentBuilder: Sendable {
     }
 
     /// The parts of every document of a page that do not change from one to the next,
-    /// escaped once.
-    private struct PageConstants {
-        let actionPrefix: [UInt8]
+    /// escaped once, in one buffer.
+    private struct PageText {
+        let bytes: [UInt8]
+        let action: Range<Int>
         /// From the closing quote of `event`'s last value to the `log_stream` value.
-        let placement: [UInt8]
+        let placement: Range<Int>
         /// `,"source":"account:region"` inside `logstream`, for a `[[source]]`'s documents.
-        let sourceMember: [UInt8]
+        let sourceMember: Range<Int>
         /// The group's part of every document id's hash.
-        let hashPrefix: [UInt8]
+        let hashPrefix: Range<Int>
+
+        /// `key`: the group's `GroupKey` (its ids are hashed after it).
+        init(region: String, account: String?, key: String, source: String?, index: String) {
+            var writer = JSONWriter()
+            // Documents go to the group's stable name; should its alias vanish, the write
+            // fails (index_not_found, held for an operator) instead of creating a plain
+            // index of that name beside the real targets. Elasticsearch counts data stream
+            // aliases as aliases here (`hasAlias`), and OpenSearch takes the flag too.
+            writer.raw("{\"create\":{\"_index\":")
+            writer.string(index)
+            writer.raw(",\"require_alias\":true,\"_id\":\"")
+            action = 0..<writer.bytes.count
+            writer.raw("\"},\"cloud\":{\"provider\":\"aws\",\"region\":")
+            writer.string(region)
+            if let account {
+                writer.raw(",\"account\":{\"id\":")
+                writer.string(account)
+                writer.byte(UInt8(ascii: "}"))
+            }
+            writer.raw("},\"aws\":{\"cloudwatch\":{\"log_group\":")
+            writer.string(GroupKey.name(key))
+            writer.raw(",\"log_stream\":")
+            placement = action.upperBound..<writer.bytes.count
+            if let source {
+                writer.raw(",\"source\":")
+                writer.string(source)
+            }
+            sourceMember = placement.upperBound..<writer.bytes.count
+            writer.bytes.append(contentsOf: DocumentID.hashPrefix(logGroup: key))
+            hashPrefix = sourceMember.upperBound..<writer.bytes.count
+            bytes = writer.bytes
+        }
+
+        struct Parts {
+            let action, placement, sourceMember, hashPrefix: UnsafeBufferPointer<UInt8>
+        }
+
+        /// The parts within `bytes`, borrowed by the caller.
+        func parts(of bytes: UnsafeBufferPointer<UInt8>) -> Parts {
+            Parts(action: UnsafeBufferPointer(rebasing: bytes[action]), placement: UnsafeBufferPointer(rebasing: bytes[placement]),
+                  sourceMember: UnsafeBufferPointer(rebasing: bytes[sourceMember]), hashPrefix: UnsafeBufferPointer(rebasing: bytes[hashPrefix]))
+        }
+    }
+
+    /// What writing a page's documents keeps from one to the next.
+    private struct PageState {
         var timestamps = Timestamp.DayCache()
         /// Lent to each message's field transcoder in turn.
         var fieldNames: [Range<Int>] = []
         private var lastStream = ""
         private var lastStreamJSON: [UInt8] = []
-
-        /// `key`: the group's `GroupKey` (its ids are hashed after it).
-        init(region: String, account: String?, key: String, source: String?, index: String) {
-            hashPrefix = DocumentID.hashPrefix(logGroup: key)
-            var action = JSONWriter()
-            // Documents go to the group's stable name; should its alias vanish, the write
-            // fails (index_not_found, held for an operator) instead of creating a plain
-            // index of that name beside the real targets. Elasticsearch counts data stream
-            // aliases as aliases here (`hasAlias`), and OpenSearch takes the flag too.
-            action.raw("{\"create\":{\"_index\":")
-            action.string(index)
-            action.raw(",\"require_alias\":true,\"_id\":\"")
-            actionPrefix = action.bytes
-            var placement = JSONWriter()
-            placement.raw("\"},\"cloud\":{\"provider\":\"aws\",\"region\":")
-            placement.string(region)
-            if let account {
-                placement.raw(",\"account\":{\"id\":")
-                placement.string(account)
-                placement.byte(UInt8(ascii: "}"))
-            }
-            placement.raw("},\"aws\":{\"cloudwatch\":{\"log_group\":")
-            placement.string(GroupKey.name(key))
-            placement.raw(",\"log_stream\":")
-            self.placement = placement.bytes
-            var member = JSONWriter()
-            if let source {
-                member.raw(",\"source\":")
-                member.string(source)
-            }
-            sourceMember = member.bytes
-        }
 
         /// Appends the stream name as JSON, escaped once for the events that share it
         /// (consecutive events mostly do).
@@ -132,10 +153,10 @@ package struct DocumentBuilder: Sendable {
         }
     }
 
-    private func write(_ event: UnsafePointer<LogEvent>, message: UnsafeBufferPointer<UInt8>, idHash high: UInt64,
-                       constants: inout PageConstants, into writer: inout JSONWriter) {
+    private func write(_ event: UnsafePointer<LogEvent>, message: UnsafeBufferPointer<UInt8>, eventId: UnsafeBufferPointer<UInt8>,
+                       idHash high: UInt64, fixed: PageText.Parts, state: inout PageState, into writer: inout JSONWriter) {
         // `{"@timestamp":"` is written with the action line.
-        constants.timestamps.append(event.pointee.timestamp, to: &writer.bytes)
+        state.timestamps.append(event.pointee.timestamp, to: &writer.bytes)
         let originalBytes = message.count
         let truncated = originalBytes > options.maxMessageBytes
         if !truncated, event.pointee.encodedMessage != nil {
@@ -148,21 +169,21 @@ package struct DocumentBuilder: Sendable {
             writer.string(truncated ? Self.prefix(of: message, bytes: options.maxMessageBytes) : message)
             writer.raw(",\"event\":{\"id\":\"")
         }
-        event.pointee.eventIdUTF8.withUnsafeBufferPointer { writer.contents(of: $0) }
+        writer.contents(of: eventId)
         if let ingested = event.pointee.ingestionTime {
             writer.raw("\",\"ingested\":\"")
-            constants.timestamps.append(ingested, to: &writer.bytes)
+            state.timestamps.append(ingested, to: &writer.bytes)
         }
         // From the closing quote of the id or the ingestion time to the `log_stream` value.
-        constants.placement.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
-        constants.appendStream(event.pointee.logStream, to: &writer.bytes)
+        writer.bytes.append(contentsOf: fixed.placement)
+        state.appendStream(event.pointee.logStream, to: &writer.bytes)
         writer.raw("}}")
 
         var dropped = 0
         var level: String?
         if let field = options.jsonField,
            let fields = MessageJSON.writeFields(of: message, as: field, maxDepth: options.maxDepth, maxFields: options.maxFields,
-                                                names: &constants.fieldNames, into: &writer) {
+                                                names: &state.fieldNames, into: &writer) {
             dropped = fields.dropped
             level = fields.level
         }
@@ -173,7 +194,7 @@ package struct DocumentBuilder: Sendable {
         }
         writer.raw(",\"logstream\":{\"id_hash\":")
         writer.integer(DocumentID.checksum(high: high))
-        constants.sourceMember.withUnsafeBufferPointer { writer.bytes.append(contentsOf: $0) }
+        writer.bytes.append(contentsOf: fixed.sourceMember)
         if truncated {
             writer.raw(",\"truncated\":true,\"original_bytes\":")
             writer.integer(originalBytes)
