@@ -102,19 +102,39 @@ static inline size_t ls_utf8_write(uint32_t scalar, uint8_t *out) {
     return 4;
 }
 
-// Copies `length` bytes from `from` to `to`, where both have room for `room` >= `length`
-// bytes: sixteen at a time while that stays within `room` (the runs between escapes are
-// mostly too short for a call to memcpy to pay), which may write past `length`.
-static inline void ls_copy_run(uint8_t *to, const uint8_t *from, size_t length, size_t room) {
+// Copies the plain bytes from `index` on (up to the first quote, backslash or control
+// character, or `count`) to `out + *used`, advancing *used past them; returns where they end.
+// Sixteen bytes at a time, each block stored whole before looking at it (the runs between
+// the escapes of JSON inside a message are mostly a few bytes): `out` must have room for
+// `count - index` bytes past *used, so a block's store stays inside it whenever the block
+// does. Sets *non_ascii as ls_json_plain_run_end does.
+static inline size_t ls_json_copy_plain_run(const uint8_t *bytes, size_t index, size_t count, uint8_t *out, size_t *used,
+                                            int *non_ascii) {
+    size_t written = *used;
 #if defined(__SSE2__)
-    if (length + 15 < room) {
-        for (size_t done = 0; done < length; done += 16) {
-            _mm_storeu_si128((__m128i *)(to + done), _mm_loadu_si128((const __m128i *)(from + done)));
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1F);
+    while (index + 16 <= count) {
+        __m128i block = _mm_loadu_si128((const __m128i *)(bytes + index));
+        _mm_storeu_si128((__m128i *)(out + written), block);
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
+                                       _mm_cmpeq_epi8(_mm_min_epu8(block, control), block));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        unsigned high = (unsigned)_mm_movemask_epi8(block);
+        if (mask != 0) {
+            unsigned found = (unsigned)__builtin_ctz(mask);
+            if (high & ((1u << found) - 1)) *non_ascii = 1;
+            *used = written + found;
+            return index + found;
         }
-        return;
+        if (high) *non_ascii = 1;
+        index += 16;
+        written += 16;
     }
 #endif
-    memcpy(to, from, length);
+    size_t end = ls_json_plain_run_end(bytes, index, count, non_ascii);
+    memcpy(out + written, bytes + index, end - index);
+    *used = written + (end - index);
+    return end;
 }
 
 // Reads JSON string contents from `start` up to its closing quote (or to `count` when the
@@ -166,10 +186,7 @@ static inline ptrdiff_t ls_json_unescape(const uint8_t *bytes, size_t start, siz
         default:
             return -1;
         }
-        size_t plain = ls_json_plain_run_end(bytes, index, count, non_ascii);
-        ls_copy_run(out + used, bytes + index, plain - index, count - index);
-        used += plain - index;
-        index = plain;
+        index = ls_json_copy_plain_run(bytes, index, count, out, &used, non_ascii);
     }
 }
 
