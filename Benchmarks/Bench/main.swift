@@ -9,8 +9,6 @@ if arguments.count >= 3 && arguments[1] == "compression" {
     for line in try CompressionBenchmark().run(ndjsonPath: arguments[2]) { print(line) }
 } else if arguments.contains("read-amplification") {
     for line in ReadAmplification().run() { print(line) }
-} else if arguments[1] == "tmpt" {
-    try tmpTransform(arguments[2])
 } else if arguments.count >= 3 && arguments[1] == "transform" {
     for line in try TransformBenchmark().run(pagesDirectory: arguments[2]) { print(line) }
 } else {

@@ -131,6 +131,10 @@ import TestSupport
         }
     }
 
+    @Test func anEmptyAnswerIsRefusedAsMalformed() {
+        #expect(throws: (any Error).self) { try CloudWatchLogsClient.decodeFilterLogEventsPage([]) }
+    }
+
     @Test func controlCharactersInAMessageAreRefusedAsMalformed() {
         #expect(throws: (any Error).self) { try CloudWatchLogsClient.decodeFilterLogEventsPage(page([0x22, 0x61, 0x0A, 0x22])) }
     }

@@ -15,6 +15,8 @@ enum FilterLogEventsDecoder {
 
     /// `storage` holds the same bytes as `body`: messages are slices of it where they can be.
     private static func decode(_ body: UnsafeBufferPointer<UInt8>, storage: [UInt8]) throws -> LogEventPage {
+        // An empty answer is not JSON; the room below needs at least a byte to point at.
+        guard !body.isEmpty else { throw Malformed(offset: 0) }
         var events: [LogEvent] = []
         var nextToken: String?
         var unescapedMessages: [(event: Int, text: Range<Int>)] = []
@@ -22,6 +24,7 @@ enum FilterLogEventsDecoder {
         // the page rather than one per message. Unescaping never lengthens text, so room for
         // the whole response is room for all of them.
         let unescaped = try [UInt8](unsafeUninitializedCapacity: body.count) { room, used in
+            // Not nil: the capacity is at least one byte.
             var page = PageDecoding(room: room.baseAddress!)
             defer {
                 used = page.used
@@ -67,7 +70,8 @@ enum FilterLogEventsDecoder {
         /// Where unescaped messages go: room for as many bytes as the response has, of which
         /// `used` are taken. A message's unescaped text is never longer than the part of the
         /// response from its start on, and the messages before it took at most what lies
-        /// before it, so the room left always suffices.
+        /// before it, so the room left always suffices. Lent by the array being initialised
+        /// with it: valid while that array's initialiser runs, which is this struct's life.
         let room: UnsafeMutablePointer<UInt8>
         private(set) var used = 0
         /// Which event's message is where in the room; the slices are made once it is full.
