@@ -138,14 +138,14 @@ enum FilterLogEventsDecoder {
     private static func decodeEvent(_ scanner: inout JSONScanner, _ page: inout PageDecoding, _ storage: [UInt8],
                                     appendingTo events: inout [LogEvent]) -> Bool {
         guard scanner.expect(UInt8(ascii: "{")) else { return false }
-        var id: ArraySlice<UInt8>?
-        var timestamp: Int64?
-        var ingestion: Int64?
-        var message: ArraySlice<UInt8> = []
-        var encodedMessage: ArraySlice<UInt8>?
+        // Written in place in the page's array as its members come (removed again when it
+        // turns out to have no id or timestamp): an event built from separate values and then
+        // appended was copied once more on the way (a retain and a release per field).
+        let slot = events.count
+        events.append(LogEvent(eventIdUTF8: [], timestamp: 0, ingestionTime: nil, messageUTF8: [], logStream: "", encodedMessage: nil))
+        var hasId = false, hasTimestamp = false
         /// The length of the message unescaped at `page.next`, when it had escapes.
         var unescapedMessage: Int?
-        var stream = ""
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
                 guard let key = Self.key(&scanner, &page.scratch) else { return false }
@@ -165,16 +165,16 @@ enum FilterLogEventsDecoder {
                         // No escapes: the text is the bytes themselves, and already safe to copy into JSON.
                         let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<end])
                         let valid = ascii || UTF8Validation.isValid(raw)
-                        message = valid ? storage[start..<end] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
-                        encodedMessage = valid ? message : nil
+                        events[slot].messageUTF8 = valid ? storage[start..<end] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
+                        events[slot].encodedMessage = valid ? events[slot].messageUTF8 : nil
                     } else {
                         let text = UnsafeBufferPointer(start: page.next, count: written)
                         if ascii || UTF8Validation.isValid(text) {
                             unescapedMessage = written
-                            encodedMessage = storage[start..<end]
+                            events[slot].encodedMessage = storage[start..<end]
                         } else {
-                            message = ArraySlice(String(decoding: text, as: UTF8.self).utf8)
-                            encodedMessage = nil
+                            events[slot].messageUTF8 = ArraySlice(String(decoding: text, as: UTF8.self).utf8)
+                            events[slot].encodedMessage = nil
                         }
                     }
                 case .eventId where isString:
@@ -182,13 +182,15 @@ enum FilterLogEventsDecoder {
                     var shape = JSONScanner.StringShape()
                     guard scanner.skipString(noting: &shape) else { return false }
                     let raw = storage[start..<scanner.position - 1]
-                    id = shape.escaped ? raw.withUnsafeBufferPointer { JSONScanner.unescaped($0)[...] } : raw
+                    events[slot].eventIdUTF8 = shape.escaped ? raw.withUnsafeBufferPointer { JSONScanner.unescaped($0)[...] } : raw
+                    hasId = true
                 case .timestamp:
                     guard let value = scanner.readInt64() else { return false }
-                    timestamp = value
+                    events[slot].timestamp = value
+                    hasTimestamp = true
                 case .ingestionTime:
                     guard let value = scanner.readInt64() else { return false }
-                    ingestion = value
+                    events[slot].ingestionTime = value
                 case .logStreamName where isString:
                     let start = scanner.position + 1
                     var shape = JSONScanner.StringShape()
@@ -202,18 +204,18 @@ enum FilterLogEventsDecoder {
                         let name = shape.escaped ? JSONScanner.unescaped(raw) : Array(raw)
                         page.lastStream = (Array(raw), String(decoding: name, as: UTF8.self))
                     }
-                    stream = page.lastStream.name
+                    events[slot].logStream = page.lastStream.name
                 default:
                     guard scanner.skipValue() != nil else { return false }
                 }
             } while scanner.expect(UInt8(ascii: ","))
             guard scanner.expect(UInt8(ascii: "}")) else { return false }
         }
-        guard id != nil, let timestamp else { return true }
-        if let unescapedMessage { page.keep(unescapedMessage, forEvent: events.count) }
-        // Consumed, not copied: each of these holds a reference, and a copy costs a retain.
-        events.append(LogEvent(eventIdUTF8: (consume id)!, timestamp: timestamp, ingestionTime: ingestion, messageUTF8: consume message,
-                               logStream: consume stream, encodedMessage: consume encodedMessage))
+        guard hasId && hasTimestamp else {
+            events.removeLast()
+            return true
+        }
+        if let unescapedMessage { page.keep(unescapedMessage, forEvent: slot) }
         return true
     }
 }
