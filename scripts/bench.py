@@ -147,7 +147,10 @@ def compression(ndjson):
     return codecs
 
 
-def pipeline(rounds=3):
+PIPELINE_ROUNDS = 5
+
+
+def pipeline(rounds=PIPELINE_ROUNDS):
     """Each round measures every contender once, one after the other, so that a machine
     that speeds up or slows down during the run weighs on all of them alike."""
     ndjson = str(WORK / "sent.ndjson")
@@ -277,8 +280,8 @@ def main():
     for line in transform.strip().splitlines():
         print("  " + line)
     print()
-    print("2. whole pipeline against in-memory stand-ins for CloudWatch and Elasticsearch (%d events; median of 3 rounds, each contender once per round;"
-          " every run delivered exactly the events sent)" % EVENTS)
+    print("2. whole pipeline against in-memory stand-ins for CloudWatch and Elasticsearch (%d events; median of %d rounds, each contender once per round;"
+          " every run delivered exactly the events sent)" % (EVENTS, PIPELINE_ROUNDS))
     runs, codecs, size = pipeline()
     result, plain, peer, competent = runs["gzip"], runs["plain"], runs["peer"], runs["competent"]
     zlib, libdeflate, igzip = codecs["zlib-1"], codecs["libdeflate-1"], codecs["igzip-1"]
