@@ -36,7 +36,7 @@ enum FilterLogEventsDecoder {
             guard scanner.expect(UInt8(ascii: "{")) else { throw fail() }
             if scanner.expect(UInt8(ascii: "}")) { return }
             repeat {
-                guard let key = Self.key(&scanner, &page.scratch) else { throw fail() }
+                guard let key = scanner.memberName(Self.key(named:)) else { throw fail() }
                 if key == .events {
                     guard scanner.expect(UInt8(ascii: "[")) else { throw fail() }
                     if scanner.expect(UInt8(ascii: "]")) { continue }
@@ -97,40 +97,17 @@ enum FilterLogEventsDecoder {
         case events, nextToken, message, eventId, timestamp, ingestionTime, logStreamName, other
     }
 
-    /// Reads a member name and its colon. Names are compared where they lie in the
-    /// response; only one written with escapes is unescaped (into `scratch`) first.
-    private static func key(_ scanner: inout JSONScanner, _ scratch: inout [UInt8]) -> Key? {
-        guard scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { return nil }
-        let start = scanner.position + 1
-        var shape = JSONScanner.StringShape()
-        guard scanner.skipString(noting: &shape) else { return nil }
-        let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
-        let key: Key
-        if !shape.escaped {
-            key = Self.key(named: raw)
-        } else {
-            scratch = JSONScanner.unescaped(raw)
-            key = scratch.withUnsafeBufferPointer { Self.key(named: $0) }
-        }
-        return scanner.expect(UInt8(ascii: ":")) ? key : nil
-    }
-
     private static func key(named name: UnsafeBufferPointer<UInt8>) -> Key {
         switch name.count {
-        case 6 where equals(name, "events"): return .events
-        case 7 where equals(name, "message"): return .message
-        case 7 where equals(name, "eventId"): return .eventId
-        case 9 where equals(name, "nextToken"): return .nextToken
-        case 9 where equals(name, "timestamp"): return .timestamp
-        case 13 where equals(name, "ingestionTime"): return .ingestionTime
-        case 13 where equals(name, "logStreamName"): return .logStreamName
+        case 6 where JSONScanner.name(name, is: "events"): return .events
+        case 7 where JSONScanner.name(name, is: "message"): return .message
+        case 7 where JSONScanner.name(name, is: "eventId"): return .eventId
+        case 9 where JSONScanner.name(name, is: "nextToken"): return .nextToken
+        case 9 where JSONScanner.name(name, is: "timestamp"): return .timestamp
+        case 13 where JSONScanner.name(name, is: "ingestionTime"): return .ingestionTime
+        case 13 where JSONScanner.name(name, is: "logStreamName"): return .logStreamName
         default: return .other
         }
-    }
-
-    @inline(__always)
-    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
-        bytes.count == literal.utf8CodeUnitCount && (bytes.isEmpty || memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0)
     }
 
     /// Reads one event object into `events` (one without an id or timestamp is skipped);
@@ -148,7 +125,7 @@ enum FilterLogEventsDecoder {
         var unescapedMessage: Int?
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
-                guard let key = Self.key(&scanner, &page.scratch) else { return false }
+                guard let key = scanner.memberName(Self.key(named:)) else { return false }
                 let isString = scanner.peekAfterWhitespace() == UInt8(ascii: "\"")
                 switch key {
                 case .message where isString:

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Reads a `_bulk` answer's per-item results straight from its bytes: one answer per
 /// request, an item per document, so no tree is built for it and no member is kept but
 /// the few an item's fate depends on.
@@ -132,34 +130,22 @@ enum BulkResponseParser {
             guard scanner.expect(UInt8(ascii: "}")) else { throw malformed() }
         }
 
-        /// Reads a member's name and its colon, leaving the scanner at the value. Names are
-        /// compared where they lie; only one written with escapes is unescaped first.
+        /// Reads a member's name and its colon, leaving the scanner at the value.
         mutating func key() throws -> Key {
-            guard scanner.peekAfterWhitespace() == UInt8(ascii: "\"") else { throw malformed() }
-            let start = scanner.position + 1
-            var shape = JSONScanner.StringShape()
-            guard scanner.skipString(noting: &shape) else { throw malformed() }
-            let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position - 1])
-            let key = shape.escaped ? JSONScanner.unescaped(raw).withUnsafeBufferPointer { Self.key(named: $0) } : Self.key(named: raw)
-            guard scanner.expect(UInt8(ascii: ":")) else { throw malformed() }
+            guard let key = scanner.memberName(Self.key(named:)) else { throw malformed() }
             return key
         }
 
         private static func key(named name: UnsafeBufferPointer<UInt8>) -> Key {
             switch name.count {
-            case 4 where equals(name, "type"): return .type
-            case 5 where equals(name, "items"): return .items
-            case 5 where equals(name, "error"): return .error
-            case 6 where equals(name, "status"): return .status
-            case 6 where equals(name, "reason"): return .reason
-            case 13 where equals(name, "failure_store"): return .failureStore
+            case 4 where JSONScanner.name(name, is: "type"): return .type
+            case 5 where JSONScanner.name(name, is: "items"): return .items
+            case 5 where JSONScanner.name(name, is: "error"): return .error
+            case 6 where JSONScanner.name(name, is: "status"): return .status
+            case 6 where JSONScanner.name(name, is: "reason"): return .reason
+            case 13 where JSONScanner.name(name, is: "failure_store"): return .failureStore
             default: return .other
             }
-        }
-
-        @inline(__always)
-        private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
-            memcmp(bytes.baseAddress!, literal.utf8Start, literal.utf8CodeUnitCount) == 0
         }
 
         mutating func string() throws -> String {
