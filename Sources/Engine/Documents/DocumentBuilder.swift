@@ -67,6 +67,7 @@ package struct DocumentBuilder: Sendable {
                         }
                     }
                     writer.byte(UInt8(ascii: "\n"))
+                    // The source starts after the id's closing `"}}` and the newline.
                     placed.append((pointer.pointee.timestamp, start..<writer.bytes.count, id.upperBound + 4, id))
                 }
             }
