@@ -31,9 +31,12 @@ public final class ShutdownSignal: Sendable {
     /// Routes SIGINT and SIGTERM here instead of killing the process.
     public func installHandlers() {
         var installed: [DispatchSourceSignal] = []
+        // A queue of their own, not the global one the Swift tasks run on: a busy process
+        // (every worker thread copying a page) must still hear the second signal at once.
+        let queue = DispatchQueue(label: "logstream.signals")
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             // The handler holds its source: both live as long as the process (see `sources`).
             source.setEventHandler { [self, source] in
                 // Signals that arrive before the handler runs are merged into one event with
