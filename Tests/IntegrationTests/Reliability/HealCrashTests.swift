@@ -47,7 +47,7 @@ import Testing
             #expect(!second.contains("another process is moving"), "the dead run's claim held the group: \(second.suffix(2000))")
             let midway = try await rig.compareIDs(group: text)
             #expect(midway.lost.isEmpty && midway.duplicates == midway.cloudWatch,
-                    "between the two steps every event is in both targets, and the comparison sees it: \(midway)")
+                    "between the two steps every event is in both targets, and the comparison sees it: \(midway)\n\(second.suffix(2000))")
 
             // 3. Run again: it verifies the standby holds everything and removes the old target.
             let last = try await ProcessRunner.run(ProjectPaths.binary, ["heal", "--json"], environment: environment)
