@@ -121,7 +121,7 @@ struct JSONScanner {
     mutating func skipString(noting shape: inout StringShape) -> Bool {
         guard let base = bytes.baseAddress, position < bytes.count else { return false }
         var escaped: Int32 = 0, nonASCII: Int32 = 0
-        // Reads only bytes[position + 1 ..< count].
+        // Reads nothing outside `bytes`; the string starts after the quote at `position`.
         let end = ls_json_skip_string(base, position + 1, bytes.count, &escaped, &nonASCII)
         guard end >= 0 else { return false }
         position = end
