@@ -36,7 +36,7 @@ enum FilterLogEventsDecoder {
             guard scanner.expect(UInt8(ascii: "{")) else { throw fail() }
             if scanner.expect(UInt8(ascii: "}")) { return }
             repeat {
-                guard let key = scanner.memberName(Self.key(named:)) else { throw fail() }
+                guard let key = scanner.memberName(among: Self.names, other: .other) else { throw fail() }
                 if key == .events {
                     guard scanner.expect(UInt8(ascii: "[")) else { throw fail() }
                     if scanner.expect(UInt8(ascii: "]")) { continue }
@@ -47,8 +47,9 @@ enum FilterLogEventsDecoder {
                 } else if key == .nextToken {
                     scanner.skipWhitespace()
                     if scanner.peek() == UInt8(ascii: "\"") {
-                        guard scanner.readString(into: &page.scratch) else { throw fail() }
-                        nextToken = String(decoding: page.scratch, as: UTF8.self)
+                        var token: [UInt8] = []
+                        guard scanner.readString(into: &token) else { throw fail() }
+                        nextToken = String(decoding: token, as: UTF8.self)
                     } else if scanner.skipValue() == nil {
                         throw fail()
                     }
@@ -64,7 +65,6 @@ enum FilterLogEventsDecoder {
 
     /// What decoding a page keeps from one event to the next.
     private struct PageDecoding {
-        var scratch: [UInt8] = []
         /// The last stream name as written, and as a String: consecutive events mostly share it.
         var lastStream: (bytes: [UInt8], name: String) = ([], "")
         /// Where unescaped messages go: room for as many bytes as the response has, of which
@@ -79,7 +79,6 @@ enum FilterLogEventsDecoder {
 
         init(room: UnsafeMutablePointer<UInt8>) {
             self.room = room
-            scratch.reserveCapacity(4096)
         }
 
         /// Where the next unescaped message is written.
@@ -97,18 +96,10 @@ enum FilterLogEventsDecoder {
         case events, nextToken, message, eventId, timestamp, ingestionTime, logStreamName, other
     }
 
-    private static func key(named name: UnsafeBufferPointer<UInt8>) -> Key {
-        switch name.count {
-        case 6 where JSONScanner.name(name, is: "events"): return .events
-        case 7 where JSONScanner.name(name, is: "message"): return .message
-        case 7 where JSONScanner.name(name, is: "eventId"): return .eventId
-        case 9 where JSONScanner.name(name, is: "nextToken"): return .nextToken
-        case 9 where JSONScanner.name(name, is: "timestamp"): return .timestamp
-        case 13 where JSONScanner.name(name, is: "ingestionTime"): return .ingestionTime
-        case 13 where JSONScanner.name(name, is: "logStreamName"): return .logStreamName
-        default: return .other
-        }
-    }
+    private static let names: [(name: StaticString, key: Key)] = [
+        ("events", .events), ("message", .message), ("eventId", .eventId), ("nextToken", .nextToken), ("timestamp", .timestamp),
+        ("ingestionTime", .ingestionTime), ("logStreamName", .logStreamName),
+    ]
 
     /// Reads one event object into `events` (one without an id or timestamp is skipped);
     /// false when it is malformed.
@@ -125,7 +116,7 @@ enum FilterLogEventsDecoder {
         var unescapedMessage: Int?
         if !scanner.expect(UInt8(ascii: "}")) {
             repeat {
-                guard let key = scanner.memberName(Self.key(named:)) else { return false }
+                guard let key = scanner.memberName(among: Self.names, other: .other) else { return false }
                 let isString = scanner.peekAfterWhitespace() == UInt8(ascii: "\"")
                 switch key {
                 case .message where isString:

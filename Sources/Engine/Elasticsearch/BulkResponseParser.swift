@@ -16,6 +16,10 @@ enum BulkResponseParser {
         case items, status, error, failureStore, type, reason, other
     }
 
+    private static let names: [(name: StaticString, key: Key)] = [
+        ("items", .items), ("status", .status), ("error", .error), ("failure_store", .failureStore), ("type", .type), ("reason", .reason),
+    ]
+
     private struct Reader {
         var scanner: JSONScanner
 
@@ -132,20 +136,8 @@ enum BulkResponseParser {
 
         /// Reads a member's name and its colon, leaving the scanner at the value.
         mutating func key() throws -> Key {
-            guard let key = scanner.memberName(Self.key(named:)) else { throw malformed() }
+            guard let key = scanner.memberName(among: BulkResponseParser.names, other: .other) else { throw malformed() }
             return key
-        }
-
-        private static func key(named name: UnsafeBufferPointer<UInt8>) -> Key {
-            switch name.count {
-            case 4 where JSONScanner.name(name, is: "type"): return .type
-            case 5 where JSONScanner.name(name, is: "items"): return .items
-            case 5 where JSONScanner.name(name, is: "error"): return .error
-            case 6 where JSONScanner.name(name, is: "status"): return .status
-            case 6 where JSONScanner.name(name, is: "reason"): return .reason
-            case 13 where JSONScanner.name(name, is: "failure_store"): return .failureStore
-            default: return .other
-            }
         }
 
         mutating func string() throws -> String {

@@ -86,23 +86,25 @@ struct JSONScanner {
         }
     }
 
-    /// Reads a member's name and its colon, leaving the scanner at the value, and returns
-    /// what `match` makes of the name: the name as it lies in the input, or unescaped first
-    /// when it was written with escapes. nil when there is no name and colon here.
-    mutating func memberName<Key>(_ match: (UnsafeBufferPointer<UInt8>) -> Key) -> Key? {
+    /// Reads a member's name and its colon, leaving the scanner at the value, and says which
+    /// of `names` it is (`other` when none): compared where it lies in the input, or
+    /// unescaped first when it was written with escapes. nil when there is no name and colon
+    /// here.
+    mutating func memberName<Key>(among names: [(name: StaticString, key: Key)], other: Key) -> Key? {
         guard peekAfterWhitespace() == UInt8(ascii: "\"") else { return nil }
         let start = position + 1
         var shape = StringShape()
         guard skipString(noting: &shape) else { return nil }
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<position - 1])
-        let key = shape.escaped ? Self.unescaped(raw).withUnsafeBufferPointer(match) : match(raw)
+        func lookUp(_ name: UnsafeBufferPointer<UInt8>) -> Key {
+            for entry in names where name.count == entry.name.utf8CodeUnitCount
+                && (name.isEmpty || memcmp(name.baseAddress!, entry.name.utf8Start, name.count) == 0) {
+                return entry.key
+            }
+            return other
+        }
+        let key = shape.escaped ? Self.unescaped(raw).withUnsafeBufferPointer(lookUp) : lookUp(raw)
         return expect(UInt8(ascii: ":")) ? key : nil
-    }
-
-    /// Whether `name` is `literal`'s bytes.
-    @inline(__always)
-    static func name(_ name: UnsafeBufferPointer<UInt8>, is literal: StaticString) -> Bool {
-        name.count == literal.utf8CodeUnitCount && (name.isEmpty || memcmp(name.baseAddress!, literal.utf8Start, name.count) == 0)
     }
 
     /// Skips a string whose opening quote is at the current position.
