@@ -12,8 +12,9 @@ public final class ShutdownSignal: Sendable {
     }
 
     private let state = Locked(State())
-    /// Kept only so the sources stay alive; written once, by `installHandlers`.
-    nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
+    /// Kept only so the source stays alive; written once, by `installHandlers`, before any
+    /// signal can reach it.
+    nonisolated(unsafe) private var sources: [DispatchSourceRead] = []
 
     public init() {}
 
@@ -28,30 +29,44 @@ public final class ShutdownSignal: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Routes SIGINT and SIGTERM here instead of killing the process.
+    /// Routes SIGINT and SIGTERM here instead of killing the process. The handler only
+    /// writes the signal's number to a pipe, read on a queue of its own. (A dispatch signal
+    /// source with the signals ignored lost a signal now and then: the kernel gives a
+    /// process's signal to any thread that does not block it, and for an ignored signal
+    /// that is the end of it.)
     public func installHandlers() {
-        var installed: [DispatchSourceSignal] = []
-        // A queue of their own, not the global one the Swift tasks run on: a busy process
-        // (every worker thread copying a page) must still hear the second signal at once.
-        let queue = DispatchQueue(label: "logstream.signals")
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            // The handler holds its source: both live as long as the process (see `sources`).
-            source.setEventHandler { [self, source] in
-                // Signals that arrive before the handler runs are merged into one event with
-                // their count: two quick Ctrl-Cs are a second signal too.
-                if isRequested || source.data > 1 {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            Log.warn("cannot watch for signals (pipe failed); SIGINT and SIGTERM stop at once", ("errno", errno))
+            return
+        }
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, O_NONBLOCK)
+        }
+        signalPipe = ends[1]
+        let reader = ends[0]
+        let source = DispatchSource.makeReadSource(fileDescriptor: reader, queue: DispatchQueue(label: "logstream.signals"))
+        source.setEventHandler { [self] in
+            var numbers = [UInt8](repeating: 0, count: 16)
+            let count = read(reader, &numbers, numbers.count)
+            for number in numbers.prefix(max(0, count)).map(Int32.init) {
+                if isRequested {
                     Log.warn("second signal: exiting now without finishing", ("signal", number))
                     _exit(128 + number)
                 }
                 Log.info("signal received: finishing the current step, writing checkpoints, then exiting (send it again to exit at once)", ("signal", number))
                 request()
             }
-            source.resume()
-            installed.append(source)
         }
-        sources = installed
+        source.resume()
+        // Kept for the life of the process (see `sources`).
+        sources = [source]
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = forwardSignal
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        for number in [SIGINT, SIGTERM] { sigaction(number, &action, nil) }
     }
 
     /// Returns once shutdown has been requested.
@@ -95,4 +110,14 @@ public final class ShutdownSignal: Sendable {
     private func wake(_ token: Int) {
         state.withLock { $0.waiters.removeValue(forKey: token) }?.resume()
     }
+}
+
+/// The pipe's write end the signal handler writes to; set once by `installHandlers` before
+/// the handler is installed, and only read after (by the handler).
+nonisolated(unsafe) private var signalPipe: Int32 = -1
+
+/// The signal handler: one write(2), which is async-signal-safe, of the signal's number.
+private let forwardSignal: @convention(c) (Int32) -> Void = { number in
+    var byte = UInt8(truncatingIfNeeded: number)
+    _ = write(signalPipe, &byte, 1)
 }
