@@ -29,7 +29,9 @@ enum CheckpointCommand {
     }
 
     static func show(path: String, json: Bool) async throws -> Int32 {
-        let snapshot = await (try CheckpointStore(path: path)).state
+        var snapshot = await (try CheckpointStore(path: path)).state
+        // A group an operator reset is kept as an empty entry (see CheckpointStore.reset).
+        snapshot.groups = snapshot.groups.filter { !$0.value.isEmpty }
         if json {
             Output.print(JSONValue.checkpointReport(snapshot, path: path).serializedString)
             return 0

@@ -12,13 +12,25 @@ public struct CheckpointState: Sendable, Equatable {
         var verified: [String: IntervalSet] = [:]
         /// When the most recent stretch was last compared (`VerificationSchedule`).
         var recentVerifiedAt: EpochMillis?
+        /// Streams whose newest event is older than this were dropped (the tail no longer
+        /// looks back that far); a merge drops them from the other side too.
+        var prunedBefore: EpochMillis?
+        /// Bumped by an operator's `set` or `reset` of the group: a process that last saw an
+        /// older epoch takes the file's entry over its own instead of merging (see `merged`).
+        var epoch = 0
 
         init(shipped: IntervalSet = IntervalSet(), streams: [String: StreamCursor] = [:],
-                    verified: [String: IntervalSet] = [:], recentVerifiedAt: EpochMillis? = nil) {
+             verified: [String: IntervalSet] = [:], recentVerifiedAt: EpochMillis? = nil, epoch: Int = 0) {
             self.shipped = shipped
             self.streams = streams
             self.verified = verified
             self.recentVerifiedAt = recentVerifiedAt
+            self.epoch = epoch
+        }
+
+        /// Nothing recorded (a group never shipped, or one an operator reset).
+        public var isEmpty: Bool {
+            shipped.ranges.isEmpty && streams.isEmpty && verified.values.allSatisfy(\.ranges.isEmpty) && recentVerifiedAt == nil
         }
 
         /// The newest acknowledged event timestamp over all streams.
@@ -38,6 +50,8 @@ public struct CheckpointState: Sendable, Equatable {
             let stages = verified.keys.sorted().filter { !verified[$0]!.ranges.isEmpty }
             if !stages.isEmpty { group.append(JSONMember("verified", .object(stages.map { JSONMember($0, ranges(verified[$0]!)) }))) }
             if let recentVerifiedAt { group.append(JSONMember("recent_verified_at", .int(recentVerifiedAt))) }
+            if let prunedBefore { group.append(JSONMember("pruned_before", .int(prunedBefore))) }
+            if epoch != 0 { group.append(JSONMember("epoch", .int(epoch))) }
             return .object(group)
         }
 
@@ -58,6 +72,8 @@ public struct CheckpointState: Sendable, Equatable {
                 verified[stage.key] = set
             }
             recentVerifiedAt = json["recent_verified_at"]?.int64
+            prunedBefore = json["pruned_before"]?.int64
+            epoch = json["epoch"]?.int ?? 0
             for stream in json["streams"]?.members ?? [] {
                 guard let ts = stream.value["ts"]?.int64, let ingested = stream.value["ingested"]?.int64 else { return nil }
                 streams[stream.key] = StreamCursor(lastTimestamp: ts, lastIngestion: ingested, lagMillis: stream.value["lag_ms"]?.int64 ?? 0)
@@ -66,6 +82,9 @@ public struct CheckpointState: Sendable, Equatable {
     }
 
     public var groups: [String: Group] = [:]
+    /// Bumped by `reset` of every group: a process that last saw an older generation takes
+    /// the file as it is.
+    var generation = 0
 
     init(groups: [String: Group] = [:]) {
         self.groups = groups
@@ -80,14 +99,14 @@ public struct CheckpointState: Sendable, Equatable {
             groupMembers.append(JSONMember(name, groups[name]!.json))
         }
         let groupsValue = JSONValue.object(groupMembers)
-        let document: JSONValue = [
-            "format": .string(Self.format),
-            "version": .int(Self.version),
-            "written_at": .string(Timestamp.format(WallClock.nowMillis())),
-            "groups": groupsValue,
-            "checksum": .string(Self.checksum(of: groupsValue)),
+        var document: [JSONMember] = [
+            JSONMember("format", .string(Self.format)),
+            JSONMember("version", .int(Self.version)),
+            JSONMember("written_at", .string(Timestamp.format(WallClock.nowMillis()))),
         ]
-        return document.serialized + [UInt8(ascii: "\n")]
+        if generation != 0 { document.append(JSONMember("generation", .int(generation))) }
+        document += [JSONMember("groups", groupsValue), JSONMember("checksum", .string(Self.checksum(of: groupsValue)))]
+        return JSONValue.object(document).serialized + [UInt8(ascii: "\n")]
     }
 
     /// CRC-32 of the groups' canonical JSON: catches a file edited or damaged in place.
@@ -115,6 +134,7 @@ public struct CheckpointState: Sendable, Equatable {
             throw corrupt("its checksum does not match its contents (edited or damaged)")
         }
         var state = CheckpointState()
+        state.generation = json["generation"]?.int ?? 0
         for member in groups.members ?? [] {
             guard let group = Group(json: member.value) else { throw corrupt("group \(member.key) is malformed") }
             state.groups[member.key] = group

@@ -6,6 +6,12 @@ import Glibc
 /// page per group. A crash loses at most the last second of progress, never an event: the
 /// next start reads those pages again and Elasticsearch answers that their documents exist.
 /// Operator changes (`set`, `reset`, `replace`) are written through before they return.
+///
+/// Several processes may share the file (a daemon and a one-off `backfill` on one volume,
+/// each in its own pid namespace): every write takes the lock beside it (`<path>.lock`,
+/// `flock`), reads what the others wrote and merges it with this process's progress
+/// (`CheckpointState.merged`), so nobody's progress is overwritten and the file is never
+/// half-written; an operator's `set` or `reset` wins over progress recorded before it.
 public actor CheckpointStore {
     let path: String
     private(set) public var state: CheckpointState
@@ -19,13 +25,24 @@ public actor CheckpointStore {
     public init(path: String, writeInterval: Double = 1) throws {
         self.path = path
         self.writeInterval = writeInterval
-        FileIO.removeStaleTemporaries(of: path)
-        if let bytes = try FileIO.read(path: path) {
-            state = try CheckpointState.decode(bytes, path: path)
-        } else {
-            state = CheckpointState()
+        let bytes: [UInt8]?
+        do {
+            bytes = try FileIO.withLock(Self.lockPath(of: path)) {
+                // Temporary files are written only under the lock: any there now belong to a
+                // process killed mid-write.
+                FileIO.removeStaleTemporaries(of: path)
+                return try FileIO.read(path: path)
+            }
+        } catch let error as FileError where error.path == Self.lockPath(of: path) {
+            // A location this process cannot write to (a read-only volume, say): `show` still
+            // reads it, and the first write reports the error.
+            bytes = try FileIO.read(path: path)
         }
+        state = try bytes.map { try CheckpointState.decode($0, path: path) } ?? CheckpointState()
     }
+
+    /// The lock file every process writing `path` takes first.
+    static func lockPath(of path: String) -> String { path + ".lock" }
 
     /// Writes progress kept in memory now (at the end of a command, at shutdown).
     func flush() throws {
@@ -35,8 +52,22 @@ public actor CheckpointStore {
         try write()
     }
 
-    private func write() throws {
-        try FileIO.replaceAtomically(path: path, with: state.encoded())
+    /// Under the lock: merges what other processes wrote since, applies `edit` (an
+    /// operator's change) to the result, and replaces the file with it.
+    private func write(_ edit: ((inout CheckpointState) -> Void)? = nil) throws {
+        state = try FileIO.withLock(Self.lockPath(of: path)) {
+            var merged = state
+            if let bytes = try FileIO.read(path: path) {
+                do {
+                    merged = state.merged(withFile: try CheckpointState.decode(bytes, path: path))
+                } catch {
+                    Log.warn("the checkpoint file on disk is unreadable; this process's checkpoints replace it", ("file", path), ("error", error))
+                }
+            }
+            edit?(&merged)
+            try FileIO.replaceAtomically(path: path, with: merged.encoded())
+            return merged
+        }
         dirty = false
         lastWrite = WallClock.monotonicSeconds()
     }
@@ -90,6 +121,7 @@ public actor CheckpointStore {
         if let pruneBefore {
             // Streams quiet for longer than the tail ever looks back no longer matter.
             entry.streams = entry.streams.filter { $0.value.lastTimestamp >= pruneBefore }
+            entry.prunedBefore = max(entry.prunedBefore ?? pruneBefore, pruneBefore)
         }
         state.groups[group] = entry
         try progressed()
@@ -122,24 +154,26 @@ public actor CheckpointStore {
     /// Moves `group` (or one of its streams) back or forward to `time`: the tail resumes
     /// from there, and backfill treats everything after it as not shipped yet.
     public func set(_ group: String, stream: String?, to time: EpochMillis) throws {
-        var entry = state.groups[group] ?? CheckpointState.Group()
-        let cursor = StreamCursor(lastTimestamp: time, lastIngestion: time, lagMillis: 0)
-        if let stream {
-            entry.streams[stream] = cursor
-        } else {
-            entry.streams = entry.streams.isEmpty ? [Self.manualStream: cursor] : entry.streams.mapValues { _ in cursor }
-            func before(_ set: IntervalSet) -> IntervalSet {
-                var kept = IntervalSet()
-                for range in set.ranges where range.start < time {
-                    kept.insert(TimeRange(start: range.start, end: min(range.end, time)))
+        try write { state in
+            var entry = state.groups[group] ?? CheckpointState.Group()
+            let cursor = StreamCursor(lastTimestamp: time, lastIngestion: time, lagMillis: 0)
+            if let stream {
+                entry.streams[stream] = cursor
+            } else {
+                entry.streams = entry.streams.isEmpty ? [Self.manualStream: cursor] : entry.streams.mapValues { _ in cursor }
+                func before(_ set: IntervalSet) -> IntervalSet {
+                    var kept = IntervalSet()
+                    for range in set.ranges where range.start < time {
+                        kept.insert(TimeRange(start: range.start, end: min(range.end, time)))
+                    }
+                    return kept
                 }
-                return kept
+                entry.shipped = before(entry.shipped)
+                entry.verified = entry.verified.mapValues(before)
             }
-            entry.shipped = before(entry.shipped)
-            entry.verified = entry.verified.mapValues(before)
+            entry.epoch += 1
+            state.groups[group] = entry
         }
-        state.groups[group] = entry
-        try write()
     }
 
     /// Takes over a group's checkpoint from elsewhere (a lease another instance held).
@@ -154,14 +188,20 @@ public actor CheckpointStore {
     /// Forgets `group`, or every group; returns how many were removed.
     @discardableResult
     public func reset(_ group: String?) throws -> Int {
-        let removed: Int
-        if let group {
-            removed = state.groups.removeValue(forKey: group) == nil ? 0 : 1
-        } else {
-            removed = state.groups.count
-            state.groups.removeAll()
+        var removed = 0
+        try write { state in
+            if let group {
+                // Kept as an empty entry of a newer epoch, so that a process still holding the
+                // group's old progress takes the reset instead of writing that progress back.
+                guard let entry = state.groups[group], !entry.isEmpty else { return }
+                removed = 1
+                state.groups[group] = CheckpointState.Group(epoch: entry.epoch + 1)
+            } else {
+                removed = state.groups.values.filter { !$0.isEmpty }.count
+                state.groups.removeAll()
+                state.generation += 1
+            }
         }
-        try write()
         return removed
     }
 

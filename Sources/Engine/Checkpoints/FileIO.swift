@@ -30,12 +30,18 @@ public enum FileIO {
     /// then fsync the directory so the rename itself is durable.
     public static func replaceAtomically(path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws {
         let directory = parentDirectory(of: path)
-        let temporary = "\(path).tmp-\(getpid())"
-        var fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        // A name no other process can be writing: random, and created only if absent. A pid
+        // would not do — two containers on one volume are both pid 1.
+        var temporary = temporaryName(of: path)
+        var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 && errno == ENOENT {
             // Only the first write finds the directory missing: checkpoints are written often.
             try makeDirectories(directory)
-            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        }
+        while fd < 0 && errno == EEXIST {
+            temporary = temporaryName(of: path)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         }
         guard fd >= 0 else { throw FileError(path: temporary, operation: "create", code: errno) }
         do {
@@ -80,8 +86,15 @@ public enum FileIO {
         }
     }
 
+    /// `path.tmp-` and 64 random bits in hex.
+    static func temporaryName(of path: String) -> String {
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        return "\(path).tmp-" + String(repeating: "0", count: 16 - random.count) + random
+    }
+
     /// Removes the temporary files `replaceAtomically` left beside `path` when the process
-    /// writing them was killed before the rename. Files of a process still running are kept.
+    /// writing them was killed before the rename. Call it only while holding the lock that
+    /// every writer of `path` holds while it writes (`withLock`): then none of them is live.
     static func removeStaleTemporaries(of path: String) {
         let directory = parentDirectory(of: path)
         let prefix = String(path.split(separator: "/").last ?? "") + ".tmp-"
@@ -90,9 +103,36 @@ public enum FileIO {
         while let entry = readdir(listing) {
             // d_name is a NUL-terminated array inside the entry readdir returned; read only here.
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard name.hasPrefix(prefix), let pid = pid_t(name.dropFirst(prefix.count)) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
+            if name.hasPrefix(prefix) { unlink(directory + "/" + name) }
         }
+    }
+
+    /// Runs `body` holding an exclusive `flock` on `lockPath` (created if missing, with its
+    /// directory). The lock belongs to the open file, not to a pid, so it holds between
+    /// processes in different pid namespaces on one volume; the kernel drops it when the
+    /// holder dies. Waits at most `timeoutSeconds` for another holder.
+    static func withLock<T>(_ lockPath: String, timeoutSeconds: Double = 30, _ body: () throws -> T) throws -> T {
+        var fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == ENOENT {
+            do {
+                try makeDirectories(parentDirectory(of: lockPath))
+            } catch let error as FileError {
+                throw FileError(path: lockPath, operation: "create the directory of", code: error.code)
+            }
+            fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        }
+        guard fd >= 0 else { throw FileError(path: lockPath, operation: "open the lock file", code: errno) }
+        defer { close(fd) }
+        let deadline = WallClock.monotonicSeconds() + timeoutSeconds
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else { throw FileError(path: lockPath, operation: "lock", code: code) }
+            guard WallClock.monotonicSeconds() < deadline else {
+                throw FileError(path: lockPath, operation: "lock (another process has held it for \(Int(timeoutSeconds)) s)", code: code)
+            }
+            usleep(5_000)
+        }
+        return try body()
     }
 
     static func parentDirectory(of path: String) -> String {
