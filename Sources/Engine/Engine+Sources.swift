@@ -44,12 +44,13 @@ extension Engine {
         var defaultAccount: String?
         if !entries.isEmpty {
             sources.insert(ReadSource(name: "default", account: nil, region: region, entries: entries), at: 0)
-            if !settings.sources.isEmpty {
-                do {
-                    defaultAccount = try await STSClient(transport: transport, environment: environment, region: region).account(of: try await base.credentials())
-                } catch {
-                    Log.warn("cannot tell the default source's account; its documents go without cloud.account.id", ("error", error))
-                }
+            // The account tells this deployment's documents from a neighbour's that reads the
+            // same group name in another account into the same target (cloud.account.id).
+            do {
+                defaultAccount = try await STSClient(transport: transport, environment: environment, region: region).account(of: try await base.credentials())
+            } catch {
+                Log.warn("cannot tell the default source's account; its documents go without cloud.account.id, and reconcile tells them from a neighbour's by region alone",
+                         ("error", error))
             }
         }
         return (client, sources, defaultAccount)
@@ -78,15 +79,31 @@ extension Engine {
                              budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)), routes: routes)
     }
 
-    /// Every source's groups, patterns expanded, as `GroupKey`s.
-    func resolveGroups(_ client: CloudWatchLogsClient, _ sources: [ReadSource]) async throws -> [String] {
+    /// Every source's groups, patterns expanded, as `GroupKey`s. A group that a `[[source]]`
+    /// reads from the default source's own account and region would be stored twice (once
+    /// under each key): it is read as the default source's only, and the log says so.
+    func resolveGroups(_ client: CloudWatchLogsClient, _ sources: [ReadSource], defaultAccount: String? = nil) async throws -> [String] {
         var keys: [String] = []
+        var defaultNames = Set<String>()
+        var defaultRegion: String?
+        for source in sources where source.routeKey == nil {
+            let names = try await GroupResolver(source: client).resolve(source.entries)
+            keys += names
+            defaultNames.formUnion(names)
+            defaultRegion = source.region
+        }
         for source in sources {
-            guard let route = source.routeKey, let account = source.account else {
-                keys += try await GroupResolver(source: client).resolve(source.entries)
-                continue
+            guard let route = source.routeKey, let account = source.account else { continue }
+            var names = try await GroupResolver(source: client.routes[route] ?? client).resolve(source.entries)
+            if account == defaultAccount && source.region == defaultRegion {
+                let twice = names.filter(defaultNames.contains)
+                if !twice.isEmpty {
+                    Log.warn("source reads groups of the default source's own account and region; they are read once, as the default source's, not stored twice",
+                             ("source", source.name), ("account", account), ("region", source.region), ("groups", twice.joined(separator: ",")),
+                             ("fix", "remove them from LOG_GROUPS or from the [[source]]"))
+                    names.removeAll(where: defaultNames.contains)
+                }
             }
-            let names = try await GroupResolver(source: client.routes[route] ?? client).resolve(source.entries)
             keys += names.map { GroupKey.qualified(account: account, region: source.region, name: $0) }
         }
         var seen = Set<String>()

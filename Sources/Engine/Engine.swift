@@ -52,7 +52,7 @@ public struct Engine: Sendable {
         let checkpoints = try CheckpointStore(path: settings.checkpointPath)
         let client = elasticsearch()
         let cluster = try await ensureReachable(client)
-        let groups = try await resolveGroups(source, sources)
+        let groups = try await resolveGroups(source, sources, defaultAccount: account)
         let bootstrap = Bootstrap(client: client, layout: layout, cluster: cluster, priority: settings.esTemplatePriority)
         try await bootstrap.prepare()
         for group in groups { try await bootstrap.ensureGroup(group) }
@@ -151,7 +151,9 @@ public struct Engine: Sendable {
     /// A reconciler over the pipeline's source and sink (RECONCILE_COUNTS unless `options` say otherwise).
     func reconciler(_ parts: Pipeline, options: ReconcileOptions? = nil) -> Reconciler {
         let queries = QueryCounter()
-        return Reconciler(pages: pages(parts), elasticsearch: ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries), queries: queries,
+        let windows = ElasticsearchWindows(client: elasticsearch(), layout: layout, queries: queries,
+                                           defaultSource: SourceIdentity(region: parts.builder.region, account: parts.builder.account))
+        return Reconciler(pages: pages(parts), elasticsearch: windows, queries: queries,
                           options: options ?? ReconcileOptions(counts: settings.reconcileCounts), claims: moveClaims(cluster: parts.cluster))
     }
 

@@ -272,7 +272,7 @@ import Testing
                             deadLetters: DeadLetterFile(path: "/dev/null"))
         let queries = QueryCounter()
         let reconciler = Reconciler(pages: PageLoop(source: cloudWatch.client(), sink: sink, builder: DocumentBuilder(region: "r"), layout: layout),
-                                    elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries), queries: queries, options: ReconcileOptions(counts: .events))
+                                    elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries, defaultSource: SourceIdentity(region: "r")), queries: queries, options: ReconcileOptions(counts: .events))
         let report = await reconciler.reconcile(group: "/g", range: TimeRange(start: minute, end: minute + 60_000), retentionDays: nil)
         #expect(report.error == nil && report.duplicatesRemoved == 1)
         let delete = try #require(cluster.requests.first { $0.path.hasPrefix("/_bulk") }?.text)
@@ -294,7 +294,7 @@ import Testing
         let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                             deadLetters: DeadLetterFile(path: "/dev/null"))
         let reconciler = Reconciler(pages: PageLoop(source: cloudWatch.client(), sink: sink, builder: DocumentBuilder(region: "r"), layout: layout),
-                                    elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries), queries: queries, options: ReconcileOptions(counts: .events),
+                                    elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries, defaultSource: SourceIdentity(region: "r")), queries: queries, options: ReconcileOptions(counts: .events),
                                     claims: MoveClaims(client: cluster.client(), layout: layout, owner: "host-a"))
         let report = await reconciler.reconcile(group: "/g", range: TimeRange(start: 0, end: 3_600_000), retentionDays: nil)
         #expect(report.skipped?.contains("host-b") == true && report.stoppedEarly && !report.consistent)

@@ -40,5 +40,5 @@ func scriptedReconciler(_ cloudWatch: ScriptedCloudWatch) -> Reconciler {
                         deadLetters: DeadLetterFile(path: "/dev/null"))
     let queries = QueryCounter()
     return Reconciler(pages: PageLoop(source: cloudWatch.client(), sink: sink, builder: DocumentBuilder(region: "r"), layout: layout),
-                      elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries), queries: queries, options: ReconcileOptions(counts: .events))
+                      elasticsearch: ElasticsearchWindows(client: cluster.client(), layout: layout, queries: queries, defaultSource: SourceIdentity(region: "r")), queries: queries, options: ReconcileOptions(counts: .events))
 }

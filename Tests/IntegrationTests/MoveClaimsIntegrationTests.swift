@@ -82,4 +82,57 @@ import Testing
             #expect(try await heal.claim("cloudwatch-x", for: "heal", seconds: 60) == nil)
         }
     }
+
+    /// Two holders that share an owner name (two containers that are both `host-1`, an
+    /// operator's heal started with the daemon's environment) are still two holders.
+    @Test func holdersOfOneOwnerNameExcludeEachOther() async throws {
+        try await Rig.with { rig in
+            let layout = IndexLayout(prefix: "cloudwatch")
+            let daemon = MoveClaims(client: rig.elasticsearch(), layout: layout, owner: "host-1")
+            let operatorHeal = MoveClaims(client: rig.elasticsearch(), layout: layout, owner: "host-1")
+            #expect(try await daemon.claim("cloudwatch-x", for: "reconcile", seconds: 60) == nil)
+            #expect(try await operatorHeal.claim("cloudwatch-x", for: "heal", seconds: 60)?.work == "reconcile")
+            #expect(try await operatorHeal.heldElsewhere("cloudwatch-x")?.work == "reconcile")
+            try await operatorHeal.release("cloudwatch-x")
+            #expect(try await operatorHeal.claim("cloudwatch-x", for: "heal", seconds: 60)?.work == "reconcile", "the other's release gave back nothing")
+        }
+    }
+
+    /// A holder whose claim is taken over while it works stops moving (its guard throws)
+    /// and, ending, gives back nothing of the new holder's.
+    @Test func aHolderWhoseClaimIsTakenStopsMovingAndLeavesTheNewClaimAlone() async throws {
+        try await Rig.with { rig in
+            let layout = IndexLayout(prefix: "cloudwatch")
+            let first = MoveClaims(client: rig.elasticsearch(), layout: layout, owner: "first")
+            let second = MoveClaims(client: rig.elasticsearch(), layout: layout, owner: "second")
+            let documentPath = "/\(first.store.index)/_doc/\(MoveClaims.documentID(stable: "cloudwatch-x"))?refresh=true"
+            let stoppedBy: ClaimGuard.Lost? = try await {
+                do {
+                    try await first.holding("cloudwatch-x", for: "heal", seconds: 3) { claim in
+                        // As if the claim ran out unseen: it is deleted and the other process takes it.
+                        _ = try await rig.elasticsearch().send("DELETE", documentPath)
+                        #expect(try await second.claim("cloudwatch-x", for: "heal", seconds: 600) == nil)
+                        let deadline = WallClock.monotonicSeconds() + 30
+                        while WallClock.monotonicSeconds() < deadline {
+                            try claim.check()
+                            try await Task.sleep(nanoseconds: 50_000_000)
+                        }
+                    }
+                    return nil
+                } catch let lost as ClaimGuard.Lost {
+                    return lost
+                }
+            }()
+            #expect(stoppedBy != nil, "the holder went on moving after its claim was taken")
+            #expect(try await first.heldElsewhere("cloudwatch-x")?.owner == "second", "the new holder's claim is still there")
+        }
+    }
+
+    /// Without renewals the guard stops moves once four fifths of the claim's time have passed.
+    @Test func aClaimNotRenewedStopsMovesBeforeItRunsOut() async throws {
+        let claim = ClaimGuard(seconds: 1)
+        try claim.check()
+        try await Task.sleep(nanoseconds: 850_000_000)
+        #expect(throws: ClaimGuard.Lost.self) { try claim.check() }
+    }
 }

@@ -72,7 +72,7 @@ extension Daemon {
 
     func discover() async {
         do {
-            let found = try await engine.resolveGroups(parts.source, parts.sources)
+            let found = try await engine.resolveGroups(parts.source, parts.sources, defaultAccount: parts.builder.account)
             for group in found where !groups.contains(group) {
                 try await parts.bootstrap.ensureGroup(group)
                 groups.append(group)

@@ -88,6 +88,12 @@ actor Bootstrap {
         return templates
     }
 
+    /// Prefixes of other logstream deployments nested in this one (`cloudwatch-prod` in
+    /// `cloudwatch`), read afresh: a neighbour may have started since.
+    func neighbourPrefixes() async throws -> [String] {
+        nestedPrefixes(try await installedTemplates())
+    }
+
     /// Prefixes of other logstream deployments nested in this one.
     private func nestedPrefixes(_ installed: [String: JSONValue]) -> [String] {
         installed.keys.compactMap { name -> String? in

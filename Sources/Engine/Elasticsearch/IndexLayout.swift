@@ -13,7 +13,29 @@ package struct IndexLayout: Sendable {
     }
 
     var templateName: String { "logstream-\(prefix)" }
+    /// Every name under the prefix — including those of a neighbouring deployment whose
+    /// prefix is nested in this one (`cloudwatch-prod-*` is under `cloudwatch-*`). For
+    /// reading or changing documents use `ownPattern(excluding:)` or `targets(of:)`.
     var pattern: String { "\(prefix)-*" }
+
+    /// The prefix's names without those of the nested prefixes of other deployments:
+    /// `cloudwatch-*,-cloudwatch-prod-*` (Elasticsearch's multi-target syntax, where a
+    /// leading `-` excludes what the wildcards before it matched).
+    func ownPattern(excluding nested: [String]) -> String {
+        ([pattern] + nested.sorted().map { "-\($0)-*" }).joined(separator: ",")
+    }
+
+    /// Whether `name` (an index, alias or data stream) is under this prefix and not under a
+    /// nested prefix of another deployment.
+    func owns(_ name: String, excluding nested: [String]) -> Bool {
+        name.hasPrefix(prefix + "-") && !nested.contains { name.hasPrefix($0 + "-") }
+    }
+
+    /// The group's own targets, `{stable}-v1,{stable}-v2`: what searches and deletions of its
+    /// documents read, never a wildcard that a neighbour's longer prefix also matches.
+    func targets(of group: String) -> String {
+        "\(versionedName(for: group, version: 1)),\(versionedName(for: group, version: 2))"
+    }
     /// The versioned targets of every group.
     var versionedPatterns: [String] { ["\(prefix)-*-v1", "\(prefix)-*-v2"] }
 

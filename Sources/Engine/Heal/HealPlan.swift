@@ -7,18 +7,21 @@ public struct HealPlan: Sendable {
     public var unmanaged: [String]
     /// Field path → the mapping that settles it.
     var pins: [String: JSONValue]
+    /// Prefixes of other deployments nested in this one, whose indices are not ours.
+    var neighbours: [String]
 
     var isEmpty: Bool { conflicts.isEmpty }
 
-    init(conflicts: [MappingConflict], layout: IndexLayout) {
+    init(conflicts: [MappingConflict], layout: IndexLayout, neighbours: [String] = []) {
         self.conflicts = conflicts
+        self.neighbours = neighbours
         var pins: [String: JSONValue] = [:]
         var byTarget: [String: TargetRebuild] = [:]
         var unmanaged: Set<String> = []
         for conflict in conflicts {
             pins[conflict.field] = conflict.winner.pinnedMapping(type: conflict.winningType)
             for index in conflict.losingIndices {
-                guard let target = ManagedTarget(index: index, layout: layout) else {
+                guard let target = ManagedTarget(index: index, layout: layout, neighbours: neighbours) else {
                     unmanaged.insert(index)
                     continue
                 }
@@ -56,7 +59,8 @@ struct ManagedTarget: Sendable, Equatable {
     var name: String { "\(stable)-v\(version)" }
     var standby: String { "\(stable)-v\(version == 1 ? 2 : 1)" }
 
-    init?(index: String, layout: IndexLayout) {
+    /// `neighbours`: longer prefixes of other deployments; their targets are not ours.
+    init?(index: String, layout: IndexLayout, neighbours: [String] = []) {
         let name: String
         if index.hasPrefix(".") {
             guard let backing = BackingIndexName(index), !backing.failureStore else { return nil }
@@ -64,7 +68,7 @@ struct ManagedTarget: Sendable, Equatable {
         } else {
             name = index
         }
-        guard name.hasPrefix(layout.prefix + "-"), name.count > layout.prefix.count + 4 else { return nil }
+        guard layout.owns(name, excluding: neighbours), name.count > layout.prefix.count + 4 else { return nil }
         if name.hasSuffix("-v1") {
             version = 1
         } else if name.hasSuffix("-v2") {

@@ -12,7 +12,10 @@ struct Healer: Sendable {
 
     /// The conflicts now, each decided by its documents.
     func plan() async throws -> HealPlan {
-        let caps = try await client.json("GET", "/\(layout.pattern)/_field_caps?fields=*&ignore_unavailable=true&allow_no_indices=true")
+        // A neighbour's longer prefix (`cloudwatch-prod` in `cloudwatch`) is under ours: its
+        // indices are neither counted nor rebuilt here.
+        let neighbours = try await bootstrap.neighbourPrefixes()
+        let caps = try await client.json("GET", "/\(layout.ownPattern(excluding: neighbours))/_field_caps?fields=*&ignore_unavailable=true&allow_no_indices=true")
         var conflicts = MappingConflict.detect(fieldCaps: caps)
         for position in conflicts.indices {
             var documents: [String: Int] = [:]
@@ -21,7 +24,7 @@ struct Healer: Sendable {
             }
             conflicts[position].decide(documents: documents)
         }
-        return HealPlan(conflicts: conflicts, layout: layout)
+        return HealPlan(conflicts: conflicts, layout: layout, neighbours: neighbours)
     }
 
     /// How long a heal's claim on a group lasts without renewal.
@@ -49,7 +52,7 @@ struct Healer: Sendable {
         Log.info("heal: winning types pinned in the template", ("fields", plan.pins.keys.sorted().joined(separator: ",")))
         for rebuild in plan.rebuilds {
             await control.admit(.high)
-            let copy = { try await rebuilder.rebuild(rebuild, pins: plan.pins, progress: control.progress) }
+            let copy = { (claim: ClaimGuard) in try await rebuilder.rebuild(rebuild, pins: plan.pins, claim: claim, progress: control.progress) }
             do {
                 let rebuilt = try await claims.holding(rebuild.stable, for: "heal", seconds: Self.claimSeconds, copy)
                 report.results[rebuild.from] = rebuilt
@@ -65,7 +68,7 @@ struct Healer: Sendable {
         for index in plan.unmanaged {
             Log.warn("heal: index not managed by logstream has a losing type; reindex or delete it yourself", ("index", index))
         }
-        _ = try await client.send("POST", "/\(layout.pattern)/_refresh?ignore_unavailable=true&allow_no_indices=true")
+        _ = try await client.send("POST", "/\(layout.ownPattern(excluding: plan.neighbours))/_refresh?ignore_unavailable=true&allow_no_indices=true")
         report.remaining = try await self.plan().conflicts
         return report
     }

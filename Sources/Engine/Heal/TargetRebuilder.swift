@@ -36,20 +36,23 @@ public struct TargetRebuilder: Sendable {
         self.pageSize = pageSize
     }
 
-    /// `progress` counts the documents of the first copy.
-    func rebuild(_ rebuild: TargetRebuild, pins: [String: JSONValue], progress: ProgressMeter? = nil) async throws -> Result {
+    /// `progress` counts the documents of the first copy. `claim` is checked before every
+    /// step that moves documents or names: once the group's claim is lost, nothing more moves.
+    func rebuild(_ rebuild: TargetRebuild, pins: [String: JSONValue], claim: ClaimGuard? = nil, progress: ProgressMeter? = nil) async throws -> Result {
         var result = Result()
         let dataStream = try await isDataStream(rebuild.from)
         let writeTarget = try await aliasWriteTarget(rebuild.stable)
         if writeTarget == rebuild.from || writeTarget == nil {
             if try await !exists(rebuild.to) {
+                try claim?.check()
                 try await createStandby(rebuild, pins: pins, dataStream: dataStream)
                 Log.info("heal: standby created", ("target", rebuild.to), ("fields", rebuild.fields.joined(separator: ",")))
             }
-            let first = try await copy(from: rebuild.from, to: rebuild.to, verify: false, progress: progress)
+            let first = try await copy(from: rebuild.from, to: rebuild.to, verify: false, claim: claim, progress: progress)
             result.copied += first.copied
             result.moved += first.moved
             Log.info("heal: documents copied", ("from", rebuild.from), ("to", rebuild.to), ("copied", first.copied), ("moved_values", first.moved))
+            try claim?.check()
             try await switchAlias(rebuild)
             Log.info("heal: stable name switched", ("alias", rebuild.stable), ("to", rebuild.to))
             try await Task.sleep(nanoseconds: UInt64(graceSeconds * 1e9))
@@ -61,7 +64,7 @@ public struct TargetRebuilder: Sendable {
         // Writes that reached the old target before the switch: copy them, and prove that
         // every document of the old target is in the new one.
         _ = try await client.send("POST", "/\(rebuild.from)/_refresh")
-        let second = try await copy(from: rebuild.from, to: rebuild.to, verify: true)
+        let second = try await copy(from: rebuild.from, to: rebuild.to, verify: true, claim: claim)
         result.copied += second.copied
         result.moved += second.moved
         result.verified = second.verified
@@ -70,6 +73,7 @@ public struct TargetRebuilder: Sendable {
             throw ElasticsearchError(method: "heal", path: rebuild.from, status: 0, type: "verification_failed",
                                      reason: "\(second.verified) of \(remaining) documents of \(rebuild.from) are confirmed in \(rebuild.to); \(rebuild.from) is kept")
         }
+        try claim?.check()
         if !dataStream {
             try await client.json("PUT", "/\(rebuild.to)/_settings", ["index": ["hidden": false]])
         }
@@ -125,7 +129,7 @@ public struct TargetRebuilder: Sendable {
 
     /// Every document of `from` into `to` (those not there yet), page by page with a
     /// scroll. With `verify`, counts the documents confirmed present afterwards.
-    private func copy(from: String, to: String, verify: Bool, progress: ProgressMeter? = nil) async throws -> CopyTally {
+    private func copy(from: String, to: String, verify: Bool, claim: ClaimGuard?, progress: ProgressMeter? = nil) async throws -> CopyTally {
         var tally = CopyTally()
         var page = try await client.json("POST", "/\(from)/_search?scroll=5m", ["size": .int(pageSize), "sort": ["_doc"]])
         defer {
@@ -142,6 +146,7 @@ public struct TargetRebuilder: Sendable {
                 return LogDocument(id: id, index: to, logGroup: source["aws"]?["cloudwatch"]?["log_group"]?.string ?? "",
                                    timestamp: source[DocumentSchema.timestamp]?.string.flatMap(Timestamp.parse) ?? 0, source: source.serialized)
             }
+            try claim?.check()
             let (missing, present) = try await presence.missing(documents, in: to)
             let outcome = try await sink.write(missing, priority: .high)
             guard outcome.deadLettered == 0 else {

@@ -1,21 +1,26 @@
 /// Elasticsearch's side of reconciliation: per-window counts and checksums for one group
-/// across every index of the prefix (so copies in sibling indices are seen too), the
-/// documents of a window, and removal of surplus copies.
+/// across the group's own targets (`-v1` and `-v2`, so a copy heal left in the other one is
+/// seen too), the documents of a window, and removal of surplus copies. Only this
+/// deployment's documents are read: its own targets, never `{prefix}-*` (which matches a
+/// neighbour's longer prefix), and its own source's documents (`SourceIdentity`), never
+/// those another deployment writes into the same target from another account or region.
 struct ElasticsearchWindows: Sendable {
     let client: ElasticsearchClient
     let layout: IndexLayout
     let queries: QueryCounter
+    /// Who the default source is (its groups' keys are bare names).
+    var defaultSource: SourceIdentity
 
     /// The documents of `group` (a `GroupKey`: its source's documents only) in `range`.
     func filter(group: String, range: TimeRange) -> JSONValue {
-        ["bool": ["filter": .array(GroupKey.filters(group) + [
+        ["bool": ["filter": .array(GroupKey.filters(group, defaultSource: defaultSource) + [
             ["range": .object([JSONMember(DocumentSchema.timestamp, ["gte": .int(range.start), "lt": .int(range.end), "format": "epoch_millis"])])],
         ])]]
     }
 
     func summary(group: String, range: TimeRange) async throws -> WindowSummary {
         await queries.countElasticsearch()
-        let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
+        let response = try await client.json("POST", "/\(layout.targets(of: group))/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0, "track_total_hits": true, "query": filter(group: group, range: range),
             "aggs": ["hash": ["sum": ["field": .string(DocumentSchema.idHash)]]],
         ])
@@ -27,7 +32,7 @@ struct ElasticsearchWindows: Sendable {
     /// Documents of `group` per hour of `range` (hours without documents included, as 0).
     func hourlyCounts(group: String, range: TimeRange) async throws -> [EpochMillis: Int] {
         await queries.countElasticsearch()
-        let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
+        let response = try await client.json("POST", "/\(layout.targets(of: group))/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0, "query": filter(group: group, range: range),
             "aggs": ["hours": ["date_histogram": [
                 "field": .string(DocumentSchema.timestamp), "fixed_interval": "1h", "min_doc_count": 0,
@@ -53,7 +58,7 @@ struct ElasticsearchWindows: Sendable {
             ]
             if let after { body.append(JSONMember("search_after", after)) }
             await queries.countElasticsearch()
-            let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", .object(body))
+            let response = try await client.json("POST", "/\(layout.targets(of: group))/_search?ignore_unavailable=true&allow_no_indices=true", .object(body))
             let hits = response["hits"]?["hits"]?.array ?? []
             for hit in hits {
                 if let index = hit["_index"]?.string, let id = hit["_id"]?.string { found.append((index, id)) }
@@ -93,8 +98,8 @@ struct ElasticsearchWindows: Sendable {
         return targets.first { $0.value["aliases"]?[stable]?["is_write_index"] == .bool(true) }?.key
     }
 
-    func refresh() async throws {
-        _ = try await client.send("POST", "/\(layout.pattern)/_refresh?ignore_unavailable=true&allow_no_indices=true")
+    func refresh(group: String) async throws {
+        _ = try await client.send("POST", "/\(layout.targets(of: group))/_refresh?ignore_unavailable=true&allow_no_indices=true")
     }
 }
 

@@ -75,7 +75,7 @@ struct Reconciler: Sendable {
                 await control.progress?.advance(covered: window.duration, events: summaries.summary(of: window).count)
             }
             if !options.dryRun && !report.discrepancies.isEmpty {
-                try await elasticsearch.refresh()
+                try await elasticsearch.refresh(group: group)
                 for index in report.discrepancies.indices {
                     let after = try await elasticsearch.summary(group: group, range: report.discrepancies[index].range)
                     report.discrepancies[index].resolved = after == report.discrepancies[index].cloudWatch
@@ -143,6 +143,10 @@ struct Reconciler: Sendable {
             try await repairWhole(group: group, &discrepancy, report: &report)
             return
         }
+        // Elasticsearch first: an event the tail ships between the two reads is then in
+        // CloudWatch's list and only looks missing (shipping it again creates nothing); read
+        // the other way round it would look like an extra that CloudWatch lacks.
+        let copies = try await elasticsearch.documents(group: group, range: window)
         let cloudWatchEvents = try await events(group: group, range: window)
         var expected: [String: LogEvent] = [:]
         var exact = WindowSummary()
@@ -152,7 +156,6 @@ struct Reconciler: Sendable {
         }
         // The events are at hand now: judge the repair by their exact summary, checksum included.
         discrepancy.cloudWatch = exact
-        let copies = try await elasticsearch.documents(group: group, range: window)
         var copiesByID: [String: [String]] = [:]
         for copy in copies { copiesByID[copy.id, default: []].append(copy.index) }
 
@@ -196,8 +199,10 @@ struct Reconciler: Sendable {
         }
         let deletesExtras = !extras.isEmpty && options.deleteExtras && retained
         guard !removable.isEmpty || deletesExtras else { return }
-        let delete = {
+        let delete = { (claim: ClaimGuard) in
+            try claim.check()
             let duplicates = try await elasticsearch.delete(removable)
+            try claim.check()
             let extras = deletesExtras ? try await elasticsearch.delete(extras) : 0
             return (duplicates, extras)
         }

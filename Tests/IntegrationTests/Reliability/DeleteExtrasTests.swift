@@ -21,6 +21,7 @@ import Testing
             for (id, time) in [("extra-recent", now - 3_600_000), ("extra-old", now - 40 * 3_600_000)] {
                 let source: JSONValue = ["@timestamp": .string(Timestamp.format(time)), "message": "not in CloudWatch",
                                          "event": ["id": .string(id)], "aws": ["cloudwatch": ["log_group": .string(group), "log_stream": "s"]],
+                                         "cloud": ["region": "us-east-1"],
                                          "logstream": ["id_hash": 12345]]
                 bulk += #"{"create":{"_index":"cloudwatch-extras-api","_id":"\#(id)"}}"# + "\n" + source.serializedString + "\n"
             }
