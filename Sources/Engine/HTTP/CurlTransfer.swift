@@ -14,6 +14,8 @@ final class CurlTransfer: @unchecked Sendable {
     var whenDone: CheckedContinuation<Void, Never>?
     private let result = Locked<Result<HTTPResponse, HTTPTransportError>?>(nil)
     private var body: [UInt8] = []
+    /// Set when the answer grew past `maxResponseBytes` and was abandoned.
+    private var tooLarge = false
     private var headers: [HTTPHeader] = []
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -35,8 +37,11 @@ final class CurlTransfer: @unchecked Sendable {
         _ = ls_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(request.timeoutSeconds * 1000)))
         _ = ls_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(min(request.timeoutSeconds, 10) * 1000)))
         _ = ls_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer)
-        // Ask for compressed responses; libcurl decodes them transparently.
+        // Ask for compressed responses; libcurl decodes them transparently. Both sizes are
+        // capped: what arrives (a declared Content-Length beyond the cap is refused before
+        // the body), and what it expands to (`appendBody`).
         setString(easy, CURLOPT_ACCEPT_ENCODING, "")
+        _ = ls_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(HTTPResponse.maxBytes))
 
         switch request.method {
         case "GET":
@@ -111,8 +116,14 @@ final class CurlTransfer: @unchecked Sendable {
         _ = value.withCString { ls_easy_setopt_ptr(easy, option, $0) }
     }
 
-    func appendBody(_ bytes: UnsafeRawBufferPointer) {
+    /// false once the answer would grow past `HTTPResponse.maxBytes`: libcurl then stops.
+    func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard body.count + bytes.count <= HTTPResponse.maxBytes else {
+            tooLarge = true
+            return false
+        }
         body.append(contentsOf: bytes)
+        return true
     }
 
     func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
@@ -129,7 +140,7 @@ final class CurlTransfer: @unchecked Sendable {
         headers.append(HTTPHeader(name, value))
         // Room for the whole body at once: growing by doubling holds two copies of a big page.
         if name.utf8.count == 14, name.lowercased() == "content-length", let length = Int(value), length > 0,
-           length < 256 * 1_048_576, body.isEmpty {
+           length <= HTTPResponse.maxBytes, body.isEmpty {
             body.reserveCapacity(length)
         }
     }
@@ -145,6 +156,11 @@ final class CurlTransfer: @unchecked Sendable {
 
     func finish(_ easy: UnsafeMutableRawPointer, result: CURLcode) {
         guard result == CURLE_OK else {
+            if tooLarge || result == CURLE_FILESIZE_EXCEEDED {
+                fail(HTTPTransportError(kind: .tooLarge, message: "the answer is larger than \(HTTPResponse.maxBytes / 1_048_576) MiB\(tooLarge ? " once decompressed" : ""); "
+                                            + "it was refused (a proxy or endpoint that is not the service?)", url: redactedURL(request.url)))
+                return
+            }
             let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: ls_curl_easy_strerror(result))
             fail(HTTPTransportError(kind: Self.kind(of: result), message: detail, url: redactedURL(request.url)))
             return
@@ -188,8 +204,8 @@ private let curlWriteBody: ls_data_cb = { pointer, size, count, context in
     let length = size * count
     guard let context, let pointer else { return length }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-    transfer.appendBody(UnsafeRawBufferPointer(start: pointer, count: length))
-    return length
+    // Returning less than `length` makes libcurl end the transfer with CURLE_WRITE_ERROR.
+    return transfer.appendBody(UnsafeRawBufferPointer(start: pointer, count: length)) ? length : 0
 }
 
 private let curlWriteHeader: ls_data_cb = { pointer, size, count, context in

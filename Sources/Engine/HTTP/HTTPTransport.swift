@@ -74,6 +74,12 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
+    /// The largest answer accepted, as sent and as decompressed: the largest the services
+    /// give (a FilterLogEvents page is at most 1 MB, a bulk answer of 5,000 items about 2 MB,
+    /// a scroll page of heal's 1,000 documents a few MB) many times over, while an answer
+    /// that expands without bound (a gzip bomb, a misbehaving proxy) cannot take the memory.
+    static let maxBytes = 64 * 1_048_576
+
     func header(_ name: String) -> String? {
         let wanted = name.lowercased()
         return headers.last { $0.name.lowercased() == wanted }?.value
@@ -91,11 +97,13 @@ struct HTTPTransportError: Error, CustomStringConvertible, Sendable {
         case tls
         /// No request can be made at all (libcurl could not be loaded).
         case unavailable
+        /// The answer was larger than `HTTPResponse.maxBytes` and was refused.
+        case tooLarge
         case other
     }
 
     /// Whether sending again may help: not when certificates or the machine are the problem.
-    var isRetryable: Bool { kind != .tls && kind != .unavailable }
+    var isRetryable: Bool { kind != .tls && kind != .unavailable && kind != .tooLarge }
 
     var kind: Kind
     var message: String
