@@ -4,12 +4,12 @@ struct ProcessCredentials {
     let command: String
     let profile: String
 
-    func credentials() throws -> AWSCredentials {
+    func credentials() async throws -> AWSCredentials {
         let ran: ChildProcess.Result
         do {
-            ran = try ChildProcess.run(shell: command)
+            ran = try await ChildProcess.runOffPool(shell: command)
         } catch {
-            throw CredentialsError(message: "profile \(profile): credential_process could not be started: \(error)")
+            throw CredentialsError(message: "profile \(profile): credential_process failed: \(error)")
         }
         let complaint = String(decoding: ran.stderr, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         guard ran.status == 0 else {

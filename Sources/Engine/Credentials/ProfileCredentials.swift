@@ -39,7 +39,7 @@ struct ProfileCredentials {
         }
         if let keys = try staticKeys(section, profile: name) { return keys }
         if let command = section["credential_process"] {
-            return try ProcessCredentials(command: command, profile: name).credentials()
+            return try await ProcessCredentials(command: command, profile: name).credentials()
         }
         throw CredentialsError(message: "profile \(name) in \(files.paths) has no credentials: give it aws_access_key_id and aws_secret_access_key, role_arn with source_profile or credential_source, sso_session, or credential_process")
     }
