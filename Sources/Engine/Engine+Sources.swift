@@ -1,49 +1,53 @@
 /// The sources a process reads: the default one (AWS_REGION and LOG_GROUPS, its groups
 /// keyed by name as always) and each `[[source]]` (its groups keyed `account:region:name`,
 /// read through a client of its own: its credentials, its request budget).
+///
+/// Sources fail independently: a `[[source]]` whose account cannot be told (its credentials
+/// fail) or whose groups cannot be listed is reported with the fix and left out, and the
+/// others ship; the daemon tries it again with backoff.
 struct ReadSource: Sendable {
     var name: String
-    /// nil for the default source (its groups are not qualified).
-    var account: String?
     var region: String
     var entries: [String]
+    /// A `[[source]]`'s credentials and what its account is known from; nil for the default source.
+    var own: Own?
+    /// A `[[source]]`'s account, once known.
+    var account: String?
 
-    var routeKey: String? { account.map { "\($0):\(region)" } }
+    struct Own: Sendable {
+        var credentials: CredentialsProvider
+        /// The account of its role ARN, when it has one (no STS call needed).
+        var roleAccount: String?
+    }
+
+    var isDefault: Bool { own == nil }
+    /// `account:region` of a `[[source]]` whose account is known.
+    var routeKey: String? { isDefault ? nil : account.map { "\($0):\(region)" } }
+}
+
+/// A source left out for now, and why.
+struct SourceFailure: Error, CustomStringConvertible, Sendable {
+    var source: String
+    var reason: String
+    var description: String {
+        "source \(source) is left out for now: \(reason) — fix its credentials or log_groups; the other sources keep shipping"
+    }
 }
 
 extension Engine {
-    /// The CloudWatch client of the default source, with a routed client per `[[source]]`;
-    /// the sources; and the default source's account where it is needed (beside `[[source]]`s).
+    /// The CloudWatch client of the default source (a routed client per `[[source]]` added as
+    /// each one's account becomes known); the sources; and the default source's account.
     func cloudWatchSources() async throws -> (client: CloudWatchLogsClient, sources: [ReadSource], defaultAccount: String?) {
         let (entries, region) = try settings.requireCloudWatch()
         let base = CachedCredentials(CredentialChain(environment: environment, transport: transport, region: region))
-        var routes: [String: CloudWatchLogsClient] = [:]
-        var sources: [ReadSource] = []
-        for source in settings.sources {
-            let credentials = sourceCredentials(source, base: base)
-            let account: String
-            if let fromRole = source.roleAccount {
-                account = fromRole
-            } else {
-                do {
-                    account = try await STSClient(transport: transport, environment: environment, region: source.region).account(of: try await credentials.credentials())
-                } catch {
-                    throw CredentialsError(message: "source \(source.name): cannot tell which account its credentials belong to (STS GetCallerIdentity): \(error)")
-                }
-            }
-            let read = ReadSource(name: source.name, account: account, region: source.region, entries: source.logGroups)
-            if routes[read.routeKey!] != nil {
-                Log.warn("two [[source]]s read the same account and region; the first one's credentials serve both", ("source", source.name),
-                         ("account", account), ("region", source.region))
-            } else {
-                routes[read.routeKey!] = cloudWatchClient(region: source.region, credentials: credentials)
-            }
-            sources.append(read)
+        let client = cloudWatchClient(region: region, credentials: base)
+        var sources: [ReadSource] = settings.sources.map { source in
+            ReadSource(name: source.name, region: source.region, entries: source.logGroups,
+                       own: ReadSource.Own(credentials: sourceCredentials(source, base: base), roleAccount: source.roleAccount))
         }
-        let client = cloudWatchClient(region: region, credentials: base, routes: routes)
         var defaultAccount: String?
         if !entries.isEmpty {
-            sources.insert(ReadSource(name: "default", account: nil, region: region, entries: entries), at: 0)
+            sources.insert(ReadSource(name: "default", region: region, entries: entries), at: 0)
             // The account tells this deployment's documents from a neighbour's that reads the
             // same group name in another account into the same target (cloud.account.id).
             do {
@@ -73,40 +77,90 @@ extension Engine {
         return credentials
     }
 
-    func cloudWatchClient(region: String, credentials: CredentialsProvider, routes: [String: CloudWatchLogsClient] = [:]) -> CloudWatchLogsClient {
+    func cloudWatchClient(region: String, credentials: CredentialsProvider) -> CloudWatchLogsClient {
         CloudWatchLogsClient(transport: transport, endpoint: settings.cloudWatchEndpoint(region: region), region: region, credentials: credentials,
                              timeoutSeconds: Double(settings.httpTimeoutSecs), retry: .cloudWatch(backoff),
-                             budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)), routes: routes)
+                             budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)))
     }
 
-    /// Every source's groups, patterns expanded, as `GroupKey`s. A group that a `[[source]]`
-    /// reads from the default source's own account and region would be stored twice (once
-    /// under each key): it is read as the default source's only, and the log says so.
-    func resolveGroups(_ client: CloudWatchLogsClient, _ sources: [ReadSource], defaultAccount: String? = nil) async throws -> [String] {
-        var keys: [String] = []
-        var defaultNames = Set<String>()
-        var defaultRegion: String?
-        for source in sources where source.routeKey == nil {
-            let names = try await GroupResolver(source: client).resolve(source.entries)
-            keys += names
-            defaultNames.formUnion(names)
-            defaultRegion = source.region
-        }
-        for source in sources {
-            guard let route = source.routeKey, let account = source.account else { continue }
-            var names = try await GroupResolver(source: client.routes[route] ?? client).resolve(source.entries)
-            if account == defaultAccount && source.region == defaultRegion {
-                let twice = names.filter(defaultNames.contains)
-                if !twice.isEmpty {
-                    Log.warn("source reads groups of the default source's own account and region; they are read once, as the default source's, not stored twice",
-                             ("source", source.name), ("account", account), ("region", source.region), ("groups", twice.joined(separator: ",")),
-                             ("fix", "remove them from LOG_GROUPS or from the [[source]]"))
-                    names.removeAll(where: defaultNames.contains)
+    /// Makes sure a `[[source]]`'s account is known and its client routed (asking STS where
+    /// its role ARN does not say); returns the source with its account.
+    func connect(_ source: ReadSource, through client: CloudWatchLogsClient) async throws -> ReadSource {
+        guard let own = source.own else { return source }
+        var source = source
+        if source.account == nil {
+            if let fromRole = own.roleAccount {
+                source.account = fromRole
+            } else {
+                do {
+                    source.account = try await STSClient(transport: transport, environment: environment, region: source.region)
+                        .account(of: try await own.credentials.credentials())
+                } catch {
+                    throw SourceFailure(source: source.name, reason: "cannot tell which account its credentials belong to (STS GetCallerIdentity): \(error)")
                 }
             }
-            keys += names.map { GroupKey.qualified(account: account, region: source.region, name: $0) }
+        }
+        if let route = source.routeKey, !client.hasRoute(route) {
+            if client.addRoute(route, cloudWatchClient(region: source.region, credentials: own.credentials)) == false {
+                Log.warn("two [[source]]s read the same account and region; the first one's credentials serve both", ("source", source.name),
+                         ("account", source.account ?? "-"), ("region", source.region))
+            }
+        }
+        return source
+    }
+
+    /// Every source's groups, patterns expanded, as `GroupKey`s, with the sources as now
+    /// connected, and the sources that failed (each left out; the others are not held up).
+    /// A group that a `[[source]]` reads from the default source's own account and region
+    /// would be stored twice (once under each key): it is read as the default source's only,
+    /// and the log says so.
+    func resolveGroups(_ client: CloudWatchLogsClient, _ sources: [ReadSource], defaultAccount: String? = nil) async
+        -> (keys: [String], sources: [ReadSource], failures: [SourceFailure]) {
+        var keys: [String] = []
+        var connected: [ReadSource] = []
+        var failures: [SourceFailure] = []
+        var defaultNames = Set<String>()
+        let defaultRegion = sources.first(where: \.isDefault)?.region
+        for source in sources where source.isDefault {
+            do {
+                let names = try await GroupResolver(source: client).resolve(source.entries)
+                keys += names
+                defaultNames.formUnion(names)
+            } catch {
+                failures.append(SourceFailure(source: source.name, reason: "its log groups cannot be listed: \(error)"))
+            }
+            connected.append(source)
+        }
+        for source in sources where !source.isDefault {
+            do {
+                let ready = try await connect(source, through: client)
+                connected.append(ready)
+                guard let route = ready.routeKey, let account = ready.account, let routed = client.routed(route) else { continue }
+                var names: [String]
+                do {
+                    names = try await GroupResolver(source: routed).resolve(ready.entries)
+                } catch {
+                    throw SourceFailure(source: source.name, reason: "its log groups cannot be listed: \(error)")
+                }
+                if account == defaultAccount && ready.region == defaultRegion {
+                    let twice = names.filter(defaultNames.contains)
+                    if !twice.isEmpty {
+                        Log.warn("source reads groups of the default source's own account and region; they are read once, as the default source's, not stored twice",
+                                 ("source", source.name), ("account", account), ("region", ready.region), ("groups", twice.joined(separator: ",")),
+                                 ("fix", "remove them from LOG_GROUPS or from the [[source]]"))
+                        names.removeAll(where: defaultNames.contains)
+                    }
+                }
+                keys += names.map { GroupKey.qualified(account: account, region: ready.region, name: $0) }
+            } catch let failure as SourceFailure {
+                failures.append(failure)
+                if !connected.contains(where: { $0.name == source.name }) { connected.append(source) }
+            } catch {
+                failures.append(SourceFailure(source: source.name, reason: "\(error)"))
+                if !connected.contains(where: { $0.name == source.name }) { connected.append(source) }
+            }
         }
         var seen = Set<String>()
-        return keys.filter { seen.insert($0).inserted }
+        return (keys.filter { seen.insert($0).inserted }, connected, failures)
     }
 }

@@ -38,6 +38,8 @@ public struct Engine: Sendable {
         var cluster: ClusterInfo
         /// The default source and the `[[source]]`s, for discovery.
         var sources: [ReadSource]
+        /// Sources left out at start (each reported; the others ship).
+        var sourceFailures: [SourceFailure]
         /// Set where `_id` alone cannot prevent second copies (data streams roll over).
         var presence: PresenceLookup?
         /// The daemon's: background work passes it before every request.
@@ -52,7 +54,14 @@ public struct Engine: Sendable {
         let checkpoints = try CheckpointStore(path: settings.checkpointPath)
         let client = elasticsearch()
         let cluster = try await ensureReachable(client)
-        let groups = try await resolveGroups(source, sources, defaultAccount: account)
+        let (groups, connected, failures) = await resolveGroups(source, sources, defaultAccount: account)
+        if !failures.isEmpty && failures.count == sources.count {
+            throw ConnectionError(message: "no source can be read: " + failures.map { "source \($0.source): \($0.reason)" }.joined(separator: "; "))
+        }
+        for failure in failures {
+            Log.error("source left out for now; the other sources keep shipping", ("source", failure.source), ("error", failure.reason),
+                      ("fix", "fix the source's credentials or log_groups"))
+        }
         let bootstrap = Bootstrap(client: client, layout: layout, cluster: cluster, priority: settings.esTemplatePriority)
         try await bootstrap.prepare()
         for group in groups { try await bootstrap.ensureGroup(group) }
@@ -63,7 +72,7 @@ public struct Engine: Sendable {
         let sink = makeSink(client: client, stress: stress, gate: gate)
         return Pipeline(groups: groups, source: source, sink: sink, checkpoints: checkpoints,
                         builder: DocumentBuilder(region: region, account: account, options: settings.documents), bootstrap: bootstrap,
-                        cluster: cluster, sources: sources, presence: mode == .dataStreams ? PresenceLookup(client: client) : nil, gate: gate)
+                        cluster: cluster, sources: connected, sourceFailures: failures, presence: mode == .dataStreams ? PresenceLookup(client: client) : nil, gate: gate)
     }
 
     /// Copies `range` of every configured group; returns one report per group.
@@ -74,7 +83,7 @@ public struct Engine: Sendable {
         let reports = await Backfill(copier: copier, checkpoints: parts.checkpoints, layout: layout, progress: progress,
                                      retention: ClusterRetention(client: elasticsearch()), shutdown: shutdown).run(groups: parts.groups, range: range)
         await Self.flush(parts.checkpoints)
-        return reports
+        return reports + parts.failedSourceReports
     }
 
     /// Ships everything newer than the checkpoints once; with `follow`, runs the daemon
@@ -140,7 +149,7 @@ public struct Engine: Sendable {
             if complete { try? await parts.checkpoints.markRecentVerified(group, at: now) }
         }
         await Self.flush(parts.checkpoints)
-        return parts.groups.compactMap { group in reports.first { $0.group == group } }
+        return parts.groups.compactMap { group in reports.first { $0.group == group } } + parts.failedSourceReports
     }
 
     /// The pipeline's way from CloudWatch to Elasticsearch, page by page.
@@ -187,6 +196,11 @@ public struct Engine: Sendable {
         }
         try? await seasonal.save()
         await Self.flush(parts.checkpoints)
+        for failure in parts.sourceFailures {
+            var report = ReconcileReport(group: "(source \(failure.source))", range: range)
+            report.error = ReportedError(failure)
+            reports.append(report)
+        }
         return reports
     }
 
@@ -278,4 +292,15 @@ public struct Engine: Sendable {
 struct ConnectionError: Error, CustomStringConvertible, Sendable {
     var message: String
     var description: String { message }
+}
+
+extension Engine.Pipeline {
+    /// A failed report per source left out, so that a one-shot command says so and fails.
+    var failedSourceReports: [GroupReport] {
+        sourceFailures.map { failure in
+            var report = GroupReport(group: "(source \(failure.source))", index: "-")
+            report.error = ReportedError(failure)
+            return report
+        }
+    }
 }

@@ -16,14 +16,15 @@ package final class CloudWatchLogsClient: Sendable {
     let eventsRead = Locked<[ReadPurpose: Int]>([:])
     /// The clients of the `[[source]]`s, by `account:region` (their own credentials and
     /// request budget: CloudWatch's quotas are per account and region). A group whose
-    /// `GroupKey` names a source is read through that source's client.
-    let routes: [String: CloudWatchLogsClient]
+    /// `GroupKey` names a source is read through that source's client. Added to as each
+    /// source's account becomes known (a source whose credentials failed at start joins later).
+    private let routes: Locked<[String: CloudWatchLogsClient]>
 
     init(
         transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
         timeoutSeconds: Double, retry: RetryPolicy, budget: RequestBudget, routes: [String: CloudWatchLogsClient] = [:]
     ) {
-        self.routes = routes
+        self.routes = Locked(routes)
         self.retry = retry
         self.budget = budget
         stress = StressTracker(side: "cloudwatch", minBackoff: Double(retry.backoff.baseMillis) / 1000, maxBackoff: Double(retry.backoff.maxMillis) / 1000)
@@ -108,8 +109,23 @@ package final class CloudWatchLogsClient: Sendable {
     /// the API); no end means everything from `start` on.
     /// The client that serves `group` (a `GroupKey`) and the name CloudWatch knows it by.
     func route(_ group: String) -> (client: CloudWatchLogsClient, name: String) {
-        guard let parts = GroupKey.parse(group), let client = routes["\(parts.account):\(parts.region)"] else { return (self, group) }
+        guard let parts = GroupKey.parse(group), let client = routed("\(parts.account):\(parts.region)") else { return (self, group) }
         return (client, parts.name)
+    }
+
+    /// The client of the source reading `account:region`, if one is routed.
+    func routed(_ key: String) -> CloudWatchLogsClient? { routes.withLock { $0[key] } }
+
+    func hasRoute(_ key: String) -> Bool { routed(key) != nil }
+
+    /// Routes `account:region` to `client`; false (and nothing changed) when it already is routed.
+    @discardableResult
+    func addRoute(_ key: String, _ client: CloudWatchLogsClient) -> Bool {
+        routes.withLock { table in
+            guard table[key] == nil else { return false }
+            table[key] = client
+            return true
+        }
     }
 
     func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
@@ -140,7 +156,7 @@ package final class CloudWatchLogsClient: Sendable {
 
     /// Events read so far for `purpose`.
     func eventsRead(for purpose: ReadPurpose) -> Int {
-        eventsRead.withLock { $0[purpose, default: 0] } + routes.values.reduce(0) { $0 + $1.eventsRead(for: purpose) }
+        eventsRead.withLock { $0[purpose, default: 0] } + routes.withLock { Array($0.values) }.reduce(0) { $0 + $1.eventsRead(for: purpose) }
     }
 
     /// Reads a FilterLogEvents response body; `nextToken` may be absent or null on the last page.

@@ -6,6 +6,7 @@ extension Daemon {
     func tailLoop() async {
         let settings = engine.settings
         let patterns = parts.sources.contains { $0.entries.contains { $0.hasSuffix("*") } }
+        for failure in parts.sourceFailures { sourceFailed(failure) }
         var nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
         await withTaskGroup(of: Void.self) { workers in
             var working: Set<String> = []
@@ -15,7 +16,7 @@ extension Daemon {
                     workers.addTask { await self.tailWorker(group) }
                 }
                 await shutdown.wait(seconds: Double(settings.pollIntervalSecs))
-                if patterns && WallClock.monotonicSeconds() >= nextDiscovery && !shutdown.isRequested {
+                if (patterns || !sourceRetry.isEmpty) && WallClock.monotonicSeconds() >= nextDiscovery && !shutdown.isRequested {
                     nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
                     await discover()
                 }
@@ -71,8 +72,20 @@ extension Daemon {
     }
 
     func discover() async {
+        let now = WallClock.monotonicSeconds()
+        // A source that failed is tried again once its backoff has passed; the others every round.
+        let due = sources.filter { source in sourceRetry[source.name].map { $0.next <= now } ?? true }
+        let (found, connected, failures) = await engine.resolveGroups(parts.source, due, defaultAccount: parts.builder.account)
+        for source in connected {
+            if let index = sources.firstIndex(where: { $0.name == source.name }) { sources[index] = source }
+        }
+        for source in due where !failures.contains(where: { $0.source == source.name }) {
+            if sourceRetry.removeValue(forKey: source.name) != nil {
+                Log.info("source readable again; its groups are tailed", ("source", source.name))
+            }
+        }
+        for failure in failures { sourceFailed(failure) }
         do {
-            let found = try await engine.resolveGroups(parts.source, parts.sources, defaultAccount: parts.builder.account)
             for group in found where !groups.contains(group) {
                 try await parts.bootstrap.ensureGroup(group)
                 groups.append(group)
@@ -83,6 +96,18 @@ extension Daemon {
         } catch {
             Log.warn("log group discovery failed; keeping the known groups", ("error", error))
         }
+    }
+
+    /// A source that failed (at start or in discovery): said with its fix, and tried again
+    /// after a backoff that doubles from the discovery interval up to an hour. Its groups
+    /// known so far keep their workers (whose own errors are reported per group).
+    func sourceFailed(_ failure: SourceFailure) {
+        let interval = Double(max(30, engine.settings.groupDiscoveryIntervalSecs))
+        let failures = (sourceRetry[failure.source]?.failures ?? 0) + 1
+        let wait = min(3600, interval * Double(1 << min(failures - 1, 7)))
+        sourceRetry[failure.source] = (failures, WallClock.monotonicSeconds() + wait)
+        Log.error("source left out for now; the other sources keep shipping", ("source", failure.source), ("error", failure.reason),
+                  ("retry_in_s", Int(wait)), ("fix", "fix the source's credentials or log_groups"))
     }
 
     /// Says once per group count when the request budget cannot poll every group as often

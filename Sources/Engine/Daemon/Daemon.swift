@@ -30,6 +30,10 @@ actor Daemon {
     /// With COORDINATION=elasticsearch: which groups this instance holds leases on.
     let coordinator: Coordinator?
     var groups: [String]
+    /// The sources as discovery last connected them (a source left out at start joins once
+    /// its credentials work), and when each source that failed is tried again.
+    var sources: [ReadSource]
+    var sourceRetry: [String: (failures: Int, next: Double)] = [:]
     var health: GroupHealth
     var totals: [String: GroupReport] = [:]
     var lastGoodPass: [String: EpochMillis] = [:]
@@ -59,6 +63,7 @@ actor Daemon {
         self.metricsFile = metricsFile
         let settings = engine.settings
         groups = parts.groups
+        sources = parts.sources
         health = GroupHealth(retryAfter: Double(max(60, settings.groupDiscoveryIntervalSecs)))
         copier = WindowCopier(pages: engine.pages(parts), checkpoints: parts.checkpoints, presence: parts.presence)
         seasonal = SeasonalModels(path: engine.seasonalPath)
