@@ -117,7 +117,10 @@ public final class ShutdownSignal: Sendable {
 nonisolated(unsafe) private var signalPipe: Int32 = -1
 
 /// The signal handler: one write(2), which is async-signal-safe, of the signal's number.
+/// `errno` is put back as it was: the interrupted code may be about to read it.
 private let forwardSignal: @convention(c) (Int32) -> Void = { number in
+    let saved = errno
     var byte = UInt8(truncatingIfNeeded: number)
     _ = write(signalPipe, &byte, 1)
+    errno = saved
 }

@@ -223,10 +223,10 @@ package final class BulkSink: Sendable {
                         rewrittenNow += 1
                         continue
                     }
-                    try await deadLetters.record(document, status: item.status, errorType: item.errorType, reason: item.reason)
+                    let new = try await deadLetters.record(document, status: item.status, errorType: item.errorType, reason: item.reason)
                     decide(slot, DocumentFate(end: .deadLettered, rewritten: rewrittenSlots.contains(slot)))
-                    Log.group(document.logGroup).warn("document rejected, written to the dead-letter file", ("id", document.id),
-                             ("error", item.errorType ?? "-"), ("reason", item.reason ?? "-"), ("file", deadLetters.path))
+                    Log.group(document.logGroup).warn(new ? "document rejected, written to the dead-letter file" : "document rejected again; the dead-letter file holds it already",
+                             ("id", document.id), ("error", item.errorType ?? "-"), ("reason", item.reason ?? "-"), ("file", deadLetters.path))
                 }
             }
             // Items refused for their target (a write block, a missing alias) say nothing about

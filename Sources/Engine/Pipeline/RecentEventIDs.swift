@@ -1,14 +1,26 @@
 /// Ids of events shipped recently, so that re-reading the tail's overlap window does not
 /// send them to Elasticsearch again. Bucketed by minute of event time to forget old ones.
+/// An event judged seen is never sent, so the key must identify it: the 128-bit
+/// MurmurHash3 of its id — the hash a document's `_id` already rests on — not a 64-bit
+/// `hashValue`, whose collisions would skip an event without a trace.
 struct RecentEventIDs {
-    private var buckets: [EpochMillis: Set<Int>] = [:]
+    struct Key: Hashable {
+        var high: UInt64
+        var low: UInt64
+
+        init(_ id: String) {
+            (high, low) = MurmurHash3.hash128(id.utf8)
+        }
+    }
+
+    private var buckets: [EpochMillis: Set<Key>] = [:]
 
     func contains(_ id: String, timestamp: EpochMillis) -> Bool {
-        buckets[timestamp / 60_000]?.contains(id.hashValue) ?? false
+        buckets[timestamp / 60_000]?.contains(Key(id)) ?? false
     }
 
     mutating func insert(_ id: String, timestamp: EpochMillis) {
-        buckets[timestamp / 60_000, default: []].insert(id.hashValue)
+        buckets[timestamp / 60_000, default: []].insert(Key(id))
     }
 
     /// Drops everything older than `cutoff`.
