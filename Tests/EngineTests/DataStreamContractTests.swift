@@ -239,14 +239,17 @@ import Testing
 
     /// Defect 2: with two copies of one event — one in the group's own data stream, one in
     /// another group's stream whose name starts like it (`/g-v1/log` → `cloudwatch-g-v1-log`)
-    /// — the prefix test kept the other group's copy and deleted the group's own.
+    /// — the prefix test kept the other group's copy and deleted the group's own. Searches
+    /// now reach only the group's own targets (`cloudwatch-g-v1,cloudwatch-g-v2`), so the other
+    /// group's stream is never read; of two copies in its own targets (heal interrupted) the
+    /// one in the write data stream is kept.
     @Test func reconcileKeepsTheCopyInTheGroupsOwnWriteDataStream() async throws {
         let minute: EpochMillis = 1_764_460_800_000
         let event = #"{"events":[{"eventId":"e1","timestamp":\#(minute + 1000),"message":"m","logStreamName":"s","ingestionTime":\#(minute + 2000)}],"searchedLogStreams":[]}"#
         let cloudWatch = ScriptedCloudWatch([(200, nil, event)])
         let id = DocumentID.make(logGroup: "/g", eventId: "e1")
         let checksum = DocumentID.checksum(logGroup: "/g", eventId: "e1")
-        let foreign = ".ds-cloudwatch-g-v1-log-v1-2026.11.30-000001"
+        let foreign = ".ds-cloudwatch-g-v2-2026.11.30-000001"
         let own = ".ds-cloudwatch-g-v1-2026.11.30-000002"
         let deleted = Mutex(false)
         let cluster = ScriptedCluster(handler: { request in
@@ -258,8 +261,8 @@ import Testing
                 deleted.withLock { $0 = true }
                 return (200, #"{"took":1,"errors":false,"items":[{"delete":{"_index":"\#(foreign)","_id":"\#(id)","_version":2,"result":"deleted","status":200}}]}"#)
             }
-            if request.path.hasPrefix("/cloudwatch-*/_refresh") { return (200, #"{"_shards":{"total":1,"successful":1,"failed":0}}"#) }
-            guard request.path.hasPrefix("/cloudwatch-*/_search") else { return nil }
+            if request.path.hasPrefix("/cloudwatch-g-v1,cloudwatch-g-v2/_refresh") { return (200, #"{"_shards":{"total":1,"successful":1,"failed":0}}"#) }
+            guard request.path.hasPrefix("/cloudwatch-g-v1,cloudwatch-g-v2/_search") else { return nil }
             let copies = deleted.withLock { $0 } ? 1 : 2
             if request.body?["sort"] != nil {
                 let hits = [foreign, own].map { #"{"_index":"\#($0)","_id":"\#(id)","_score":null,"sort":[\#(minute + 1000),"e1","\#($0)"]}"# }

@@ -19,7 +19,7 @@ import Testing
             #expect(backfill.status == 0, "\(backfill.stderr)")
 
             let es = rig.elasticsearch()
-            // Damage: random documents, a whole hour, and copies in a sibling index.
+            // Damage: random documents, a whole hour, and copies in the group's standby target (as an interrupted heal leaves them).
             let sample = try await es.json("POST", "/cloudwatch-*/_search", [
                 "size": 60, "query": ["term": ["aws.cloudwatch.log_group": "/rec/api"]], "sort": [["event.id": "asc"]],
             ])
@@ -29,7 +29,7 @@ import Testing
                 bulk += #"{"delete":{"_index":"\#(hit["_index"]?.string ?? "")","_id":"\#(hit["_id"]?.string ?? "")"}}"# + "\n"
             }
             for hit in hits.suffix(20) {
-                bulk += #"{"create":{"_index":"cloudwatch-zz-sibling","_id":"\#(hit["_id"]?.string ?? "")"}}"# + "\n" + (hit["_source"]?.serializedString ?? "{}") + "\n"
+                bulk += #"{"create":{"_index":"cloudwatch-rec-api-v2","_id":"\#(hit["_id"]?.string ?? "")"}}"# + "\n" + (hit["_source"]?.serializedString ?? "{}") + "\n"
             }
             let damage = try await es.send("POST", "/_bulk?refresh=true", body: Array(bulk.utf8), contentType: "application/x-ndjson")
             #expect(damage.status == 200)

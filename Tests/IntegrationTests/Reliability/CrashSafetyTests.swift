@@ -34,12 +34,11 @@ import TestSupport
     /// seconds); true when it was seen. A busy loop on purpose: the file lives for a
     /// fraction of a millisecond.
     static func awaitTemporaryCheckpoint(_ checkpoint: String, pid: Int32, seconds: Double) async -> Bool {
-        let path = "\(checkpoint).tmp-\(pid)"
-        return await withCheckedContinuation { continuation in
+        await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 let deadline = Date().addingTimeInterval(seconds)
                 while Date() < deadline {
-                    for _ in 0..<2_000 where access(path, F_OK) == 0 {
+                    for _ in 0..<200 where temporaryCheckpointExists(checkpoint) {
                         continuation.resume(returning: true)
                         return
                     }
@@ -48,6 +47,20 @@ import TestSupport
                 continuation.resume(returning: false)
             }
         }
+    }
+
+    /// Whether a temporary file of a checkpoint write (`cp.json.tmp-<random>`) is there now:
+    /// only the run under test writes this checkpoint.
+    static func temporaryCheckpointExists(_ checkpoint: String) -> Bool {
+        let directory = (checkpoint as NSString).deletingLastPathComponent
+        let prefix = (checkpoint as NSString).lastPathComponent + ".tmp-"
+        guard let listing = opendir(directory) else { return false }
+        defer { closedir(listing) }
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name.hasPrefix(prefix) { return true }
+        }
+        return false
     }
 
     @Test func backfillKilledAgainAndAgainEndsWithEveryEventExactlyOnce() async throws {
@@ -95,7 +108,7 @@ import TestSupport
                 let running = run.process.isRunning
                 run.signal(SIGKILL)
                 _ = await run.waitForExit(seconds: 10)
-                let leftTemporary = FileManager.default.fileExists(atPath: "\(checkpoint).tmp-\(run.process.processIdentifier)")
+                let leftTemporary = Self.temporaryCheckpointExists(checkpoint)
                 let moved = try await progress(rig, groups: groups, checkpoint: checkpoint) != before
                 history.append("\(point.rawValue): running \(running), progress \(moved), temporary file left \(leftTemporary)")
                 if running && moved {

@@ -62,3 +62,29 @@ import Testing
         }
     }
 }
+
+/// A `[[source]]` naming the default source's own account and region would store every
+/// event of a group in both twice (under two keys): it is read once, with a warning.
+@Suite(.serialized) struct DefaultSourceOverlapTests {
+    @Test func aSourceOfTheDefaultAccountAndRegionIsReadOnce() async throws {
+        try await Rig.with { rig in
+            let group = "/overlap/app"
+            let seeded = try await rig.seed(groups: [group], days: 1, eventsPerGroup: 90, seed: 4)[group] ?? 0
+            let config = rig.directory + "/config.toml"
+            try """
+                [[source]]
+                name = "same-as-default"
+                region = "us-east-1"
+                log_groups = ["/overlap/*"]
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            var environment = rig.environment(groups: [group], checkpointPath: rig.directory + "/state/cp.json")
+            environment["LOGSTREAM_CONFIG"] = config
+            environment["AWS_EC2_METADATA_DISABLED"] = "true"
+            let backfill = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "2"], environment: environment)
+            #expect(backfill.status == 0, "\(backfill.stderr.suffix(2000))")
+            #expect(backfill.stderr.contains("read once, as the default source's") && backfill.stderr.contains(group), "\(backfill.stderr.suffix(2000))")
+            let (count, distinct) = try await rig.countAndDistinctIDs(group: group)
+            #expect(count == seeded && distinct == seeded, "\(count) documents of \(seeded) events")
+        }
+    }
+}
