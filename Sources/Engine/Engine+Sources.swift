@@ -83,24 +83,22 @@ extension Engine {
                              budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)))
     }
 
-    /// Makes sure a `[[source]]`'s account is known and its client routed (asking STS where
-    /// its role ARN does not say); returns the source with its account.
+    /// Learns a `[[source]]`'s account (from its role ARN, else STS) and routes its client;
+    /// returns the source with its account. A source whose account is known is returned as is.
     func connect(_ source: ReadSource, through client: CloudWatchLogsClient) async throws -> ReadSource {
-        guard let own = source.own else { return source }
+        guard let own = source.own, source.account == nil else { return source }
         var source = source
-        if source.account == nil {
-            if let fromRole = own.roleAccount {
-                source.account = fromRole
-            } else {
-                do {
-                    source.account = try await STSClient(transport: transport, environment: environment, region: source.region)
-                        .account(of: try await own.credentials.credentials())
-                } catch {
-                    throw SourceFailure(source: source.name, reason: "cannot tell which account its credentials belong to (STS GetCallerIdentity): \(error)")
-                }
+        if let fromRole = own.roleAccount {
+            source.account = fromRole
+        } else {
+            do {
+                source.account = try await STSClient(transport: transport, environment: environment, region: source.region)
+                    .account(of: try await own.credentials.credentials())
+            } catch {
+                throw SourceFailure(source: source.name, reason: "cannot tell which account its credentials belong to (STS GetCallerIdentity): \(error)")
             }
         }
-        if let route = source.routeKey, !client.hasRoute(route) {
+        if let route = source.routeKey {
             if client.addRoute(route, cloudWatchClient(region: source.region, credentials: own.credentials)) == false {
                 Log.warn("two [[source]]s read the same account and region; the first one's credentials serve both", ("source", source.name),
                          ("account", source.account ?? "-"), ("region", source.region))

@@ -44,7 +44,7 @@ struct CredentialProcessTests {
     }
 }
 
-/// A `credential_process` as a provider of its own, for the test above.
+/// A `credential_process` as a provider of its own, for the tests here.
 private struct ProcessCredentialsProvider: CredentialsProvider {
     var command: String
     func credentials() async throws -> AWSCredentials { try await ProcessCredentials(command: command, profile: "test").credentials() }
@@ -55,17 +55,11 @@ private struct ProcessCredentialsProvider: CredentialsProvider {
 struct FailedCredentialsTests {
     @Test func aFailedResolutionIsAnsweredWithoutRunningTheHelperAgain() async throws {
         let counter = NSTemporaryDirectory() + "logstream-test-\(UUID().uuidString).runs"
-        let provider = CachedCredentials(FailingHelper(command: "echo run >> '\(counter)'; echo 'expired' >&2; exit 1"))
+        let provider = CachedCredentials(ProcessCredentialsProvider(command: "echo run >> '\(counter)'; echo 'expired' >&2; exit 1"))
         for _ in 0..<5 {
             await #expect(throws: CredentialsError.self) { try await provider.credentials() }
         }
         let runs = try String(contentsOfFile: counter, encoding: .utf8).split(separator: "\n").count
         #expect(runs == 1, "\(runs) helper runs for five calls")
     }
-}
-
-private struct FailingHelper: CredentialsProvider {
-    var command: String
-    func credentials() async throws -> AWSCredentials { try await ProcessCredentials(command: command, profile: "test").credentials() }
-    func invalidate() async {}
 }
