@@ -34,7 +34,7 @@ import Testing
         var compared: [TimeRange] = []
         while let (stage, window) = schedule.nextStage(group, oldest: 10 * day, now: now) {
             compared.append(window)
-            for passed in VerificationSchedule.stagesPassed(by: window, now: now) { group.verified[passed.name, default: IntervalSet()].insert(window) }
+            for passed in VerificationSchedule.stagesPassed(by: window, oldest: 10 * day, now: now) { group.verified[passed.name, default: IntervalSet()].insert(window) }
             #expect(window.duration <= day, "\(stage.name) works a day at a time")
         }
         // Older than 15 days: once (it passes both stages); between a day and 15 days: once.
@@ -42,6 +42,23 @@ import Testing
         #expect(total == now - VerificationSchedule.stages[0].age - 10 * day)
         #expect(group.verified["15d"]?.covers(TimeRange(start: 10 * day, end: now - 15 * day)) == true)
         #expect(group.verified["1d"]?.covers(TimeRange(start: 10 * day, end: now - VerificationSchedule.stages[0].age)) == true)
+    }
+
+    /// A daemon that keeps a week (BACKFILL_DAYS=7, or the cluster's retention) still runs
+    /// the last stage: before the fix, its edge 15 days back lay outside what is kept, and
+    /// events more than a day late were never shipped.
+    @Test func theLastStageRunsForWhateverHistoryIsKept() {
+        let day = WallClock.millisPerDay
+        let now = 40 * day
+        let oldest = now - 7 * day
+        var group = CheckpointState.Group(shipped: IntervalSet([TimeRange(start: oldest, end: now)]))
+        while let (_, window) = schedule.nextStage(group, oldest: oldest, now: now) {
+            for passed in VerificationSchedule.stagesPassed(by: window, oldest: oldest, now: now) { group.verified[passed.name, default: IntervalSet()].insert(window) }
+        }
+        let last = VerificationSchedule.stages[VerificationSchedule.stages.count - 1]
+        #expect(VerificationSchedule.age(of: last, keptMillis: 7 * day) == 6 * day)
+        #expect(group.verified[last.name]?.covers(TimeRange(start: oldest, end: now - 6 * day)) == true, "\(String(describing: group.verified[last.name]))")
+        #expect(group.verified["1d"]?.covers(TimeRange(start: oldest, end: now - VerificationSchedule.stages[0].age)) == true)
     }
 
     /// Found running the release daemon: the stage's edge moved with the clock, so each call
@@ -52,7 +69,7 @@ import Testing
         var now = 40 * day + 5
         var group = CheckpointState.Group(shipped: IntervalSet([TimeRange(start: 10 * day, end: now)]))
         while let (_, window) = schedule.nextStage(group, oldest: 10 * day, now: now) {
-            for passed in VerificationSchedule.stagesPassed(by: window, now: now) { group.verified[passed.name, default: IntervalSet()].insert(window) }
+            for passed in VerificationSchedule.stagesPassed(by: window, oldest: 10 * day, now: now) { group.verified[passed.name, default: IntervalSet()].insert(window) }
         }
         for step: EpochMillis in [1, 7, 999, 59_999, 60_000, schedule.intervalMillis - 6] {
             #expect(schedule.nextStage(group, oldest: 10 * day, now: now + step) == nil, "\(step) ms later")

@@ -112,6 +112,7 @@ extension Daemon {
     func verify(_ group: String, _ windows: [TimeRange], stage: String?, control: CopyControl) async throws {
         if retention[group] == nil { retention[group] = .some(try await parts.source.retentionDays(group: group)) }
         let started = WallClock.nowMillis()
+        let oldest = await oldestKept(group, now: started)
         var consistent = true
         for window in windows {
             let report = await reconciler.reconcile(group: group, range: window, retentionDays: retention[group] ?? nil, control: control)
@@ -123,7 +124,7 @@ extension Daemon {
                 return
             }
             consistent = consistent && report.consistent
-            for passed in VerificationSchedule.stagesPassed(by: window, now: started) {
+            for passed in VerificationSchedule.stagesPassed(by: window, oldest: oldest, now: started) {
                 try await parts.checkpoints.markVerified(group, stage: passed.name, window)
             }
             if !report.discrepancies.isEmpty || report.reshipped > 0 {

@@ -9,7 +9,10 @@
 ///   is read here about (1 h + interval) / interval times: 5 at the defaults.
 /// - **stages**: once more at a day (events up to a day late) and at 15 days (CloudWatch
 ///   takes events up to 14 days old, so nothing can arrive later). What each stage has
-///   compared is remembered in the checkpoint, so a restart does not start over.
+///   compared is remembered in the checkpoint, so a restart does not start over. Where the
+///   daemon keeps less history than a stage's age (BACKFILL_DAYS, the cluster's retention),
+///   the stage compares a stretch earlier, before it leaves what is kept (`age(of:keptMillis:)`):
+///   otherwise it would never run, and events more than a day late would never be shipped.
 ///
 /// At the defaults every event is read about 7 times in all, whatever the volume
 /// (`make bench`, read amplification).
@@ -55,7 +58,7 @@ package struct VerificationSchedule: Sendable {
     func nextStage(_ group: CheckpointState.Group, oldest: EpochMillis, now: EpochMillis) -> (stage: Stage, window: TimeRange)? {
         let step = max(60_000, intervalMillis)
         for stage in Self.stages.reversed() {
-            let edge = Self.floorDiv(now - stage.age, step) * step
+            let edge = Self.floorDiv(now - Self.age(of: stage, keptMillis: now - oldest), step) * step
             let region = TimeRange(start: oldest, end: edge)
             guard !region.isEmpty else { continue }
             let verified = group.verified[stage.name] ?? IntervalSet()
@@ -71,9 +74,18 @@ package struct VerificationSchedule: Sendable {
         value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
     }
 
-    /// The stages a stretch compared now has passed: every one whose age its end has reached.
-    static func stagesPassed(by window: TimeRange, now: EpochMillis) -> [Stage] {
-        stages.filter { now - window.end >= $0.age }
+    /// The age at which `stage` compares a stretch when the daemon keeps `keptMillis` of
+    /// history: its own, or where less is kept, early enough (half the kept history, or a
+    /// day before it ends, whichever is later) that the stretch is compared before it leaves it.
+    static func age(of stage: Stage, keptMillis: EpochMillis) -> EpochMillis {
+        let margin = min(keptMillis / 2, WallClock.millisPerDay)
+        return max(60_000, min(stage.age, keptMillis - margin))
+    }
+
+    /// The stages a stretch compared now has passed: every one whose age (for history kept
+    /// back to `oldest`) its end has reached.
+    static func stagesPassed(by window: TimeRange, oldest: EpochMillis, now: EpochMillis) -> [Stage] {
+        stages.filter { now - window.end >= age(of: $0, keptMillis: now - oldest) }
     }
 
     /// The parts of `range` covered by `shipped`, a minute or longer.

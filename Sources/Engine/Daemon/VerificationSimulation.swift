@@ -15,7 +15,8 @@ package struct VerificationSimulation {
         package var meanReads: Double { readsPerMinute.isEmpty ? 0 : Double(readsPerMinute.reduce(0, +)) / Double(readsPerMinute.count) }
     }
 
-    package static func run(schedule: VerificationSchedule, days: Int, roundMillis: EpochMillis = 60_000) -> Result {
+    /// `keptDays`: how far back the daemon works (BACKFILL_DAYS, default 30), counted from each moment.
+    package static func run(schedule: VerificationSchedule, days: Int, roundMillis: EpochMillis = 60_000, keptDays: Int = 30) -> Result {
         let start: EpochMillis = 1_700_006_400_000 / WallClock.millisPerDay * WallClock.millisPerDay
         let end = start + EpochMillis(days) * WallClock.millisPerDay
         let minutes = Int((end - start) / 60_000)
@@ -45,9 +46,10 @@ package struct VerificationSimulation {
                 }
                 group.recentVerifiedAt = now
             }
-            while let (stage, window) = schedule.nextStage(group, oldest: start, now: now) {
+            let oldest = now - EpochMillis(keptDays) * WallClock.millisPerDay
+            while let (stage, window) = schedule.nextStage(group, oldest: oldest, now: now) {
                 read(window, stage.name)
-                for passed in VerificationSchedule.stagesPassed(by: window, now: now) { group.verified[passed.name, default: IntervalSet()].insert(window) }
+                for passed in VerificationSchedule.stagesPassed(by: window, oldest: oldest, now: now) { group.verified[passed.name, default: IntervalSet()].insert(window) }
             }
             now += roundMillis
         }
