@@ -56,7 +56,7 @@ actor Bootstrap {
                      ("fix", "grant view_index_metadata on \(layout.pattern) (or the resolve API is missing: Elasticsearch before 7.9)"))
             return preferred
         }
-        let existing = ExistingTargets(resolve: resolved, layout: layout, nested: nestedPrefixes(installed))
+        let existing = ExistingTargets(resolve: resolved, layout: layout, nested: LogstreamTemplates.nestedPrefixes(in: installed, under: layout))
         switch (existing.plainIndices.isEmpty, existing.dataStreams.isEmpty) {
         case (true, true):
             return preferred
@@ -79,28 +79,13 @@ actor Bootstrap {
 
     /// Every logstream template (`logstream-*`), by name.
     private func installedTemplates() async throws -> [String: JSONValue] {
-        let answer = try await client.send("GET", "/_index_template/logstream-*")
-        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return [:] }
-        var templates: [String: JSONValue] = [:]
-        for entry in json["index_templates"]?.array ?? [] {
-            if let name = entry["name"]?.string, let template = entry["index_template"] { templates[name] = template }
-        }
-        return templates
+        try await LogstreamTemplates.installed(client)
     }
 
     /// Prefixes of other logstream deployments nested in this one (`cloudwatch-prod` in
     /// `cloudwatch`), read afresh: a neighbour may have started since.
     func neighbourPrefixes() async throws -> [String] {
-        nestedPrefixes(try await installedTemplates())
-    }
-
-    /// Prefixes of other logstream deployments nested in this one.
-    private func nestedPrefixes(_ installed: [String: JSONValue]) -> [String] {
-        installed.keys.compactMap { name -> String? in
-            guard name.hasPrefix("logstream-") else { return nil }
-            let prefix = String(name.dropFirst("logstream-".count))
-            return prefix.hasPrefix(layout.prefix + "-") ? prefix : nil
-        }
+        try await LogstreamTemplates.neighbours(of: layout, client)
     }
 
     private static func pins(in template: JSONValue?) -> [String: JSONValue] {

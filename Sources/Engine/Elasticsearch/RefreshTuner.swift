@@ -1,7 +1,8 @@
 /// Keeps Kibana's Discover live where it matters and indexing cheap where it does not:
 /// a backing index whose newest `@timestamp` is within ES_COLD_AGE_DAYS refreshes every
 /// ES_HOT_REFRESH_INTERVAL, older ones every ES_COLD_REFRESH_INTERVAL. Only the indices
-/// behind the groups' versioned targets are touched, and only when their setting differs.
+/// behind the groups' versioned targets are touched, and only when their setting differs —
+/// never those of a neighbouring deployment whose prefix is nested in this one's.
 public struct RefreshTuner: Sendable {
     public struct Decision: Sendable, Equatable {
         public var index: String
@@ -39,9 +40,10 @@ public struct RefreshTuner: Sendable {
 
     /// What each managed index should have, from one aggregation and one settings read.
     func plan(now: EpochMillis = WallClock.nowMillis()) async throws -> [Decision] {
-        let newest = try await newestPerIndex()
+        let neighbours = try await LogstreamTemplates.neighbours(of: layout, client)
+        let newest = try await newestPerIndex(excluding: neighbours)
         guard !newest.isEmpty else { return [] }
-        let current = try await refreshIntervals()
+        let current = try await refreshIntervals(excluding: neighbours)
         let coldBefore = now - EpochMillis(coldAgeDays) * WallClock.millisPerDay
         return newest.keys.sorted().map { index in
             let hot = newest[index]! >= coldBefore
@@ -63,27 +65,27 @@ public struct RefreshTuner: Sendable {
     }
 
     /// Whether logstream manages `index`: a `-v1`/`-v2` target, or a data stream's backing index of one.
-    func manages(_ index: String) -> Bool {
+    func manages(_ index: String, excluding neighbours: [String] = []) -> Bool {
         if index.hasPrefix(".fs-") { return false }
         let name = BackingIndexName(index)?.dataStream ?? index
-        return name.hasPrefix(layout.prefix + "-") && (name.hasSuffix("-v1") || name.hasSuffix("-v2"))
+        return layout.owns(name, excluding: neighbours) && (name.hasSuffix("-v1") || name.hasSuffix("-v2"))
     }
 
-    private func newestPerIndex() async throws -> [String: EpochMillis] {
-        let response = try await client.json("POST", "/\(layout.pattern)/_search?ignore_unavailable=true&allow_no_indices=true", [
+    private func newestPerIndex(excluding neighbours: [String]) async throws -> [String: EpochMillis] {
+        let response = try await client.json("POST", "/\(layout.ownPattern(excluding: neighbours))/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0,
             "aggs": ["indices": ["terms": ["field": "_index", "size": 10_000], "aggs": ["newest": ["max": ["field": .string(DocumentSchema.timestamp)]]]]],
         ])
         var newest: [String: EpochMillis] = [:]
         for bucket in response["aggregations"]?["indices"]?["buckets"]?.array ?? [] {
-            guard let index = bucket["key"]?.string, manages(index), let value = bucket["newest"]?["value"]?.double else { continue }
+            guard let index = bucket["key"]?.string, manages(index, excluding: neighbours), let value = bucket["newest"]?["value"]?.double else { continue }
             newest[index] = EpochMillis(value)
         }
         return newest
     }
 
-    private func refreshIntervals() async throws -> [String: String] {
-        let response = try await client.json("GET", "/\(layout.pattern)/_settings?flat_settings=true&expand_wildcards=all")
+    private func refreshIntervals(excluding neighbours: [String]) async throws -> [String: String] {
+        let response = try await client.json("GET", "/\(layout.ownPattern(excluding: neighbours))/_settings?flat_settings=true&expand_wildcards=all")
         var intervals: [String: String] = [:]
         for member in response.members ?? [] {
             if let value = member.value["settings"]?["index.refresh_interval"]?.string { intervals[member.key] = value }

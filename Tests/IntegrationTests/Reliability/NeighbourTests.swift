@@ -69,6 +69,11 @@ import Testing
             }
             // The nested deployment's own heal did settle its conflict, still without losing a document.
             #expect(try await es.send("HEAD", "/cloudwatch-prod-nb-words-v2").status == 200)
+
+            // Refresh tuning, too, decides only for the deployment's own indices.
+            let tune = try await ProcessRunner.run(ProjectPaths.binary, ["refresh-tune", "--dry-run", "--json"], environment: deployments[0].environment)
+            #expect(tune.status == 0, "\(tune.stderr.suffix(2000))")
+            #expect(tune.stdout.contains("cloudwatch-shared-app") && !tune.stdout.contains("cloudwatch-prod-"), "\(tune.stdout)")
         }
     }
 }
