@@ -43,6 +43,37 @@ private actor Recorder {
         #expect(order.dropFirst() == ["low-1", "low-2", "low-3"])
     }
 
+    /// The tail first, but not everything: with the tail asking for more than the budget,
+    /// one grant in four still goes to waiting background work (history, verification).
+    @Test func backgroundWorkGetsItsShareWhileTheTailWantsEverything() async throws {
+        let clock = ManualClock()
+        let budget = RequestBudget(ratePerSecond: 10, clock: { clock.read() })
+        for _ in 0..<10 { await budget.acquire(.critical) }
+        let served = Recorder()
+        await withTaskGroup(of: Void.self) { group in
+            let waiters: [(String, Priority)] = (0..<4).map { ("history-\($0)", .high) } + (0..<12).map { ("tail-\($0)", .critical) }
+            for (position, (name, priority)) in waiters.enumerated() {
+                group.addTask {
+                    await budget.acquire(priority)
+                    await served.add(name)
+                }
+                let deadline = WallClock.monotonicSeconds() + 10
+                while await budget.waiting <= position && WallClock.monotonicSeconds() < deadline { await Task.yield() }
+            }
+            for released in 1...waiters.count {
+                clock.advance(1.0 / 10 + 1e-6)
+                let deadline = WallClock.monotonicSeconds() + 10
+                while await served.names.count < released && WallClock.monotonicSeconds() < deadline { await Task.yield() }
+            }
+        }
+        let order = await served.names
+        #expect(order.count == 16)
+        let firstEight = order.prefix(8)
+        #expect(firstEight.filter { $0.hasPrefix("history") }.count == 2, "\(order)")
+        // The ten grants before were all the tail's, so history is next, then every fourth.
+        #expect(order.indices.filter { order[$0].hasPrefix("history") } == [0, 4, 8, 12], "\(order)")
+    }
+
     @Test func throttlingHalvesTheRateAndSuccessRestoresItSlowly() async {
         let budget = RequestBudget(ratePerSecond: 8)
         await budget.throttled()

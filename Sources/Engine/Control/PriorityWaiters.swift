@@ -13,11 +13,21 @@ struct PriorityWaiters {
         waiters.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.order < $1.order }
     }
 
-    /// Lets the most urgent waiter go; false when nobody waits.
+    /// Lets the most urgent waiter go; its priority, nil when nobody waits.
     @discardableResult
-    mutating func resumeNext() -> Bool {
-        guard !waiters.isEmpty else { return false }
-        waiters.removeFirst().continuation.resume()
-        return true
+    mutating func resumeNext() -> Priority? {
+        guard !waiters.isEmpty else { return nil }
+        let next = waiters.removeFirst()
+        next.continuation.resume()
+        return next.priority
+    }
+
+    /// Lets the most urgent waiter below `priority` go; its priority, nil when none waits.
+    @discardableResult
+    mutating func resumeNext(below priority: Priority) -> Priority? {
+        guard let position = waiters.firstIndex(where: { $0.priority < priority }) else { return nil }
+        let next = waiters.remove(at: position)
+        next.continuation.resume()
+        return next.priority
     }
 }

@@ -2,7 +2,17 @@
 /// CloudWatch Logs in the process (the read quotas are account-wide). A token bucket whose
 /// waiters are served by priority, so the tail goes first, and whose rate halves on
 /// throttling and creeps back up on success (additive increase, multiplicative decrease).
+///
+/// The tail goes first but does not take everything: while work below it waits (history,
+/// verification), at least one grant in `backgroundEvery` goes to the most urgent of that
+/// work. Where the groups' polls alone would use the whole quota, history and verification
+/// still move at a quarter of it, and each group is polled less often instead (the daemon
+/// says by how much at start, `PollBudget`).
 actor RequestBudget {
+    /// One grant in this many goes to waiting background work.
+    static let backgroundEvery = 4
+    /// Grants to the tail since background work last had one.
+    private var tailRun = 0
     private(set) var ratePerSecond: Double
     let maxRate: Double
     let minRate: Double
@@ -26,6 +36,7 @@ actor RequestBudget {
         refill()
         if waiters.isEmpty && tokens >= 1 {
             tokens -= 1
+            tailRun = priority == .critical ? tailRun + 1 : 0
             return
         }
         await withCheckedContinuation { continuation in
@@ -42,7 +53,11 @@ actor RequestBudget {
             refill()
             if tokens >= 1 {
                 tokens -= 1
-                waiters.resumeNext()
+                if tailRun >= Self.backgroundEvery - 1, waiters.resumeNext(below: .critical) != nil {
+                    tailRun = 0
+                } else {
+                    tailRun = waiters.resumeNext() == .critical ? tailRun + 1 : 0
+                }
                 continue
             }
             let wait = min(1, (1 - tokens) / ratePerSecond)
