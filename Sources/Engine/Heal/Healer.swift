@@ -1,5 +1,6 @@
-/// `heal`: finds fields whose type differs across `{prefix}-*` (what Kibana calls a
-/// mapping conflict), settles each by the type most documents have, pins that type in
+/// `heal`: finds fields whose type differs across `{prefix}-*`, less the indices of
+/// neighbouring deployments whose prefix is nested in it (what Kibana calls a mapping
+/// conflict), settles each by the type most documents have, pins that type in
 /// the template, and rebuilds the group targets on the losing side. See
 /// `TargetRebuilder` for how a rebuild keeps every document.
 struct Healer: Sendable {

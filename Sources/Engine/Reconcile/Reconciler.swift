@@ -26,8 +26,8 @@ struct Reconciler: Sendable {
         var report = ReconcileReport(group: group, range: range)
         report.dryRun = options.dryRun
         if let holder = try? await claims?.heldElsewhere(pages.layout.stableName(for: group)), holder.work == "heal" {
-            // While heal copies a group, every document is in two targets that `{prefix}-*`
-            // both show: comparing now would report copies heal is about to remove.
+            // While heal copies a group, every document is in both of its targets, which
+            // reconcile both reads: comparing now would report copies heal is about to remove.
             report.skipped = "heal is rebuilding this group's target (\(holder.owner)); compared after it ends"
             report.stoppedEarly = true
             Log.group(group).info("reconcile skips the group while its heal runs", ("holder", holder.owner))
