@@ -24,8 +24,9 @@ extension Daemon {
         }
     }
 
-    /// The live tail of one group: a pass every POLL_INTERVAL_SECS while this instance
-    /// works on the group and its health lets it.
+    /// The live tail of one group: a pass every POLL_INTERVAL_SECS (less often while the
+    /// group is quiet, `ActivityPolling`) while this instance works on the group and its
+    /// health lets it.
     func tailWorker(_ group: String) async {
         let poll = Double(engine.settings.pollIntervalSecs)
         var wasMine = false
@@ -38,7 +39,7 @@ extension Daemon {
                 await pass(group)
             }
             if shutdown.isRequested { break }
-            await shutdown.wait(seconds: poll)
+            await shutdown.wait(seconds: activity.interval(group, pollSeconds: poll, now: WallClock.monotonicSeconds()))
         }
     }
 
@@ -47,6 +48,7 @@ extension Daemon {
         do {
             let report = try await tail.pass(group: group)
             add(report)
+            activity.record(group, newEvents: report.outcome.created, now: WallClock.monotonicSeconds())
             lastGoodPass[group] = started
             if health.succeeded(group) { Log.group(group).info("log group readable again") }
             if report.eventsRead > 0 {

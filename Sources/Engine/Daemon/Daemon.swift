@@ -35,6 +35,8 @@ actor Daemon {
     var sources: [ReadSource]
     var sourceRetry: [String: (failures: Int, next: Double)] = [:]
     var health: GroupHealth
+    /// How often each group is polled, by how long ago it had new events.
+    var activity = ActivityPolling()
     var totals: [String: GroupReport] = [:]
     var lastGoodPass: [String: EpochMillis] = [:]
     var lastHealCheck = -Double.infinity
