@@ -16,7 +16,9 @@ import Testing
             try await rig.put(group: numbers, events: (0..<200).map { (base + EpochMillis($0 * 1000), #"{"status":\#(200 + $0 % 3)}"#, "s") })
             try await rig.put(group: text, events: (0..<150).map { (base + EpochMillis($0 * 1000), #"{"status":"text \#($0)"}"#, "s") })
             var environment = rig.environment(groups: [numbers, text], checkpointPath: rig.directory + "/cp.json")
-            environment["HTTP_TIMEOUT_SECS"] = "5"
+            // The held request must still be held when the test, polling, notices it: under the
+            // sanitizers on a loaded machine that took longer than a 5 s timeout once.
+            environment["HTTP_TIMEOUT_SECS"] = "15"
             let backfill = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "1"], environment: environment)
             #expect(backfill.status == 0, "\(backfill.stderr)")
             let losing = "cloudwatch-\(IndexLayout.slug(text))-v1"
