@@ -130,33 +130,33 @@ extension Engine {
             connected.append(source)
         }
         for source in sources where !source.isDefault {
+            let ready: ReadSource
             do {
-                let ready = try await connect(source, through: client)
-                connected.append(ready)
-                guard let route = ready.routeKey, let account = ready.account, let routed = client.routed(route) else { continue }
-                var names: [String]
-                do {
-                    names = try await GroupResolver(source: routed).resolve(ready.entries)
-                } catch {
-                    throw SourceFailure(source: source.name, reason: "its log groups cannot be listed: \(error)")
-                }
-                if account == defaultAccount && ready.region == defaultRegion {
-                    let twice = names.filter(defaultNames.contains)
-                    if !twice.isEmpty {
-                        Log.warn("source reads groups of the default source's own account and region; they are read once, as the default source's, not stored twice",
-                                 ("source", source.name), ("account", account), ("region", ready.region), ("groups", twice.joined(separator: ",")),
-                                 ("fix", "remove them from LOG_GROUPS or from the [[source]]"))
-                        names.removeAll(where: defaultNames.contains)
-                    }
-                }
-                keys += names.map { GroupKey.qualified(account: account, region: ready.region, name: $0) }
-            } catch let failure as SourceFailure {
-                failures.append(failure)
-                if !connected.contains(where: { $0.name == source.name }) { connected.append(source) }
+                ready = try await connect(source, through: client)
             } catch {
-                failures.append(SourceFailure(source: source.name, reason: "\(error)"))
-                if !connected.contains(where: { $0.name == source.name }) { connected.append(source) }
+                failures.append(error as? SourceFailure ?? SourceFailure(source: source.name, reason: "\(error)"))
+                connected.append(source)
+                continue
             }
+            connected.append(ready)
+            guard let account = ready.account, let routed = ready.routeKey.flatMap(client.routed) else { continue }
+            var names: [String]
+            do {
+                names = try await GroupResolver(source: routed).resolve(ready.entries)
+            } catch {
+                failures.append(SourceFailure(source: source.name, reason: "its log groups cannot be listed: \(error)"))
+                continue
+            }
+            if account == defaultAccount && ready.region == defaultRegion {
+                let twice = names.filter(defaultNames.contains)
+                if !twice.isEmpty {
+                    Log.warn("source reads groups of the default source's own account and region; they are read once, as the default source's, not stored twice",
+                             ("source", source.name), ("account", account), ("region", ready.region), ("groups", twice.joined(separator: ",")),
+                             ("fix", "remove them from LOG_GROUPS or from the [[source]]"))
+                    names.removeAll(where: defaultNames.contains)
+                }
+            }
+            keys += names.map { GroupKey.qualified(account: account, region: ready.region, name: $0) }
         }
         var seen = Set<String>()
         return (keys.filter { seen.insert($0).inserted }, connected, failures)

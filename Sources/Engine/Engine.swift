@@ -58,7 +58,8 @@ public struct Engine: Sendable {
         if !failures.isEmpty && failures.count == sources.count {
             throw ConnectionError(message: "no source can be read: " + failures.map { "source \($0.source): \($0.reason)" }.joined(separator: "; "))
         }
-        for failure in failures {
+        // The daemon says so itself, with when it tries again (Daemon.sourceFailed).
+        for failure in failures where shutdown == nil {
             Log.error("source left out for now; the other sources keep shipping", ("source", failure.source), ("error", failure.reason),
                       ("fix", "fix the source's credentials or log_groups"))
         }

@@ -21,17 +21,20 @@ public actor CheckpointStore {
     private var pendingWrite: Task<Void, Never>?
     /// Seconds between writes of progress.
     let writeInterval: Double
+    /// The file as this process last read or wrote it: while it is still that file, no other
+    /// process has written since, and a write need not read it back to merge.
+    private var seen: FileIO.Identity?
 
     public init(path: String, writeInterval: Double = 1) throws {
         self.path = path
         self.writeInterval = writeInterval
         let bytes: [UInt8]?
         do {
-            bytes = try FileIO.withLock(Self.lockPath(of: path)) {
+            (bytes, seen) = try FileIO.withLock(Self.lockPath(of: path)) {
                 // Temporary files are written only under the lock: any there now belong to a
                 // process killed mid-write.
                 FileIO.removeStaleTemporaries(of: path)
-                return try FileIO.read(path: path)
+                return (try FileIO.read(path: path), FileIO.identity(of: path))
             }
         } catch let error as FileError where error.path == Self.lockPath(of: path) {
             // A location this process cannot write to (a read-only volume, say): `show` still
@@ -57,7 +60,7 @@ public actor CheckpointStore {
     private func write(_ edit: ((inout CheckpointState) -> Void)? = nil) throws {
         state = try FileIO.withLock(Self.lockPath(of: path)) {
             var merged = state
-            if let bytes = try FileIO.read(path: path) {
+            if FileIO.identity(of: path) != seen, let bytes = try FileIO.read(path: path) {
                 do {
                     merged = state.merged(withFile: try CheckpointState.decode(bytes, path: path))
                 } catch {
@@ -66,6 +69,7 @@ public actor CheckpointStore {
             }
             edit?(&merged)
             try FileIO.replaceAtomically(path: path, with: merged.encoded())
+            seen = FileIO.identity(of: path)
             return merged
         }
         dirty = false

@@ -86,6 +86,27 @@ public enum FileIO {
         }
     }
 
+    /// Which file is at a path now: a replacement by rename is a new inode, a write in
+    /// place changes the size or modification time.
+    struct Identity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modified: timespec
+
+        static func == (lhs: Identity, rhs: Identity) -> Bool {
+            lhs.device == rhs.device && lhs.inode == rhs.inode && lhs.size == rhs.size
+                && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
+        }
+    }
+
+    /// nil when nothing is at `path`.
+    static func identity(of path: String) -> Identity? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return Identity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: Int64(status.st_size), modified: status.st_mtim)
+    }
+
     /// `path.tmp-` and 64 random bits in hex.
     static func temporaryName(of path: String) -> String {
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)

@@ -82,12 +82,6 @@ actor Bootstrap {
         try await LogstreamTemplates.installed(client)
     }
 
-    /// Prefixes of other logstream deployments nested in this one (`cloudwatch-prod` in
-    /// `cloudwatch`), read afresh: a neighbour may have started since.
-    func neighbourPrefixes() async throws -> [String] {
-        try await LogstreamTemplates.neighbours(of: layout, client)
-    }
-
     private static func pins(in template: JSONValue?) -> [String: JSONValue] {
         var pins: [String: JSONValue] = [:]
         for member in template?["_meta"]?["pinned_fields"]?.members ?? [] { pins[member.key] = member.value }

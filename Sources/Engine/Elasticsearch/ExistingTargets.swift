@@ -12,10 +12,7 @@ struct ExistingTargets: Equatable {
     /// `nested`: longer prefixes of other logstream deployments inside this one
     /// (`cloudwatch-prod` in `cloudwatch`), whose targets `{prefix}-*` also matches.
     init(resolve: JSONValue, layout: IndexLayout, nested: [String] = []) {
-        func ours(_ name: String) -> Bool {
-            guard name.hasPrefix(layout.prefix + "-"), IndexLayout.looksVersioned(name) else { return false }
-            return !nested.contains { name.hasPrefix($0 + "-") }
-        }
+        func ours(_ name: String) -> Bool { layout.owns(name, excluding: nested) && IndexLayout.looksVersioned(name) }
         for index in resolve["indices"]?.array ?? [] {
             guard let name = index["name"]?.string, index["data_stream"] == nil, ours(name) else { continue }
             plainIndices.append(name)

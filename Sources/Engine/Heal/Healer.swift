@@ -15,7 +15,7 @@ struct Healer: Sendable {
     func plan() async throws -> HealPlan {
         // A neighbour's longer prefix (`cloudwatch-prod` in `cloudwatch`) is under ours: its
         // indices are neither counted nor rebuilt here.
-        let neighbours = try await bootstrap.neighbourPrefixes()
+        let neighbours = try await LogstreamTemplates.neighbours(of: layout, client)
         let caps = try await client.json("GET", "/\(layout.ownPattern(excluding: neighbours))/_field_caps?fields=*&ignore_unavailable=true&allow_no_indices=true")
         var conflicts = MappingConflict.detect(fieldCaps: caps)
         for position in conflicts.indices {

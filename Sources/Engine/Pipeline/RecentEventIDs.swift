@@ -9,7 +9,10 @@ struct RecentEventIDs {
         var low: UInt64
 
         init(_ id: String) {
-            (high, low) = MurmurHash3.hash128(id.utf8)
+            // Hashed where the string keeps its bytes: the generic hash128 copies them into
+            // an array first, and this runs twice per event the tail reads.
+            var id = id
+            (high, low) = id.withUTF8 { MurmurHash3.hash128(UnsafeRawBufferPointer($0)) }
         }
     }
 

@@ -17,8 +17,7 @@ import Testing
                 [profile broken]
                 credential_process = sh -c 'echo "token expired: run the SSO login" >&2; exit 1'
                 """.write(toFile: aws + "/config", atomically: true, encoding: .utf8)
-            let config = rig.directory + "/config.toml"
-            try """
+            var environment = try rig.environment(groups: [group], sources: """
                 [[source]]
                 name = "europe"
                 region = "eu-west-1"
@@ -29,11 +28,8 @@ import Testing
                 region = "eu-central-1"
                 log_groups = ["/anything"]
                 profile = "broken"
-                """.write(toFile: config, atomically: true, encoding: .utf8)
-            var environment = rig.environment(groups: [group], checkpointPath: rig.directory + "/state/cp.json")
-            environment["LOGSTREAM_CONFIG"] = config
+                """)
             environment["AWS_CONFIG_FILE"] = aws + "/config"
-            environment["AWS_EC2_METADATA_DISABLED"] = "true"
             environment["POLL_INTERVAL_SECS"] = "1"
             let es = rig.elasticsearch()
             func count(region: String) async throws -> Int {
@@ -70,21 +66,30 @@ import Testing
         try await Rig.with { rig in
             let group = "/overlap/app"
             let seeded = try await rig.seed(groups: [group], days: 1, eventsPerGroup: 90, seed: 4)[group] ?? 0
-            let config = rig.directory + "/config.toml"
-            try """
+            let environment = try rig.environment(groups: [group], sources: """
                 [[source]]
                 name = "same-as-default"
                 region = "us-east-1"
                 log_groups = ["/overlap/*"]
-                """.write(toFile: config, atomically: true, encoding: .utf8)
-            var environment = rig.environment(groups: [group], checkpointPath: rig.directory + "/state/cp.json")
-            environment["LOGSTREAM_CONFIG"] = config
-            environment["AWS_EC2_METADATA_DISABLED"] = "true"
+                """)
             let backfill = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "2"], environment: environment)
             #expect(backfill.status == 0, "\(backfill.stderr.suffix(2000))")
             #expect(backfill.stderr.contains("read once, as the default source's") && backfill.stderr.contains(group), "\(backfill.stderr.suffix(2000))")
             let (count, distinct) = try await rig.countAndDistinctIDs(group: group)
             #expect(count == seeded && distinct == seeded, "\(count) documents of \(seeded) events")
         }
+    }
+}
+
+extension Rig {
+    /// The environment of a deployment whose config.toml holds `sources` (`[[source]]`
+    /// tables), with instance metadata off so that no credential step waits for it.
+    func environment(groups: [String], sources: String) throws -> [String: String] {
+        let config = directory + "/config.toml"
+        try sources.write(toFile: config, atomically: true, encoding: .utf8)
+        var environment = environment(groups: groups, checkpointPath: directory + "/state/cp.json")
+        environment["LOGSTREAM_CONFIG"] = config
+        environment["AWS_EC2_METADATA_DISABLED"] = "true"
+        return environment
     }
 }
