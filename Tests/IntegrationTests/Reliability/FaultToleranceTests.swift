@@ -17,7 +17,7 @@ import Testing
                     ["path": "/_bulk", "count": 2, "status": 503],
                     ["path": "/_bulk", "count": 2, "drop": true],
                     // Slower than HTTP_TIMEOUT_SECS: the request times out and is sent again.
-                    ["path": "/_bulk", "count": 2, "status": 0, "delay_ms": 2_500],
+                    ["path": "/_bulk", "count": 2, "status": 0, "delay_ms": 6_000],
                 ] {
                     try await rig.injectElasticsearchFault(rule)
                     queued += rule["count"]?.int ?? 0
@@ -32,7 +32,9 @@ import Testing
                 }
             }
             var environment = rig.environment(groups: groups, checkpointPath: rig.directory + "/cp.json")
-            environment["HTTP_TIMEOUT_SECS"] = "2"
+            // Short enough that the delayed bulks time out, long enough for a busy machine's
+            // other answers.
+            environment["HTTP_TIMEOUT_SECS"] = "3"
             environment["BACKOFF_MAX_MS"] = "1000"
             let result = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "3", "--batch-size", "300"], environment: environment)
             #expect(result.status == 0, "\(result.stderr.suffix(3000))")

@@ -117,17 +117,20 @@ struct Rig: Sendable {
 }
 
 extension Rig {
-    /// Runs `body` with a fresh rig and stops the rig afterwards, whether `body` succeeded or not.
+    /// Runs `body` with a fresh rig and stops the rig afterwards, whether `body` succeeded or not;
+    /// waits first while `RigSlots` says enough rigs are running.
     static func with<T>(esProxy: Bool = false, esAuth: String? = nil, esTLS: Bool = false, esTLSName: String? = nil,
                         _ body: (Rig) async throws -> T) async throws -> T {
-        let rig = try await Rig.start(esProxy: esProxy, esAuth: esAuth, esTLS: esTLS, esTLSName: esTLSName)
-        do {
-            let value = try await body(rig)
-            await rig.stop()
-            return value
-        } catch {
-            await rig.stop()
-            throw error
+        try await RigSlots.run {
+            let rig = try await Rig.start(esProxy: esProxy, esAuth: esAuth, esTLS: esTLS, esTLSName: esTLSName)
+            do {
+                let value = try await body(rig)
+                await rig.stop()
+                return value
+            } catch {
+                await rig.stop()
+                throw error
+            }
         }
     }
 }
