@@ -308,8 +308,8 @@ def main():
     print("3. tail latency (tail --follow, POLL_INTERVAL_SECS=1, 50 groups, 2 events/s arriving in each; first fifth of the events left out)")
     p50, p99, count = tail_latency(CLOUDWATCH_MAX_RPS=60)
     row("arrival to bulk acknowledgement, CLOUDWATCH_MAX_RPS=60 (%d events)" % count, "p50 %.0f ms, p99 %.0f ms" % (p50, p99), verdict(p99 < 1500) + " (p99 < 1500 ms)")
-    p50, p99, count = tail_latency()
-    row("  the same at the default CLOUDWATCH_MAX_RPS=10 (%d events)" % count, "p50 %.0f ms, p99 %.0f ms" % (p50, p99),
+    p50, p99, count = tail_latency(CLOUDWATCH_MAX_RPS=10)
+    row("  the same at CLOUDWATCH_MAX_RPS=10, most regions' quota (%d events)" % count, "p50 %.0f ms, p99 %.0f ms" % (p50, p99),
         "50 polls a second do not fit 10 requests a second: each group is polled every ~5 s, and the daemon warns so at start")
     print()
     print("4. memory")

@@ -80,7 +80,7 @@ extension Engine {
     func cloudWatchClient(region: String, credentials: CredentialsProvider) -> CloudWatchLogsClient {
         CloudWatchLogsClient(transport: transport, endpoint: settings.cloudWatchEndpoint(region: region), region: region, credentials: credentials,
                              timeoutSeconds: Double(settings.httpTimeoutSecs), retry: .cloudWatch(backoff),
-                             budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchMaxRPS)))
+                             budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchRate(region: region))))
     }
 
     /// Learns a `[[source]]`'s account (from its role ARN, else STS) and routes its client;

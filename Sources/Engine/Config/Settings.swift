@@ -22,7 +22,8 @@ public struct Settings: Sendable {
     var httpTimeoutSecs: Int = 0
     var backoffBaseMs: Int = 0
     var backoffMaxMs: Int = 0
-    var cloudWatchMaxRPS: Int = 0
+    /// nil: the region's FilterLogEvents quota (`CloudWatchQuota`).
+    var cloudWatchMaxRPS: Int?
     var bulkLingerMs: Int = 0
     var adaptiveMaxBatchSize: Int = 0
     var adaptiveMaxInFlight: Int = 0

@@ -50,7 +50,7 @@ public enum SettingsCatalog {
                     into: \.adaptiveMaxInFlight),
         SettingSpec("MEMORY_SOFT_LIMIT_MB", .integer(min: 0, max: 1_048_576), default: "512", "Above 80% of this resident memory batches stop growing, above it they shrink (0: no limit)", category: "Performance",
                     into: \.memorySoftLimitMB),
-        SettingSpec("CLOUDWATCH_MAX_RPS", .integer(min: 1, max: 1_000), default: "10", "CloudWatch Logs requests per second for the whole process (the read quotas are per account and region); halved on throttling, the tail served first", category: "Performance",
+        SettingSpec("CLOUDWATCH_MAX_RPS", .integer(min: 1, max: 1_000), default: nil, "CloudWatch Logs requests per second for each account and region (unset: the region's FilterLogEvents quota, 25 in us-east-1, 5 in eu-central-1, 10 elsewhere); halved on throttling, the tail served first with a quarter kept for history and verification", category: "Performance",
                     into: \.cloudWatchMaxRPS),
         SettingSpec("GROUP_DISCOVERY_INTERVAL_SECS", .integer(min: 1, max: 86_400), default: "60", "How often tail --follow looks for new groups matching LOG_GROUPS patterns", category: "Performance",
                     into: \.groupDiscoveryIntervalSecs),

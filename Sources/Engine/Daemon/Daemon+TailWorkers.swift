@@ -118,11 +118,12 @@ extension Daemon {
         guard groups.count != pollCheckedCount else { return }
         pollCheckedCount = groups.count
         let settings = engine.settings
-        for shortfall in PollBudget.shortfalls(groups: groups, pollSeconds: settings.pollIntervalSecs, maxPerSecond: settings.cloudWatchMaxRPS) {
-            Log.warn("polling every group each POLL_INTERVAL_SECS needs more CloudWatch requests than CLOUDWATCH_MAX_RPS allows; "
-                     + "each group is polled about every \(Int(shortfall.effectiveSeconds.rounded(.up))) s instead (raise CLOUDWATCH_MAX_RPS within the account's FilterLogEvents quota, or POLL_INTERVAL_SECS)",
+        for shortfall in PollBudget.shortfalls(groups: groups, pollSeconds: settings.pollIntervalSecs, defaultRegion: settings.region ?? "",
+                                               perSecond: settings.cloudWatchRate(region:)) {
+            Log.warn("polling every group each POLL_INTERVAL_SECS needs more CloudWatch requests than the account and region's request budget allows; "
+                     + "each group is polled about every \(Int(shortfall.effectiveSeconds.rounded(.up))) s instead (raise POLL_INTERVAL_SECS, or CLOUDWATCH_MAX_RPS if the account's FilterLogEvents quota is higher)",
                      ("source", shortfall.source.isEmpty ? "default" : shortfall.source), ("groups", shortfall.groups),
-                     ("needed_rps", Int(shortfall.neededPerSecond.rounded(.up))), ("max_rps", settings.cloudWatchMaxRPS),
+                     ("needed_rps", Int(shortfall.neededPerSecond.rounded(.up))), ("budget_rps", shortfall.budgetPerSecond),
                      ("poll_secs", settings.pollIntervalSecs))
         }
     }
