@@ -71,7 +71,9 @@ def client_for(args):
 
 
 def put(args):
-    """Writes the given events (any age, any order) and returns how many were stored."""
+    """Writes the given events (any age, any order) and returns how many were stored. An event
+    with "offset_ms" instead of "timestamp" is stamped that far from the moment its batch is
+    sent (on-time events whose lag is only the request's, however slow the machine)."""
     client = client_for(args)
     events = json.load(open(args.file))
     try:
@@ -80,13 +82,19 @@ def put(args):
         pass
     by_stream = {}
     for event in events:
-        by_stream.setdefault(event.get("stream", "main"), []).append({"timestamp": event["timestamp"], "message": event["message"]})
+        by_stream.setdefault(event.get("stream", "main"), []).append(
+            {"timestamp": event.get("timestamp", 0), "offset_ms": event.get("offset_ms"), "message": event["message"]})
     stored = 0
     for stream, batch in by_stream.items():
         try:
             client.create_log_stream(logGroupName=args.group, logStreamName=stream)
         except client.exceptions.ResourceAlreadyExistsException:
             pass
+        now = int(time.time() * 1000)
+        for event in batch:
+            offset = event.pop("offset_ms")
+            if offset is not None:
+                event["timestamp"] = now + offset
         batch.sort(key=lambda e: e["timestamp"])
         for start in range(0, len(batch), 1000):
             chunk = batch[start:start + 1000]

@@ -8,25 +8,47 @@ import Testing
         CheckpointState.Group(streams: streams)
     }
 
-    @Test func aGroupNeverTailedHasNoStart() {
-        #expect(window.start(for: group([:])) == nil)
+    @Test func aGroupNeverTailedHasNoPlan() {
+        #expect(window.plan(for: group([:])) == nil)
     }
 
-    @Test func punctualStreamsGetTheMinimumOverlap() {
+    /// A punctual stream: every pass reads a few seconds back, a sweep the least window.
+    @Test func punctualStreamsAreReadJustBehindTheNewestEventAndSweptOverTheMinimum() throws {
         let state = group(["a": StreamCursor(lastTimestamp: 1_000_000, lastIngestion: 1_000_500, lagMillis: 500)])
         #expect(window.overlap(for: state) == 60_000)
-        #expect(window.start(for: state) == EpochMillis(940_000))
+        let plan = try #require(window.plan(for: state))
+        #expect(plan.start == 1_000_000 - (2 * 500 + TailWindow.quickMargin))
+        #expect(plan.sweep == TailWindow.Reach(start: 940_000, overlap: 60_000) && plan.late == nil)
+        // Due on the first pass, then every half of the window.
+        #expect(plan.sweep.due(last: nil, now: 0) && !plan.sweep.due(last: 0, now: 29_999) && plan.sweep.due(last: 0, now: 30_000))
     }
 
-    @Test func theOverlapGrowsWithTheWorstRecentLagUpToTheMaximum() {
+    @Test func theWindowGrowsWithTheWorstRecentLagUpToTheMaximum() throws {
         let slow = group([
             "fast": StreamCursor(lastTimestamp: 10_000_000, lastIngestion: 10_000_100, lagMillis: 100),
             "slow": StreamCursor(lastTimestamp: 9_700_000, lastIngestion: 10_000_000, lagMillis: 300_000),
         ])
         #expect(window.overlap(for: slow) == 2 * 300_000 + TailWindow.margin)
-        #expect(window.start(for: slow) == 10_000_000 - (2 * 300_000 + TailWindow.margin))
+        #expect(try #require(window.plan(for: slow)).sweep.start == 10_000_000 - (2 * 300_000 + TailWindow.margin))
         let hopeless = group(["x": StreamCursor(lastTimestamp: 0, lastIngestion: 10_000_000, lagMillis: 5_000_000)])
         #expect(window.overlap(for: hopeless) == 900_000)
+    }
+
+    /// One stream of eleven twenty minutes late: the group is swept back one minute, that
+    /// stream alone back the whole window, so the ten on-time streams' events are read about
+    /// three times, not once per pass of a fifteen-minute window.
+    @Test func aFewLateStreamsAreReadApartAndDoNotWidenTheGroupsWindow() throws {
+        var streams: [String: StreamCursor] = [:]
+        for index in 0..<10 { streams["on-time-\(index)"] = StreamCursor(lastTimestamp: 10_000_000, lastIngestion: 10_000_200, lagMillis: 200) }
+        streams["batch"] = StreamCursor(lastTimestamp: 8_800_000, lastIngestion: 10_000_000, lagMillis: 1_200_000)
+        let plan = try #require(window.plan(for: group(streams)))
+        #expect(plan.start == 10_000_000 - (2 * 200 + TailWindow.quickMargin))
+        #expect(plan.sweep == TailWindow.Reach(start: 10_000_000 - 60_000, overlap: 60_000))
+        #expect(plan.late == TailWindow.Late(streams: ["batch"], reach: TailWindow.Reach(start: 10_000_000 - 900_000, overlap: 900_000)))
+        // Half of them late: the group is swept as a whole, as far back as the latest needs.
+        for index in 0..<10 { streams["slow-\(index)"] = StreamCursor(lastTimestamp: 9_700_000, lastIngestion: 10_000_000, lagMillis: 300_000) }
+        let whole = try #require(window.plan(for: group(streams)))
+        #expect(whole.late == nil && whole.sweep.start == 10_000_000 - 900_000)
     }
 
     @Test func longQuietStreamsDoNotWidenTheWindow() {
@@ -37,9 +59,9 @@ import Testing
         #expect(window.overlap(for: state) == 60_000)
     }
 
-    @Test func clocksAheadOfIngestionDoNotPushTheStartForward() {
+    @Test func clocksAheadOfIngestionDoNotPushTheStartForward() throws {
         let state = group(["ahead": StreamCursor(lastTimestamp: 5_000_000, lastIngestion: 1_000_000, lagMillis: 0)])
-        #expect(window.start(for: state) == EpochMillis(940_000))
+        #expect(try #require(window.plan(for: state)).sweep.start == EpochMillis(940_000))
     }
 
     @Test func progressMeasuresLagPerStreamAndForgetsOldSpikesSlowly() {

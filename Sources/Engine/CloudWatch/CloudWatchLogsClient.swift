@@ -129,11 +129,12 @@ package final class CloudWatchLogsClient: Sendable {
     }
 
     func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
-                                priority: Priority = .normal, purpose: ReadPurpose, limit: Int = 10_000) async throws -> LogEventPage {
+                                priority: Priority = .normal, purpose: ReadPurpose, limit: Int = 10_000,
+                                streams: [String] = []) async throws -> LogEventPage {
         let (client, name) = route(group)
         if client !== self {
             return try await client.filterLogEvents(group: name, start: start, endInclusive: endInclusive, nextToken: nextToken,
-                                                    priority: priority, purpose: purpose, limit: limit)
+                                                    priority: priority, purpose: purpose, limit: limit, streams: streams)
         }
         var request: [JSONMember] = [
             JSONMember("logGroupName", .string(group)),
@@ -144,6 +145,8 @@ package final class CloudWatchLogsClient: Sendable {
         ]
         if let endInclusive { request.append(JSONMember("endTime", .int(endInclusive))) }
         if let nextToken { request.append(JSONMember("nextToken", .string(nextToken))) }
+        // At most 100 names (TailWindow.maxLateStreams); the token stays valid only with the same names.
+        if !streams.isEmpty { request.append(JSONMember("logStreamNames", .array(streams.map { .string($0) }))) }
         let body = try await callRaw("FilterLogEvents", .object(request), logGroup: group, priority: priority)
         do {
             let page = try FilterLogEventsDecoder.decode(body)

@@ -19,6 +19,8 @@ struct PageLoop: Sendable {
         var purpose: ReadPurpose
         /// Fetch the next page while this one is being indexed (a backfill's long runs).
         var prefetch = false
+        /// Only these streams (none: every stream of the group).
+        var streams: [String] = []
     }
 
     /// One page, shipped.
@@ -60,6 +62,6 @@ struct PageLoop: Sendable {
 
     private func fetch(_ read: Read, token: String?) async throws -> LogEventPage {
         try await source.filterLogEvents(group: read.group, start: read.start, endInclusive: read.endInclusive, nextToken: token,
-                                         priority: read.readPriority, purpose: read.purpose)
+                                         priority: read.readPriority, purpose: read.purpose, streams: read.streams)
     }
 }

@@ -12,6 +12,9 @@ actor Tail {
     private var recent: [String: RecentEventIDs] = [:]
     /// When each group's last pass started, for the decay of measured lag.
     private var lastPass: [String: EpochMillis] = [:]
+    /// When each group's whole window was last read, and its late streams on their own.
+    private var lastSweep: [String: EpochMillis] = [:]
+    private var lastLateRead: [String: EpochMillis] = [:]
 
     init(pages: PageLoop, checkpoints: CheckpointStore, window: TailWindow, shutdown: ShutdownSignal, presence: PresenceLookup? = nil) {
         self.presence = presence
@@ -25,39 +28,60 @@ actor Tail {
     /// since (a lease changed hands), so the next pass checks like a first one.
     func forget(_ group: String) {
         recent[group] = nil
+        lastSweep[group] = nil
     }
 
-    /// One pass over `group`.
+    /// One pass over `group`: the whole group from just behind its newest event, or from
+    /// its whole window when a sweep is due, and, when due, the streams later than the rest
+    /// on their own from further back (`TailWindow`).
     func pass(group: String, now: EpochMillis = WallClock.nowMillis()) async throws -> GroupReport {
         var report = GroupReport(group: group, index: pages.layout.stableName(for: group))
         let state = await checkpoints.group(group)
-        let start = window.start(for: state) ?? (now - window.maxOverlap)
+        let plan = window.plan(for: state)
+        let sweeping = plan?.sweep.due(last: lastSweep[group], now: now) ?? true
+        let start = sweeping ? plan?.sweep.start ?? (now - window.maxOverlap) : plan?.start ?? (now - window.maxOverlap)
+        let late = plan?.late.flatMap { $0.reach.due(last: lastLateRead[group], now: now) ? $0 : nil }
         var progress = StreamProgress(previous: state.streams, elapsed: lastPass[group].map { now - $0 } ?? 0)
         lastPass[group] = now
         let firstPass = recent[group] == nil
         var seen = recent[group] ?? RecentEventIDs()
-        seen.forget(before: start - 60_000)
+        // What sweeps and the late streams' reads will see again is remembered as long as they reach back.
+        seen.forget(before: min(start, plan?.sweep.start ?? start, plan?.late?.reach.start ?? start) - 60_000)
         var readUpTo = start
         var finished = false
-        let read = PageLoop.Read(group: group, start: start, endInclusive: nil, readPriority: .critical, writePriority: .critical, purpose: .tail)
-        try await pages.run(read, presence: firstPass ? presence : nil, select: { events in
-            events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
-        }) { page in
-            report.eventsRead += page.events.count
-            report.outcome = report.outcome + page.outcome
-            for event in page.events {
-                seen.insert(event.eventId, timestamp: event.timestamp)
-                progress.record(event)
-            }
-            if let last = page.events.last?.timestamp { readUpTo = max(readUpTo, last) }
-            try await checkpoints.advanceStreams(group, progress.cursors, pruneBefore: (progress.cursors.values.map(\.lastTimestamp).max() ?? now) - WallClock.millisPerDay)
-            if readUpTo > start { try await checkpoints.markShipped(group, TimeRange(start: start, end: readUpTo)) }
-            finished = !page.more
-            // Stop between pages on shutdown: what was read so far is acknowledged and saved.
-            return shutdown.isRequested ? .stop : .goOn
+
+        // The group, then (when due) its late streams on their own; only the group's read
+        // marks its stretch shipped.
+        var reads = [PageLoop.Read(group: group, start: start, endInclusive: nil, readPriority: .critical, writePriority: .critical, purpose: .tail)]
+        if let late {
+            reads.append(PageLoop.Read(group: group, start: late.reach.start, endInclusive: nil, readPriority: .critical, writePriority: .critical,
+                                       purpose: .tail, streams: late.streams))
         }
-        if finished {
-            try await checkpoints.markShipped(group, TimeRange(start: start, end: max(readUpTo, now)))
+        for read in reads where read.streams.isEmpty || !shutdown.isRequested {
+            let whole = read.streams.isEmpty
+            try await pages.run(read, presence: firstPass ? presence : nil, select: { events in
+                events.filter { !seen.contains($0.eventId, timestamp: $0.timestamp) }
+            }) { page in
+                report.eventsRead += page.events.count
+                report.outcome = report.outcome + page.outcome
+                for event in page.events {
+                    seen.insert(event.eventId, timestamp: event.timestamp)
+                    progress.record(event)
+                }
+                try await checkpoints.advanceStreams(group, progress.cursors, pruneBefore: (progress.cursors.values.map(\.lastTimestamp).max() ?? now) - WallClock.millisPerDay)
+                if whole {
+                    if let last = page.events.last?.timestamp { readUpTo = max(readUpTo, last) }
+                    if readUpTo > start { try await checkpoints.markShipped(group, TimeRange(start: start, end: readUpTo)) }
+                    finished = !page.more
+                }
+                // Stop between pages on shutdown: what was read so far is acknowledged and saved.
+                return shutdown.isRequested ? .stop : .goOn
+            }
+            if whole, finished {
+                try await checkpoints.markShipped(group, TimeRange(start: start, end: max(readUpTo, now)))
+                if sweeping { lastSweep[group] = now }
+            }
+            if !whole { lastLateRead[group] = now }
         }
         recent[group] = seen
         report.rangesCopied = 1

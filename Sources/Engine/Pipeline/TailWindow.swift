@@ -1,34 +1,106 @@
 import Glibc
 
-/// How far back a tail pass re-reads, so that events CloudWatch ingests late are not
-/// skipped: from the newest ingestion time seen, back by twice the largest ingestion lag
-/// measured on the group's recently active streams plus a margin — never less than
-/// `minOverlap`, never more than `maxOverlap`. Events later than that are left to
-/// reconciliation.
+/// Where a tail pass reads, so that events CloudWatch ingests late are not skipped and an
+/// on-time event is read about once, not once per pass of a wide window.
+///
+/// - Every pass reads the group from just behind the newest event acknowledged: twice the
+///   on-time streams' measured ingestion lag plus `quickMargin` (events become readable a
+///   little after they are ingested).
+/// - Every half of the group's window the pass reads the whole window instead — twice the
+///   worst ingestion lag of the group's recently active on-time streams plus 30 s, never
+///   less than `minOverlap`, never more than `maxOverlap` — in the same request, so
+///   sweeping costs no request. An event up to half the window late is read by the first
+///   sweep after it reaches CloudWatch.
+/// - A few streams much later than the rest (a batch job's, a device that uploads every few
+///   minutes) do not widen the group's window: they are read on their own
+///   (FilterLogEvents' `logStreamNames`) back as far as they need, every half of that.
+///
+/// Events later than that are left to verification.
 struct TailWindow: Sendable, Equatable {
     var minOverlap: EpochMillis
     var maxOverlap: EpochMillis
     static let margin: EpochMillis = 30_000
+    static let quickMargin: EpochMillis = 5_000
+    /// FilterLogEvents takes at most this many `logStreamNames`.
+    static let maxLateStreams = 100
 
     init(minOverlap: EpochMillis, maxOverlap: EpochMillis) {
         self.minOverlap = minOverlap
         self.maxOverlap = max(minOverlap, maxOverlap)
     }
 
+    /// Where one pass may read.
+    struct Plan: Sendable, Equatable {
+        /// The whole group, from here, every pass.
+        var start: EpochMillis
+        /// The whole group, from here, when a sweep is due (every half of `sweep.overlap`).
+        var sweep: Reach
+        /// Streams later than the rest, read on their own, when due.
+        var late: Late?
+    }
+
+    struct Reach: Sendable, Equatable {
+        var start: EpochMillis
+        /// How far behind the newest event it starts.
+        var overlap: EpochMillis
+
+        /// Whether a sweep last done at `last` is due again at `now`.
+        func due(last: EpochMillis?, now: EpochMillis) -> Bool {
+            last.map { now - $0 >= overlap / 2 } ?? true
+        }
+    }
+
+    struct Late: Sendable, Equatable {
+        var streams: [String]
+        var reach: Reach
+    }
+
+    /// The window a stream with this lag needs.
+    func need(lag: EpochMillis) -> EpochMillis {
+        min(maxOverlap, max(minOverlap, 2 * lag + Self.margin))
+    }
+
+    /// How far back a sweep of the whole group reads when no stream is read apart.
     func overlap(for group: CheckpointState.Group) -> EpochMillis {
         guard let newest = group.streams.values.map(\.lastIngestion).max() else { return maxOverlap }
         let active = group.streams.values.filter { $0.lastIngestion >= newest - maxOverlap }
-        let lag = active.map(\.lagMillis).max() ?? 0
-        return min(maxOverlap, max(minOverlap, 2 * lag + Self.margin))
+        return need(lag: active.map(\.lagMillis).max() ?? 0)
     }
 
-    /// Where the next pass starts reading; nil when the group has never been tailed.
-    func start(for group: CheckpointState.Group) -> EpochMillis? {
+    /// Where the next pass reads; nil when the group has never been tailed.
+    func plan(for group: CheckpointState.Group) -> Plan? {
         guard let newestIngestion = group.streams.values.map(\.lastIngestion).max(),
               let newestEvent = group.tailPosition else { return nil }
         // Ingestion time is when the last pass could see data; event time bounds it from
         // below for streams whose clocks run ahead.
-        return min(newestIngestion, newestEvent) - overlap(for: group)
+        let anchor = min(newestIngestion, newestEvent)
+        let active: [Stream] = group.streams.filter { $0.value.lastIngestion >= newestIngestion - maxOverlap }
+            .map { Stream(name: $0.key, lag: $0.value.lagMillis, need: need(lag: $0.value.lagMillis)) }
+            .sorted()
+        guard let widest = active.last else {
+            return Plan(start: anchor - maxOverlap, sweep: Reach(start: anchor - maxOverlap, overlap: maxOverlap))
+        }
+        // Late: needing more than twice what the middle stream needs (and more than the least
+        // window). Read apart only while they are few: otherwise the group is swept as a whole.
+        let typical = active[active.count / 2].need
+        var late = active.filter { $0.need > max(minOverlap, 2 * typical) }
+        if late.count > Self.maxLateStreams || 2 * late.count >= active.count { late = [] }
+        let onTime = active.dropLast(late.count)
+        let sweep = onTime.last?.need ?? widest.need
+        let onTimeLag = onTime.map { $0.lag }.max() ?? 0
+        let quick = min(sweep, 2 * onTimeLag + Self.quickMargin)
+        let lateRead = late.isEmpty ? nil : Late(streams: late.map { $0.name }.sorted(), reach: Reach(start: anchor - widest.need, overlap: widest.need))
+        return Plan(start: anchor - quick, sweep: Reach(start: anchor - sweep, overlap: sweep), late: lateRead)
+    }
+
+    /// A recently active stream, by the window it needs.
+    private struct Stream: Comparable {
+        var name: String
+        var lag: EpochMillis
+        var need: EpochMillis
+
+        static func < (lhs: Stream, rhs: Stream) -> Bool {
+            (lhs.need, lhs.name) < (rhs.need, rhs.name)
+        }
     }
 }
-

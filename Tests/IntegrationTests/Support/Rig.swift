@@ -138,8 +138,18 @@ extension Rig {
 extension Rig {
     /// Writes exactly these events to `group` (creating group and streams as needed).
     func put(group: String, events: [(timestamp: EpochMillis, message: String, stream: String)], region: String = "us-east-1", roleArn: String = "") async throws {
+        try await put(group: group, payload: .array(events.map { ["timestamp": .int($0.timestamp), "message": .string($0.message), "stream": .string($0.stream)] }),
+                      region: region, roleArn: roleArn)
+    }
+
+    /// Writes events stamped `offset` milliseconds from the moment their stream's batch is
+    /// sent: on-time events arrive as punctually on a loaded machine as on an idle one.
+    func put(group: String, stampedAtSend events: [(offset: EpochMillis, message: String, stream: String)]) async throws {
+        try await put(group: group, payload: .array(events.map { ["offset_ms": .int($0.offset), "message": .string($0.message), "stream": .string($0.stream)] }))
+    }
+
+    private func put(group: String, payload: JSONValue, region: String = "us-east-1", roleArn: String = "") async throws {
         let file = directory + "/put-\(UUID().uuidString.prefix(8)).json"
-        let payload: JSONValue = .array(events.map { ["timestamp": .int($0.timestamp), "message": .string($0.message), "stream": .string($0.stream)] })
         try Data(payload.serialized).write(to: URL(fileURLWithPath: file))
         let result = try await ProcessRunner.run(ProjectPaths.python, [ProjectPaths.rigScript, "put", "--endpoint", cloudWatchURL, "--group", group, "--file", file,
                                                                        "--region", region, "--role-arn", roleArn])
