@@ -1,21 +1,40 @@
 import Testing
 @testable import Engine
 
-/// Polling more groups per second than the tail's three quarters of the account and
-/// region's request budget allow stretches the interval.
-@Suite struct PollBudgetTests {
-    @Test func fiftyGroupsEverySecondNeedFiftyRequestsASecond() {
+/// What the daemon says it can deliver within each account and region's request budget.
+@Suite struct DeliveryEstimateTests {
+    func settings(poll: Int, reconcile: Int = 900, budget: @escaping (String) -> Int) -> DeliveryEstimate.Settings {
+        DeliveryEstimate.Settings(pollSeconds: poll, reconcileSeconds: reconcile, tailMaxOverlapSeconds: 900, defaultRegion: "eu-west-1", perSecond: budget)
+    }
+
+    /// Fifty groups polled every second want fifty requests a second; ten a second allow the
+    /// tail seven and a half: each group every 6.7 s.
+    @Test func fiftyGroupsEverySecondNeedFiftyRequestsASecond() throws {
         let groups = (0..<50).map { "/g/\($0)" }
-        #expect(PollBudget.shortfalls(groups: groups, pollSeconds: 1, defaultRegion: "eu-west-1") { _ in 10 }
-                == [PollBudget.Shortfall(source: "", groups: 50, neededPerSecond: 50, budgetPerSecond: 10, effectiveSeconds: 50 / 7.5)])
-        #expect(PollBudget.shortfalls(groups: groups, pollSeconds: 1, defaultRegion: "eu-west-1") { _ in 67 }.isEmpty)
-        #expect(PollBudget.shortfalls(groups: groups, pollSeconds: 15, defaultRegion: "eu-west-1") { _ in 10 }.isEmpty)
+        let short = try #require(DeliveryEstimate.of(groups: groups, settings(poll: 1) { _ in 10 }).first)
+        #expect(short.pollShort && short.neededPerSecond == 50 && short.budgetPerSecond == 10 && short.pollSeconds == 50 / 7.5)
+        #expect(!short.verifyShort && short.verifySeconds == 900 && short.lateSeconds == 1_800)
+        #expect(DeliveryEstimate.of(groups: groups, settings(poll: 1) { _ in 67 }).allSatisfy { !$0.pollShort && $0.pollSeconds == 1 })
+        #expect(DeliveryEstimate.of(groups: groups, settings(poll: 15) { _ in 10 }).allSatisfy { !$0.pollShort && $0.pollSeconds == 15 })
     }
 
     @Test func eachAccountAndRegionHasItsOwnBudget() {
         let groups = (0..<30).map { "/home/\($0)" } + (0..<30).map { "111122223333:eu-west-1:/app/\($0)" }
-        let found = PollBudget.shortfalls(groups: groups, pollSeconds: 2, defaultRegion: "eu-west-1") { _ in 10 }
-        #expect(found.map(\.source) == ["", "111122223333:eu-west-1"] && found.allSatisfy { $0.groups == 30 && $0.effectiveSeconds == 4 })
+        let found = DeliveryEstimate.of(groups: groups, settings(poll: 2) { _ in 10 })
+        #expect(found.map(\.source) == ["", "111122223333:eu-west-1"] && found.allSatisfy { $0.groups == 30 && $0.pollSeconds == 4 })
+    }
+
+    /// 2,000 groups behind 5 requests a second: the tail's 3.75 poll each every 533 s, and the
+    /// quarter left compares each group's recent stretch every 1,600 s, not every 900 s — said,
+    /// with late events within 1,600 + 900 s.
+    @Test func whenVerificationCannotKeepTheIntervalTheDelayIsSaid() throws {
+        let groups = (0..<2_000).map { "/g/\($0)" }
+        let estimate = try #require(DeliveryEstimate.of(groups: groups, settings(poll: 15) { _ in 5 }).first)
+        #expect(estimate.pollShort && estimate.verifyShort)
+        #expect(abs(estimate.verifySeconds - 1_600) < 0.01 && abs(estimate.lateSeconds - 2_500) < 0.01, "\(estimate)")
+        // Two hundred groups fit: polled every 53 s, each compared every interval.
+        let fits = try #require(DeliveryEstimate.of(groups: Array(groups.prefix(200)), settings(poll: 15) { _ in 5 }).first)
+        #expect(!fits.verifyShort && fits.verifySeconds == 900 && fits.lateSeconds == 1_800)
     }
 
     /// Unset, the budget is the region's FilterLogEvents quota: the same thirty groups fit
@@ -27,8 +46,9 @@ import Testing
         #expect(settings.cloudWatchRate(region: "eu-central-1") == 5)
         #expect(settings.cloudWatchRate(region: "ap-southeast-2") == 10)
         let groups = (0..<15).map { "/home/\($0)" } + (0..<15).map { "111122223333:eu-central-1:/app/\($0)" }
-        let found = PollBudget.shortfalls(groups: groups, pollSeconds: 1, defaultRegion: "us-east-1", perSecond: settings.cloudWatchRate(region:))
-        #expect(found == [PollBudget.Shortfall(source: "111122223333:eu-central-1", groups: 15, neededPerSecond: 15, budgetPerSecond: 5, effectiveSeconds: 4)])
+        let found = DeliveryEstimate.of(groups: groups, DeliveryEstimate.Settings(pollSeconds: 1, reconcileSeconds: 900, tailMaxOverlapSeconds: 900,
+                                                                                   defaultRegion: "us-east-1", perSecond: settings.cloudWatchRate(region:)))
+        #expect(found.map(\.pollShort) == [false, true] && found.map(\.budgetPerSecond) == [25, 5] && found[1].pollSeconds == 4)
         settings.cloudWatchMaxRPS = 40
         #expect(settings.cloudWatchRate(region: "eu-central-1") == 40)
     }

@@ -89,6 +89,13 @@ extension Daemon {
             await metrics.set("logstream_cloudwatch_events_read", Double(parts.source.eventsRead(for: purpose)), labels: [("purpose", purpose.rawValue)],
                               help: "CloudWatch events read since start, by purpose; divided by documents created, how often each event is read")
         }
+        for estimate in delivery {
+            let labels = [("source", estimate.source.isEmpty ? "default" : estimate.source)]
+            await metrics.set("logstream_poll_interval_seconds", estimate.pollSeconds, labels: labels,
+                              help: "How often each group is polled at most, within the account and region's request budget")
+            await metrics.set("logstream_late_event_delay_seconds", estimate.lateSeconds, labels: labels,
+                              help: "Within how long of reaching CloudWatch an event up to an hour late is shipped, within the request budget")
+        }
         let lags = groups.map { lagSeconds($0) }
         await metrics.set("logstream_tail_lag_seconds_max", Double(lags.max() ?? -1), help: "The largest tail lag over all groups")
         let limits = await parts.sink.controller.limits

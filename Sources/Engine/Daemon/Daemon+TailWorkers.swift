@@ -94,7 +94,7 @@ extension Daemon {
                 Log.group(group).info("new log group discovered")
             }
             await coordinator?.setGroups(groups)
-            warnOfPollShortfall()
+            announceDelivery()
         } catch {
             Log.warn("log group discovery failed; keeping the known groups", ("error", error))
         }
@@ -112,19 +112,35 @@ extension Daemon {
                   ("retry_in_s", Int(wait)), ("fix", "fix the source's credentials or log_groups"))
     }
 
-    /// Says once per group count when the request budget cannot poll every group as often
-    /// as configured (see PollBudget).
-    func warnOfPollShortfall() {
+    /// Says once per group count what the request budget allows (`DeliveryEstimate`): a
+    /// warning where it cannot poll every group, or compare every group's recent stretch, as
+    /// often as configured, with what it delivers instead; the same in the metrics.
+    func announceDelivery() {
         guard groups.count != pollCheckedCount else { return }
         pollCheckedCount = groups.count
         let settings = engine.settings
-        for shortfall in PollBudget.shortfalls(groups: groups, pollSeconds: settings.pollIntervalSecs, defaultRegion: settings.region ?? "",
-                                               perSecond: settings.cloudWatchRate(region:)) {
-            Log.warn("polling every group each POLL_INTERVAL_SECS needs more CloudWatch requests than the account and region's request budget allows; "
-                     + "each group is polled about every \(Int(shortfall.effectiveSeconds.rounded(.up))) s instead (raise POLL_INTERVAL_SECS, or CLOUDWATCH_MAX_RPS if the account's FilterLogEvents quota is higher)",
-                     ("source", shortfall.source.isEmpty ? "default" : shortfall.source), ("groups", shortfall.groups),
-                     ("needed_rps", Int(shortfall.neededPerSecond.rounded(.up))), ("budget_rps", shortfall.budgetPerSecond),
-                     ("poll_secs", settings.pollIntervalSecs))
+        delivery = DeliveryEstimate.of(groups: groups, DeliveryEstimate.Settings(
+            pollSeconds: settings.pollIntervalSecs, reconcileSeconds: settings.reconcileIntervalSecs, tailMaxOverlapSeconds: settings.tailMaxOverlapSecs,
+            defaultRegion: settings.region ?? "", perSecond: settings.cloudWatchRate(region:)))
+        for estimate in delivery {
+            let fields: [(String, Any)] = [
+                ("source", estimate.source.isEmpty ? "default" : estimate.source), ("groups", estimate.groups), ("budget_rps", estimate.budgetPerSecond),
+                ("poll_s", Int(estimate.pollSeconds.rounded(.up))), ("verify_s", Int(estimate.verifySeconds.rounded(.up))),
+                ("late_within_s", Int(estimate.lateSeconds.rounded(.up))),
+            ]
+            if estimate.pollShort {
+                Log.emit(.warn, "polling every group each POLL_INTERVAL_SECS needs more CloudWatch requests than the account and region's request budget allows; "
+                         + "each group is polled about every \(Int(estimate.pollSeconds.rounded(.up))) s instead (raise POLL_INTERVAL_SECS, or CLOUDWATCH_MAX_RPS if the account's FilterLogEvents quota is higher)",
+                         fields + [("needed_rps", Int(estimate.neededPerSecond.rounded(.up))), ("poll_secs", settings.pollIntervalSecs)])
+            }
+            if estimate.verifyShort {
+                Log.emit(.warn, "comparing every group's recent stretch each RECONCILE_INTERVAL_SECS needs more CloudWatch requests than the tail leaves; "
+                         + "each group is compared about every \(Int(estimate.verifySeconds.rounded(.up))) s, so an event up to an hour late is shipped within "
+                         + "\(Int((estimate.lateSeconds / 60).rounded(.up))) min of reaching CloudWatch (fewer groups per account and region, or a longer POLL_INTERVAL_SECS, shorten it)",
+                         fields + [("reconcile_secs", settings.reconcileIntervalSecs)])
+            } else {
+                Log.emit(.info, "delivery within the request budget", fields)
+            }
         }
     }
 }

@@ -40,8 +40,9 @@ actor Daemon {
     var totals: [String: GroupReport] = [:]
     var lastGoodPass: [String: EpochMillis] = [:]
     var lastHealCheck = -Double.infinity
-    /// The group count the poll budget was last checked for.
+    /// The group count the delivery was last estimated for, and the estimate.
     var pollCheckedCount = -1
+    var delivery: [DeliveryEstimate] = []
     /// A day the seasonal model finds short in Elasticsearch, to compare next, per group.
     var suspicious: [String: TimeRange] = [:]
     /// Days compared because they looked short, and when, per group: each at most once a week.
@@ -83,7 +84,7 @@ actor Daemon {
         let settings = engine.settings
         Log.info("daemon starting", ("groups", groups.count), ("poll_secs", settings.pollIntervalSecs), ("backfill_days", settings.backfillDays),
                  ("reconcile_secs", settings.reconcileIntervalSecs), ("refresh_tune_secs", settings.esRefreshTuneIntervalSecs))
-        warnOfPollShortfall()
+        announceDelivery()
         if let coordinator {
             await coordinator.setGroups(groups)
             await coordinate(coordinator)
