@@ -16,11 +16,11 @@ import Glibc
 ///   (FilterLogEvents' `logStreamNames`) back as far as they need, every half of that.
 ///
 /// Events later than that are left to verification.
-struct TailWindow: Sendable, Equatable {
+package struct TailWindow: Sendable, Equatable {
     var minOverlap: EpochMillis
     var maxOverlap: EpochMillis
     static let margin: EpochMillis = 30_000
-    static let quickMargin: EpochMillis = 5_000
+    package static let quickMargin: EpochMillis = 5_000
     /// FilterLogEvents takes at most this many `logStreamNames`.
     static let maxLateStreams = 100
 
