@@ -77,10 +77,12 @@ extension Engine {
         return credentials
     }
 
-    func cloudWatchClient(region: String, credentials: CredentialsProvider) -> CloudWatchLogsClient {
+    /// `route` names a `[[source]]`'s account and region in its stress tracker's side.
+    func cloudWatchClient(region: String, credentials: CredentialsProvider, route: String? = nil) -> CloudWatchLogsClient {
         CloudWatchLogsClient(transport: transport, endpoint: settings.cloudWatchEndpoint(region: region), region: region, credentials: credentials,
                              timeoutSeconds: Double(settings.httpTimeoutSecs), retry: .cloudWatch(backoff),
-                             budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchRate(region: region))))
+                             budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchRate(region: region))),
+                             side: route.map { "cloudwatch \($0)" } ?? "cloudwatch")
     }
 
     /// Learns a `[[source]]`'s account (from its role ARN, else STS) and routes its client;
@@ -99,7 +101,7 @@ extension Engine {
             }
         }
         if let route = source.routeKey {
-            if client.addRoute(route, cloudWatchClient(region: source.region, credentials: own.credentials)) == false {
+            if client.addRoute(route, cloudWatchClient(region: source.region, credentials: own.credentials, route: route)) == false {
                 Log.warn("two [[source]]s read the same account and region; the first one's credentials serve both", ("source", source.name),
                          ("account", source.account ?? "-"), ("region", source.region))
             }

@@ -22,12 +22,13 @@ package final class CloudWatchLogsClient: Sendable {
 
     init(
         transport: HTTPTransport, endpoint: String, region: String, credentials: CredentialsProvider,
-        timeoutSeconds: Double, retry: RetryPolicy, budget: RequestBudget, routes: [String: CloudWatchLogsClient] = [:]
+        timeoutSeconds: Double, retry: RetryPolicy, budget: RequestBudget, routes: [String: CloudWatchLogsClient] = [:],
+        side: String = "cloudwatch"
     ) {
         self.routes = Locked(routes)
         self.retry = retry
         self.budget = budget
-        stress = StressTracker(side: "cloudwatch", minBackoff: Double(retry.backoff.baseMillis) / 1000, maxBackoff: Double(retry.backoff.maxMillis) / 1000)
+        stress = StressTracker(side: side, minBackoff: Double(retry.backoff.baseMillis) / 1000, maxBackoff: Double(retry.backoff.maxMillis) / 1000)
         self.transport = transport
         self.endpoint = endpoint
         self.region = region
@@ -111,6 +112,12 @@ package final class CloudWatchLogsClient: Sendable {
     func route(_ group: String) -> (client: CloudWatchLogsClient, name: String) {
         guard let parts = GroupKey.parse(group), let client = routed("\(parts.account):\(parts.region)") else { return (self, group) }
         return (client, parts.name)
+    }
+
+    /// This client's stress tracker and every routed source's (each account and region has its
+    /// own breaker, and each its own stall watch).
+    var trackers: [StressTracker] {
+        [stress] + routes.withLock { table in table.sorted { $0.key < $1.key }.map(\.value.stress) }
     }
 
     /// The client of the source reading `account:region`, if one is routed.

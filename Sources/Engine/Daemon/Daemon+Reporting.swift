@@ -35,11 +35,12 @@ extension Daemon {
     /// Requests waiting on a side where none has ended for several poll intervals (and
     /// longer than one request may take), without the breaker holding them back on purpose:
     /// shipping has stopped, and that is said once per episode, with a metric, not left silent.
+    /// Each `[[source]]`'s account and region is a side of its own (`cloudwatch ACCOUNT:REGION`).
     func watchdog(_ stalledBefore: Set<String>) async -> Set<String> {
         let settings = engine.settings
         let limit = max(3 * Double(settings.pollIntervalSecs), Double(settings.httpTimeoutSecs) + Double(settings.pollIntervalSecs))
         var stalled: Set<String> = []
-        for tracker in [parts.sink.stress, parts.source.stress] {
+        for tracker in [parts.sink.stress] + parts.source.trackers {
             let idle = await tracker.stalled(longerThan: limit)
             await metrics.set("logstream_requests_stalled", idle == nil ? 0 : 1, labels: [("side", tracker.side)],
                               help: "1 while requests to this side wait and none has ended for several poll intervals")
@@ -106,7 +107,7 @@ extension Daemon {
         await metrics.set("logstream_bulk_latency_p95_ms", stats.p95Millis, help: "95th percentile bulk latency over the controller's last window")
         await metrics.set("logstream_bulk_waiting", Double(await parts.sink.permits.waiting), help: "Bulk requests waiting for a permit")
         await metrics.set("logstream_cloudwatch_waiting", Double(await parts.source.budget.waiting), help: "CloudWatch requests waiting for the request budget")
-        for tracker in [parts.sink.stress, parts.source.stress] {
+        for tracker in [parts.sink.stress] + parts.source.trackers {
             await metrics.set("logstream_stress_level", Double(await tracker.level.rawValue), labels: [("side", tracker.side)], help: "0 calm, 1 strained, 2 elevated, 3 critical")
             let open: Bool
             if case .open = await tracker.breaker { open = true } else { open = false }
