@@ -12,7 +12,9 @@ the same run on the same machine.
   3. tail latency: from an event's arrival in the stand-in to its bulk acknowledgement;
   4. memory: peak RSS of a default-settings backfill, steady RSS of `tail --follow` over 50 groups;
   5. start-up: `logstream --version` and `logstream checkpoint show`;
-  6. verification at volume; 7. end to end on the real rig (moto + osmem), for scale.
+  6. verification at volume; 7. end to end on the real rig (moto + osmem), for scale;
+  8. the daemon behind CloudWatch's request quota at 5 and 25 requests a second, 200 groups
+     (scripts/bench_quota.py).
 
 CPU is user + system time of the measured process alone (from wait4), never the servers'.
 Every figure is the median of its rounds.
@@ -262,6 +264,30 @@ def real_rig(events_per_group=10_000):
         subprocess.run([PY, str(ROOT / "rig/rig.py"), "down", "--dir", str(directory)], check=False)
 
 
+def quota_rows(result):
+    """The rows of one quota scenario, each against its target."""
+    label = "%d requests/s (%s)" % (result["rps"], result["region"])
+    history = result["history_s"]
+    row(label + ": history of %d events complete" % result["history_events"], "after %s s" % ("%.0f" % history if history else "never"),
+        verdict(history is not None) + " (within the run)")
+    late, announced = result["late_max_s"], result["announced_late_s"]
+    row("  events 20 min late: shipped %d of %d, the last after" % (result["late_events"], result["late_expected"]),
+        "%s s" % ("%.0f" % late if late is not None else "-"),
+        verdict(result["late_events"] == result["late_expected"] and announced is not None and late <= announced)
+        + " (all, within the announced %s s)" % announced)
+    poll = result["announced_poll_s"] or 0
+    row("  busy groups' on-time latency, write to searchable (%d events)" % result["live_events"],
+        "p50 %.1f s, p99 %.1f s" % (result["live_p50_s"], result["live_p99_s"]),
+        verdict(result["live_p99_s"] <= 2 * poll) + " (p99 <= 2 x the announced poll interval, %d s)" % poll)
+    reads = result["reads_per_stored"]
+    total = sum(reads.values())
+    row("  CloudWatch events read per event stored, once history is in", "%.1fx (%s)" % (total, ", ".join("%s %.1f" % item for item in sorted(reads.items()))),
+        verdict(total <= 3) + " (<= 3x)")
+    requests = result["filter_requests"] + result["throttled"]
+    share = 100.0 * result["throttled"] / max(1, requests)
+    row("  FilterLogEvents answered with ThrottlingException", "%.2f%% of %d" % (share, requests), verdict(share <= 1) + " (<= 1%)")
+
+
 def row(name, figure, note=""):
     print(f"  {name:<58} {figure:<34} {note}")
 
@@ -331,7 +357,7 @@ def main():
         verdict(schedule <= 8) + " (<= 8x); baseline, the schedule it replaced: %sx" % figures["previous_schedule"])
     row("  by purpose", figures["verification_schedule"].split("(", 1)[1].rstrip(")"))
     row("  the tail's own reads (not verification)", "%sx" % figures["tail_overlap"],
-        "a pass just behind the newest event every POLL_INTERVAL_SECS 15, a sweep of TAIL_MIN_OVERLAP_SECS 60 every 30 s; before, (60 + 15) / 15 = 5.0x")
+        "a pass just behind the newest event every POLL_INTERVAL_SECS 15, a sweep of TAIL_MIN_OVERLAP_SECS 60 every 45 s; before, (60 + 15) / 15 = 5.0x")
     day_events = 1_000_000
     base, rec, report, stats = reconcile_memory(day_events)
     row("peak RSS, reconcile of one day of %d events (all missing)" % day_events, "%.1f MiB" % rec["rss_mib"],
@@ -343,6 +369,13 @@ def main():
     total, rig = real_rig()
     row("backfill of %d events in 2 groups" % total, "%.0f events/s wall" % (total / rig["wall"]),
         "logstream used %.2f CPU-s (%.1f per million events), peak %.1f MiB" % (rig["cpu"], per_million(rig["cpu"], total), rig["rss_mib"]))
+    print()
+    seconds = int(os.environ.get("BENCH_QUOTA_SECONDS", "420"))
+    print("8. the daemon behind CloudWatch's request quota (real rig, %d s each; 200 groups, 20 busy at an event a second, history of 6 h in each," % seconds)
+    print("   5 groups receiving events 20 min late in new streams; POLL_INTERVAL_SECS=5, RECONCILE_INTERVAL_SECS=300, CLOUDWATCH_MAX_RPS unset)")
+    for rps, region in ((5, "eu-central-1"), (25, "us-east-1")):
+        quota_rows(json.loads(subprocess.run([PY, str(ROOT / "scripts/bench_quota.py"), BIN, str(rps), region, str(seconds)],
+                                             check=True, capture_output=True, text=True).stdout))
 
 
 if __name__ == "__main__":

@@ -15,10 +15,11 @@ struct ReadAmplification {
         let previous = previousSchedule(days: 31)
         let purposes = current.readsByPurpose.keys.sorted().map { "\($0) \(String(format: "%.1f", Double(current.readsByPurpose[$0]!) / Double(current.readsPerMinute.count)))" }
         // The tail reads just behind the newest event every poll — (2 × lag + quick margin +
-        // poll) / poll, at half a second of lag — and sweeps the least window every half of it:
-        // two more. (It re-read the whole window every poll: (60 + 15) / 15 = 5.)
-        let poll = 15.0, lag = 0.5
-        let tailReads = (2 * lag + Double(TailWindow.quickMargin) / 1000 + poll) / poll + 2
+        // poll) / poll, at half a second of lag — and sweeps the least window every
+        // (window + margin) / 2: window / that more. (It re-read the whole window every poll:
+        // (60 + 15) / 15 = 5.)
+        let poll = 15.0, lag = 0.5, window = 60.0
+        let tailReads = (2 * lag + Double(TailWindow.quickMargin) / 1000 + poll) / poll + window / ((window + Double(TailWindow.margin) / 1000) / 2)
         return [
             "read-amplification verification_schedule \(String(format: "%.2f", current.meanReads)) max \(current.readsPerMinute.max() ?? 0) (\(purposes.joined(separator: ", ")))",
             "read-amplification previous_schedule \(String(format: "%.1f", previous))",

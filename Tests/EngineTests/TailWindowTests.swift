@@ -19,8 +19,8 @@ import Testing
         let plan = try #require(window.plan(for: state))
         #expect(plan.start == 1_000_000 - (2 * 500 + TailWindow.quickMargin))
         #expect(plan.sweep == TailWindow.Reach(start: 940_000, overlap: 60_000) && plan.late == nil)
-        // Due on the first pass, then every half of the window.
-        #expect(plan.sweep.due(last: nil, now: 0) && !plan.sweep.due(last: 0, now: 29_999) && plan.sweep.due(last: 0, now: 30_000))
+        // Due on the first pass, then every (window + 30 s) / 2: 45 s.
+        #expect(plan.sweep.due(last: nil, now: 0) && !plan.sweep.due(last: 0, now: 44_999) && plan.sweep.due(last: 0, now: 45_000))
     }
 
     @Test func theWindowGrowsWithTheWorstRecentLagUpToTheMaximum() throws {

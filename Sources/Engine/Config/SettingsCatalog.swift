@@ -54,7 +54,7 @@ public enum SettingsCatalog {
                     into: \.cloudWatchMaxRPS),
         SettingSpec("GROUP_DISCOVERY_INTERVAL_SECS", .integer(min: 1, max: 86_400), default: "60", "How often tail --follow looks for new groups matching LOG_GROUPS patterns", category: "Performance",
                     into: \.groupDiscoveryIntervalSecs),
-        SettingSpec("TAIL_MIN_OVERLAP_SECS", .integer(min: 0, max: 86_400), default: "60", "The tail re-reads at least this far behind the newest event, for late arrivals (every half of its window; the passes between read just behind the newest event)", category: "Performance",
+        SettingSpec("TAIL_MIN_OVERLAP_SECS", .integer(min: 0, max: 86_400), default: "60", "The tail re-reads at least this far behind the newest event, for late arrivals (every (window + 30 s) / 2; the passes between read just behind the newest event)", category: "Performance",
                     into: \.tailMinOverlapSecs),
         SettingSpec("TAIL_MAX_OVERLAP_SECS", .integer(min: 1, max: 1_209_600), default: "900", "Longest re-read window; the window grows with the ingestion lag measured, up to this (a few streams much later than the rest are re-read on their own)", category: "Performance",
                     into: \.tailMaxOverlapSecs),

@@ -6,20 +6,22 @@ import Glibc
 /// - Every pass reads the group from just behind the newest event acknowledged: twice the
 ///   on-time streams' measured ingestion lag plus `quickMargin` (events become readable a
 ///   little after they are ingested).
-/// - Every half of the group's window the pass reads the whole window instead — twice the
-///   worst ingestion lag of the group's recently active on-time streams plus 30 s, never
-///   less than `minOverlap`, never more than `maxOverlap` — in the same request, so
-///   sweeping costs no request. An event up to half the window late is read by the first
-///   sweep after it reaches CloudWatch.
+/// - Every (window + 30 s) / 2 the pass reads the whole window instead — the window being
+///   twice the worst ingestion lag of the group's recently active on-time streams plus 30 s,
+///   never less than `minOverlap`, never more than `maxOverlap` — in the same request, so
+///   sweeping costs no request. The window is sized for lags up to (window − 30 s) / 2, and
+///   an event that late is still inside it at the first sweep after it reaches CloudWatch:
+///   (window − 30 s) / 2 + (window + 30 s) / 2 = window. At the least window, every 45 s.
 /// - A few streams much later than the rest (a batch job's, a device that uploads every few
 ///   minutes) do not widen the group's window: they are read on their own
-///   (FilterLogEvents' `logStreamNames`) back as far as they need, every half of that.
+///   (FilterLogEvents' `logStreamNames`) back as far as they need, as often as a sweep of
+///   that window.
 ///
 /// Events later than that are left to verification.
 package struct TailWindow: Sendable, Equatable {
     var minOverlap: EpochMillis
     var maxOverlap: EpochMillis
-    static let margin: EpochMillis = 30_000
+    package static let margin: EpochMillis = 30_000
     package static let quickMargin: EpochMillis = 5_000
     /// FilterLogEvents takes at most this many `logStreamNames`.
     static let maxLateStreams = 100
@@ -33,7 +35,7 @@ package struct TailWindow: Sendable, Equatable {
     struct Plan: Sendable, Equatable {
         /// The whole group, from here, every pass.
         var start: EpochMillis
-        /// The whole group, from here, when a sweep is due (every half of `sweep.overlap`).
+        /// The whole group, from here, when a sweep is due (`Reach.due`).
         var sweep: Reach
         /// Streams later than the rest, read on their own, when due.
         var late: Late?
@@ -44,9 +46,9 @@ package struct TailWindow: Sendable, Equatable {
         /// How far behind the newest event it starts.
         var overlap: EpochMillis
 
-        /// Whether a sweep last done at `last` is due again at `now`.
+        /// Whether a sweep last done at `last` is due again at `now`: every (overlap + margin) / 2.
         func due(last: EpochMillis?, now: EpochMillis) -> Bool {
-            last.map { now - $0 >= overlap / 2 } ?? true
+            last.map { now - $0 >= (overlap + TailWindow.margin) / 2 } ?? true
         }
     }
 

@@ -6,7 +6,7 @@ import Testing
 /// ones measured a window of TAIL_MAX_OVERLAP_SECS for the whole group, and every pass read
 /// it again: each on-time event was read once per pass for fifteen minutes. Now the late
 /// stream is read on its own and the group is read from just behind its newest event, with
-/// a sweep of its (one-minute) window every half minute. Events become readable two seconds
+/// a sweep of its (one-minute) window every 45 s. Events become readable two seconds
 /// after CloudWatch ingests them, as with CloudWatch: the passes between sweeps still ship
 /// every on-time event (verification is off here).
 @Suite(.serialized) struct TailReadsTests {
@@ -50,7 +50,7 @@ import Testing
             let read = try #require(metric("logstream_cloudwatch_events_read{purpose=\"tail\"}"))
             let perEvent = read / Double(stored)
             print("tail reads per stored event with one late stream: \(String(format: "%.1f", perEvent)) (\(Int(read)) read, \(stored) stored)")
-            // About 2 × lag + 5 s of passes a second apart, two sweeps and the late stream's own
+            // About 2 × lag + 5 s of passes a second apart, 1.3 sweeps and the late stream's own
             // reads: under ten. Before, every pass read everything since the start: over twenty.
             #expect(perEvent <= 12, "each stored event was read \(perEvent) times")
             daemon.signal(SIGTERM)
