@@ -15,7 +15,6 @@ import Testing
     /// A punctual stream: every pass reads a few seconds back, a sweep the least window.
     @Test func punctualStreamsAreReadJustBehindTheNewestEventAndSweptOverTheMinimum() throws {
         let state = group(["a": StreamCursor(lastTimestamp: 1_000_000, lastIngestion: 1_000_500, lagMillis: 500)])
-        #expect(window.overlap(for: state) == 60_000)
         let plan = try #require(window.plan(for: state))
         #expect(plan.start == 1_000_000 - (2 * 500 + TailWindow.quickMargin))
         #expect(plan.sweep == TailWindow.Reach(start: 940_000, overlap: 60_000) && plan.late == nil)
@@ -24,14 +23,17 @@ import Testing
     }
 
     @Test func theWindowGrowsWithTheWorstRecentLagUpToTheMaximum() throws {
-        let slow = group([
+        let slow = group(["slow": StreamCursor(lastTimestamp: 9_700_000, lastIngestion: 10_000_000, lagMillis: 300_000)])
+        #expect(try #require(window.plan(for: slow)).sweep == TailWindow.Reach(start: 9_700_000 - (2 * 300_000 + TailWindow.margin), overlap: 2 * 300_000 + TailWindow.margin))
+        // Beside a punctual stream, the slow one is read on its own and the group's window stays the least.
+        let mixed = group([
             "fast": StreamCursor(lastTimestamp: 10_000_000, lastIngestion: 10_000_100, lagMillis: 100),
             "slow": StreamCursor(lastTimestamp: 9_700_000, lastIngestion: 10_000_000, lagMillis: 300_000),
         ])
-        #expect(window.overlap(for: slow) == 2 * 300_000 + TailWindow.margin)
-        #expect(try #require(window.plan(for: slow)).sweep.start == 10_000_000 - (2 * 300_000 + TailWindow.margin))
+        let plan = try #require(window.plan(for: mixed))
+        #expect(plan.sweep.overlap == 60_000 && plan.late == TailWindow.Late(streams: ["slow"], reach: TailWindow.Reach(start: 10_000_000 - 630_000, overlap: 630_000)))
         let hopeless = group(["x": StreamCursor(lastTimestamp: 0, lastIngestion: 10_000_000, lagMillis: 5_000_000)])
-        #expect(window.overlap(for: hopeless) == 900_000)
+        #expect(try #require(window.plan(for: hopeless)).sweep.overlap == 900_000)
     }
 
     /// One stream of eleven twenty minutes late: the group is swept back one minute, that
@@ -45,18 +47,22 @@ import Testing
         #expect(plan.start == 10_000_000 - (2 * 200 + TailWindow.quickMargin))
         #expect(plan.sweep == TailWindow.Reach(start: 10_000_000 - 60_000, overlap: 60_000))
         #expect(plan.late == TailWindow.Late(streams: ["batch"], reach: TailWindow.Reach(start: 10_000_000 - 900_000, overlap: 900_000)))
-        // Half of them late: the group is swept as a whole, as far back as the latest needs.
-        for index in 0..<10 { streams["slow-\(index)"] = StreamCursor(lastTimestamp: 9_700_000, lastIngestion: 10_000_000, lagMillis: 300_000) }
+        // One of two: a stream that took a burst of old events beside a live one.
+        let pair = try #require(window.plan(for: group(["live": streams["on-time-0"]!, "batch": streams["batch"]!])))
+        #expect(pair.start == 10_000_000 - (2 * 200 + TailWindow.quickMargin) && pair.late?.streams == ["batch"])
+        // Most of them late: the group is swept as a whole, as far back as the latest needs.
+        for index in 0..<15 { streams["slow-\(index)"] = StreamCursor(lastTimestamp: 9_700_000, lastIngestion: 10_000_000, lagMillis: 300_000) }
         let whole = try #require(window.plan(for: group(streams)))
         #expect(whole.late == nil && whole.sweep.start == 10_000_000 - 900_000)
     }
 
-    @Test func longQuietStreamsDoNotWidenTheWindow() {
+    @Test func longQuietStreamsDoNotWidenTheWindow() throws {
         let state = group([
             "live": StreamCursor(lastTimestamp: 100_000_000, lastIngestion: 100_000_000, lagMillis: 0),
             "gone": StreamCursor(lastTimestamp: 1_000, lastIngestion: 1_000, lagMillis: 800_000),
         ])
-        #expect(window.overlap(for: state) == 60_000)
+        let plan = try #require(window.plan(for: state))
+        #expect(plan.sweep.overlap == 60_000 && plan.late == nil)
     }
 
     @Test func clocksAheadOfIngestionDoNotPushTheStartForward() throws {

@@ -12,8 +12,8 @@ import Glibc
 ///   sweeping costs no request. The window is sized for lags up to (window − 30 s) / 2, and
 ///   an event that late is still inside it at the first sweep after it reaches CloudWatch:
 ///   (window − 30 s) / 2 + (window + 30 s) / 2 = window. At the least window, every 45 s.
-/// - A few streams much later than the rest (a batch job's, a device that uploads every few
-///   minutes) do not widen the group's window: they are read on their own
+/// - Streams much later than the rest (a batch job's, a device that uploads every few
+///   minutes, a stream that took a burst of old events) do not widen the group's window: they are read on their own
 ///   (FilterLogEvents' `logStreamNames`) back as far as they need, as often as a sweep of
 ///   that window.
 ///
@@ -62,13 +62,6 @@ package struct TailWindow: Sendable, Equatable {
         min(maxOverlap, max(minOverlap, 2 * lag + Self.margin))
     }
 
-    /// How far back a sweep of the whole group reads when no stream is read apart.
-    func overlap(for group: CheckpointState.Group) -> EpochMillis {
-        guard let newest = group.streams.values.map(\.lastIngestion).max() else { return maxOverlap }
-        let active = group.streams.values.filter { $0.lastIngestion >= newest - maxOverlap }
-        return need(lag: active.map(\.lagMillis).max() ?? 0)
-    }
-
     /// Where the next pass reads; nil when the group has never been tailed.
     func plan(for group: CheckpointState.Group) -> Plan? {
         guard let newestIngestion = group.streams.values.map(\.lastIngestion).max(),
@@ -82,11 +75,12 @@ package struct TailWindow: Sendable, Equatable {
         guard let widest = active.last else {
             return Plan(start: anchor - maxOverlap, sweep: Reach(start: anchor - maxOverlap, overlap: maxOverlap))
         }
-        // Late: needing more than twice what the middle stream needs (and more than the least
-        // window). Read apart only while they are few: otherwise the group is swept as a whole.
-        let typical = active[active.count / 2].need
+        // Late: needing more than twice what the middle stream needs (the lower one of two,
+        // and more than the least window). Read apart while at least one stream is on time
+        // and there are no more than a request can name; otherwise the group is swept whole.
+        let typical = active[(active.count - 1) / 2].need
         var late = active.filter { $0.need > max(minOverlap, 2 * typical) }
-        if late.count > Self.maxLateStreams || 2 * late.count >= active.count { late = [] }
+        if late.count > Self.maxLateStreams || late.count >= active.count { late = [] }
         let onTime = active.dropLast(late.count)
         let sweep = onTime.last?.need ?? widest.need
         let onTimeLag = onTime.map { $0.lag }.max() ?? 0

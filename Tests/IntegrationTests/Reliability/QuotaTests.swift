@@ -29,6 +29,7 @@ import Testing
             let count = try await stored()
             #expect(shipped, "history shipped under the quota: \(count) of \(total); throttled \(quota["throttled"]?.serializedString ?? "-"): \(daemon.stderr.suffix(3000))")
             #expect(daemon.stderr.contains("each group is polled about every"), "the daemon says what the quota allows: \(daemon.stderr.prefix(3000))")
+            #expect(daemon.stderr.contains("late_within_s="), "the daemon says within how long late events arrive: \(daemon.stderr.prefix(3000))")
             daemon.signal(SIGTERM)
             #expect(await daemon.waitForExit(seconds: 45) == 0)
         }
