@@ -27,10 +27,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import boto3
+from http_json import http
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".rig/venv/bin/python")
@@ -40,13 +40,6 @@ LATE_GROUPS = 5
 LATE_EVENTS = 10
 LATE_BY_MS = 20 * 60_000
 HISTORY_EVENTS = 30
-
-
-def http(method, url, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.loads(answer.read() or b"{}")
 
 
 def now_ms():

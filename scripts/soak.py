@@ -19,8 +19,9 @@ import sys
 import threading
 import time
 import types
-import urllib.request
 from pathlib import Path
+
+from http_json import http
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "rig"))
@@ -35,13 +36,6 @@ rng = random.Random(SEED)
 lock = threading.Lock()
 stop = threading.Event()
 log = lambda text: print(f"[soak {time.strftime('%H:%M:%S')}] {text}", flush=True)
-
-
-def http(method, url, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as answer:
-        return json.loads(answer.read() or b"null")
 
 
 def rig_up():

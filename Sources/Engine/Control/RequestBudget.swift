@@ -7,7 +7,7 @@
 /// verification), at least one grant in `backgroundEvery` goes to the most urgent of that
 /// work. Where the groups' polls alone would use the whole quota, history and verification
 /// still move at a quarter of it, and each group is polled less often instead (the daemon
-/// says by how much at start, `PollBudget`).
+/// says by how much at start, `DeliveryEstimate`).
 actor RequestBudget {
     /// One grant in this many goes to waiting background work.
     static let backgroundEvery = 4

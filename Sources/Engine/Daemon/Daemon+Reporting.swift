@@ -91,7 +91,7 @@ extension Daemon {
                               help: "CloudWatch events read since start, by purpose; divided by documents created, how often each event is read")
         }
         for estimate in delivery {
-            let labels = [("source", estimate.source.isEmpty ? "default" : estimate.source)]
+            let labels = [("source", estimate.sourceLabel)]
             await metrics.set("logstream_poll_interval_seconds", estimate.pollSeconds, labels: labels,
                               help: "How often each group is polled at most, within the account and region's request budget")
             await metrics.set("logstream_late_event_delay_seconds", estimate.lateSeconds, labels: labels,

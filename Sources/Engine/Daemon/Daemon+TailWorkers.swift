@@ -124,7 +124,7 @@ extension Daemon {
             defaultRegion: settings.region ?? "", perSecond: settings.cloudWatchRate(region:)))
         for estimate in delivery {
             let fields: [(String, Any)] = [
-                ("source", estimate.source.isEmpty ? "default" : estimate.source), ("groups", estimate.groups), ("budget_rps", estimate.budgetPerSecond),
+                ("source", estimate.sourceLabel), ("groups", estimate.groups), ("budget_rps", estimate.budgetPerSecond),
                 ("poll_s", Int(estimate.pollSeconds.rounded(.up))), ("verify_s", Int(estimate.verifySeconds.rounded(.up))),
                 ("late_within_s", Int(estimate.lateSeconds.rounded(.up))),
             ]

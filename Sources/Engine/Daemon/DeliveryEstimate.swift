@@ -18,6 +18,8 @@
 struct DeliveryEstimate: Equatable {
     /// `account:region` of a configured source, or "" for the default one.
     var source: String
+    /// The source as the log and the metrics name it.
+    var sourceLabel: String { source.isEmpty ? "default" : source }
     var groups: Int
     /// The budget of that account and region.
     var budgetPerSecond: Int

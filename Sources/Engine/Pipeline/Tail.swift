@@ -37,16 +37,17 @@ actor Tail {
     func pass(group: String, now: EpochMillis = WallClock.nowMillis()) async throws -> GroupReport {
         var report = GroupReport(group: group, index: pages.layout.stableName(for: group))
         let state = await checkpoints.group(group)
-        let plan = window.plan(for: state)
-        let sweeping = plan?.sweep.due(last: lastSweep[group], now: now) ?? true
-        let start = sweeping ? plan?.sweep.start ?? (now - window.maxOverlap) : plan?.start ?? (now - window.maxOverlap)
-        let late = plan?.late.flatMap { $0.reach.due(last: lastLateRead[group], now: now) ? $0 : nil }
+        // Never tailed: the whole window behind now.
+        let plan = window.plan(for: state) ?? TailWindow.Plan(start: now - window.maxOverlap, sweep: TailWindow.Reach(start: now - window.maxOverlap, overlap: window.maxOverlap))
+        let sweeping = plan.sweep.due(last: lastSweep[group], now: now)
+        let start = sweeping ? plan.sweep.start : plan.start
+        let late = plan.late.flatMap { $0.reach.due(last: lastLateRead[group], now: now) ? $0 : nil }
         var progress = StreamProgress(previous: state.streams, elapsed: lastPass[group].map { now - $0 } ?? 0)
         lastPass[group] = now
         let firstPass = recent[group] == nil
         var seen = recent[group] ?? RecentEventIDs()
         // What sweeps and the late streams' reads will see again is remembered as long as they reach back.
-        seen.forget(before: min(start, plan?.sweep.start ?? start, plan?.late?.reach.start ?? start) - 60_000)
+        seen.forget(before: min(start, plan.sweep.start, plan.late?.reach.start ?? start) - 60_000)
         var readUpTo = start
         var finished = false
 
