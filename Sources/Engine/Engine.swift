@@ -47,7 +47,8 @@ public struct Engine: Sendable {
     }
 
     /// With `shutdown` (the daemon), background writes also wait at a priority gate
-    /// while either side is under stress.
+    /// while Elasticsearch is under stress (and background reads while their CloudWatch
+    /// account and region is: `CopyControl`).
     func pipeline(shutdown: ShutdownSignal? = nil) async throws -> Pipeline {
         let (_, region) = try settings.requireCloudWatch()
         let (source, sources, account) = try await cloudWatchSources()
@@ -69,7 +70,7 @@ public struct Engine: Sendable {
         let mode = await bootstrap.mode ?? .aliases
         Log.info("elasticsearch layout", ("storage", mode.rawValue), ("prefix", settings.indexPrefix))
         let stress = StressTracker(side: "elasticsearch", minBackoff: Double(backoff.baseMillis) / 1000, maxBackoff: Double(backoff.maxMillis) / 1000)
-        let gate = shutdown.map { PriorityGate(trackers: [stress, source.stress], shutdown: $0) }
+        let gate = shutdown.map { PriorityGate(elasticsearch: stress, shutdown: $0) }
         let sink = makeSink(client: client, stress: stress, gate: gate)
         return Pipeline(groups: groups, source: source, sink: sink, checkpoints: checkpoints,
                         builder: DocumentBuilder(region: region, account: account, options: settings.documents), bootstrap: bootstrap,
@@ -101,8 +102,7 @@ public struct Engine: Sendable {
                 try await store.ensureIndex()
                 coordinator = Coordinator(instance: settings.instanceID, store: store, checkpoints: parts.checkpoints, leaseSeconds: settings.leaseSecs)
             }
-            let reports = await Daemon(engine: self, parts: parts, tail: tail, shutdown: shutdown, metricsFile: settings.metricsFile,
-                                       coordinator: coordinator).run()
+            let reports = await Daemon(engine: self, parts: parts, tail: tail, shutdown: shutdown, coordinator: coordinator).run()
             await Self.flush(parts.checkpoints)
             return reports
         }

@@ -1,5 +1,7 @@
-/// Where background work asks, before each page, whether it may go on. The stress of
-/// both sides decides, per the priority table:
+/// Where background work asks, before each page, whether it may go on. The stress of the
+/// sides the work uses decides — Elasticsearch, and the CloudWatch account and region it
+/// reads (each `[[source]]`'s own, so one throttled account does not hold back the work of
+/// the others) — per the priority table:
 ///
 /// | priority | pauses while stress is |
 /// | --- | --- |
@@ -11,7 +13,8 @@
 ///
 /// Pausing happens between pages, so nothing half-sent is held back.
 actor PriorityGate {
-    let trackers: [StressTracker]
+    /// The side every piece of work writes to.
+    let elasticsearch: StressTracker
     let shutdown: ShutdownSignal
     let idleCooldown: Double
     let clock: @Sendable () -> Double
@@ -19,9 +22,9 @@ actor PriorityGate {
     /// How often work of each priority has had to wait, for metrics.
     private(set) var pauses: [Priority: Int] = [:]
 
-    init(trackers: [StressTracker], shutdown: ShutdownSignal, idleCooldown: Double = 30,
-                clock: @escaping @Sendable () -> Double = WallClock.monotonicSeconds) {
-        self.trackers = trackers
+    init(elasticsearch: StressTracker, shutdown: ShutdownSignal, idleCooldown: Double = 30,
+         clock: @escaping @Sendable () -> Double = WallClock.monotonicSeconds) {
+        self.elasticsearch = elasticsearch
         self.shutdown = shutdown
         self.idleCooldown = idleCooldown
         self.clock = clock
@@ -39,11 +42,13 @@ actor PriorityGate {
         }
     }
 
-    /// Returns once `priority` may proceed (or shutdown was requested).
-    func admit(_ priority: Priority) async {
+    /// Returns once `priority` may proceed (or shutdown was requested), for work that writes
+    /// to Elasticsearch and reads CloudWatch through `reading` (nil: reads no CloudWatch).
+    func admit(_ priority: Priority, reading: StressTracker? = nil) async {
+        let sides = [elasticsearch] + (reading.map { [$0] } ?? [])
         var waited = false
         while !shutdown.isRequested {
-            let (level, side, since) = await worst()
+            let (level, side, since) = await worst(of: sides)
             guard Self.mustWait(priority, level: level, secondsSinceFailure: since, idleCooldown: idleCooldown) else { break }
             if !waited {
                 waited = true
@@ -61,11 +66,11 @@ actor PriorityGate {
         }
     }
 
-    private func worst() async -> (StressTracker.Level, String, Double) {
+    private func worst(of sides: [StressTracker]) async -> (StressTracker.Level, String, Double) {
         var level = StressTracker.Level.calm
         var side = "-"
         var lastFailure = -Double.infinity
-        for tracker in trackers {
+        for tracker in sides {
             let current = await tracker.level
             if current > level {
                 level = current

@@ -3,9 +3,8 @@
 struct BackgroundTask: Sendable, Equatable {
     enum Kind: Sendable, Equatable {
         case backfill(TimeRange)
-        /// Compare with CloudWatch and repair: the recent stretch (`stage` nil), a stage of
-        /// the verification schedule, or a day the seasonal model finds short.
-        case verify([TimeRange], stage: String?)
+        /// Compare with CloudWatch and repair.
+        case verify([TimeRange], Verification)
         /// Look for mapping conflicts across the prefix and repair them.
         case heal
     }
@@ -13,6 +12,24 @@ struct BackgroundTask: Sendable, Equatable {
     var group: String
     var kind: Kind
     var priority: Priority
+}
+
+/// Which comparison a verification task is.
+enum Verification: Sendable, Equatable, CustomStringConvertible {
+    /// The recent stretch, every RECONCILE_INTERVAL_SECS.
+    case recent
+    /// A stage of the verification schedule (a day, 15 days).
+    case stage(VerificationSchedule.Stage)
+    /// A day the seasonal model finds short in Elasticsearch.
+    case shortDay
+
+    var description: String {
+        switch self {
+        case .recent: return "recent"
+        case .stage(let stage): return stage.name
+        case .shortDay: return "seasonal"
+        }
+    }
 }
 
 /// Decides which history the daemon copies next, from the checkpoints and the clock alone.

@@ -1,136 +1,86 @@
-/// `tail --follow`: everything in one process until SIGINT/SIGTERM.
+/// `tail --follow`: everything in one process until SIGINT/SIGTERM, in parts with one job
+/// each, built from what they share (`DaemonContext`):
 ///
-/// - The live tail of every group (critical), each on its own every POLL_INTERVAL_SECS; new groups that
-///   match LOG_GROUPS patterns are picked up every GROUP_DISCOVERY_INTERVAL_SECS.
-/// - One background worker, always on the most urgent piece of work: mapping-conflict
-///   healing and recent history (high), verification of the recent stretch every
-///   RECONCILE_INTERVAL_SECS and of days the seasonal model finds short (normal), older
-///   history and the later stages of the verification schedule (low), history beyond a
-///   year (idle). See `VerificationSchedule`. It passes the priority
-///   gate before every page and steps aside between pages when more urgent work appears.
-/// - With COORDINATION=elasticsearch, only the groups this instance holds leases on.
-/// - Refresh tuning every ES_REFRESH_TUNE_INTERVAL_SECS.
-/// - A summary line a minute and, with a metrics file, Prometheus metrics every 10 s.
+/// - `TailScheduler`: the live tail of every group (critical), each on its own timer, and
+///   discovery of new groups and of sources that failed;
+/// - `BackgroundScheduler`: one task at a time, always the most urgent — healing, history,
+///   verification (`VerificationSchedule`) — stepping aside for more urgent work;
+/// - `Maintenance`: refresh tuning and the stall watchdog;
+/// - `DaemonReporter`: the summary line and the metrics file;
+/// - with COORDINATION=elasticsearch, the lease rounds here: each part works only on the
+///   groups this instance holds.
 ///
 /// Checkpoints move as Elasticsearch acknowledges (and reach the file within a second and
-/// at exit), so stopping is only a matter of not starting the next page. The parts live in
-/// `Daemon+TailWorkers`, `Daemon+Background` and `Daemon+Reporting`.
-actor Daemon {
-    let engine: Engine
-    let parts: Engine.Pipeline
-    let tail: Tail
-    let copier: WindowCopier
-    let reconciler: Reconciler
-    let gate: PriorityGate
-    let shutdown: ShutdownSignal
-    let metrics = Metrics()
-    let metricsFile: String?
-    let planner: BackgroundPlanner
-    let schedule: VerificationSchedule
-    /// With COORDINATION=elasticsearch: which groups this instance holds leases on.
-    let coordinator: Coordinator?
-    var groups: [String]
-    /// The sources as discovery last connected them (a source left out at start joins once
-    /// its credentials work), and when each source that failed is tried again.
-    var sources: [ReadSource]
-    var sourceRetry: [String: (failures: Int, next: Double)] = [:]
-    var health: GroupHealth
-    /// How often each group is polled, by how long ago it had new events.
-    var activity = ActivityPolling()
-    var totals: [String: GroupReport] = [:]
-    var lastGoodPass: [String: EpochMillis] = [:]
-    var lastHealCheck = -Double.infinity
-    /// The group count the delivery was last estimated for, and the estimate.
-    var pollCheckedCount = -1
-    var delivery: [DeliveryEstimate] = []
-    /// A day the seasonal model finds short in Elasticsearch, to compare next, per group.
-    var suspicious: [String: TimeRange] = [:]
-    /// Days compared because they looked short, and when, per group: each at most once a week.
-    var checkedSuspicious: [String: [EpochMillis: EpochMillis]] = [:]
-    let seasonal: SeasonalModels
-    let windows: ElasticsearchWindows
-    var retention: [String: Int?] = [:]
-    /// How long Elasticsearch keeps each group's documents (nil inside: as long as it likes),
-    /// and when that was read.
-    var clusterRetention: [String: (found: ClusterRetention.Found?, readAt: Double)] = [:]
-    let retentionReader: ClusterRetention
-    var running: BackgroundTask?
-    var backgroundFailures = 0
+/// at exit), so stopping is only a matter of not starting the next page.
+struct Daemon {
+    let context: DaemonContext
+    let tail: TailScheduler
+    let background: BackgroundScheduler
+    let maintenance: Maintenance
+    let reporter: DaemonReporter
 
-    init(engine: Engine, parts: Engine.Pipeline, tail: Tail, shutdown: ShutdownSignal, metricsFile: String?, coordinator: Coordinator? = nil) {
-        self.coordinator = coordinator
-        self.engine = engine
-        self.parts = parts
-        self.tail = tail
-        self.shutdown = shutdown
-        self.metricsFile = metricsFile
+    init(engine: Engine, parts: Engine.Pipeline, tail: Tail, shutdown: ShutdownSignal, coordinator: Coordinator? = nil) {
         let settings = engine.settings
-        groups = parts.groups
-        sources = parts.sources
-        health = GroupHealth(retryAfter: Double(max(60, settings.groupDiscoveryIntervalSecs)))
-        copier = WindowCopier(pages: engine.pages(parts), checkpoints: parts.checkpoints, presence: parts.presence)
-        seasonal = SeasonalModels(path: engine.seasonalPath)
-        reconciler = engine.reconciler(parts)
-        windows = reconciler.elasticsearch
-        retentionReader = ClusterRetention(client: engine.elasticsearch())
-        gate = parts.gate ?? PriorityGate(trackers: [parts.sink.stress, parts.source.stress], shutdown: shutdown)
-        planner = BackgroundPlanner(historyMillis: EpochMillis(settings.backfillDays) * WallClock.millisPerDay,
-                                    tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
-        schedule = VerificationSchedule(intervalMillis: EpochMillis(settings.reconcileIntervalSecs) * 1000,
-                                        tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
+        let context = DaemonContext(settings: settings, layout: engine.layout, pipeline: parts,
+                                    roster: GroupRoster(groups: parts.groups, retryFailingAfter: Double(max(60, settings.groupDiscoveryIntervalSecs))),
+                                    metrics: Metrics(), shutdown: shutdown, coordinator: coordinator)
+        let gate = parts.gate ?? PriorityGate(elasticsearch: parts.sink.stress, shutdown: shutdown)
+        self.context = context
+        self.tail = TailScheduler(context: context, tail: tail, resolve: { [source = parts.source, account = parts.builder.account] due in
+            await engine.resolveGroups(source, due, defaultAccount: account)
+        })
+        let healer = engine.healer(client: engine.elasticsearch(), bootstrap: parts.bootstrap, cluster: parts.cluster, sink: parts.sink)
+        background = BackgroundScheduler(
+            context: context, copier: WindowCopier(pages: engine.pages(parts), checkpoints: parts.checkpoints, presence: parts.presence),
+            reconciler: engine.reconciler(parts), gate: gate, heal: { control in try await healer.heal(dryRun: false, control: control) },
+            seasonal: SeasonalModels(path: engine.seasonalPath), retentionReader: ClusterRetention(client: engine.elasticsearch()))
+        maintenance = Maintenance(context: context, tuner: engine.refreshTuner(cluster: parts.cluster))
+        reporter = DaemonReporter(context: context, tail: self.tail, background: background, gate: gate, metricsFile: settings.metricsFile)
     }
 
+    /// Runs until shutdown; returns what was shipped per group.
     func run() async -> [GroupReport] {
-        let settings = engine.settings
+        let settings = context.settings
+        let groups = await context.roster.groups
         Log.info("daemon starting", ("groups", groups.count), ("poll_secs", settings.pollIntervalSecs), ("backfill_days", settings.backfillDays),
                  ("reconcile_secs", settings.reconcileIntervalSecs), ("refresh_tune_secs", settings.esRefreshTuneIntervalSecs))
-        announceDelivery()
-        if let coordinator {
+        await tail.announceDelivery()
+        if let coordinator = context.coordinator {
             await coordinator.setGroups(groups)
             await coordinate(coordinator)
         }
-        await withTaskGroup(of: Void.self) { loops in
-            if let coordinator = self.coordinator {
-                loops.addTask { await self.coordinationLoop(coordinator) }
+        await withTaskGroup(of: Void.self) { parts in
+            if let coordinator = context.coordinator {
+                parts.addTask { await coordinationLoop(coordinator) }
             }
-            loops.addTask { await self.tailLoop() }
-            loops.addTask { await self.backgroundLoop() }
-            loops.addTask { await self.refreshLoop() }
-            loops.addTask { await self.reportLoop() }
+            parts.addTask { await tail.run() }
+            parts.addTask { await background.run() }
+            parts.addTask { await maintenance.run() }
+            parts.addTask { await reporter.run() }
         }
-        await writeMetrics()
-        await coordinator?.releaseAll()
-        Log.info("daemon stopped; checkpoints are saved", ("groups", totals.count))
-        return groups.compactMap { totals[$0] }
+        await reporter.writeMetrics()
+        await context.coordinator?.releaseAll()
+        let reports = await context.roster.reports
+        Log.info("daemon stopped; checkpoints are saved", ("groups", await context.roster.totals.count))
+        return reports
     }
 
     // MARK: - Sharing the groups with other instances
 
-    func coordinationLoop(_ coordinator: Coordinator) async {
+    private func coordinationLoop(_ coordinator: Coordinator) async {
         let interval = await coordinator.roundSeconds
-        while !shutdown.isRequested {
-            await shutdown.wait(seconds: interval)
-            if shutdown.isRequested { break }
+        while !context.shutdown.isRequested {
+            await context.shutdown.wait(seconds: interval)
+            if context.shutdown.isRequested { break }
             await coordinate(coordinator)
         }
     }
 
-    func coordinate(_ coordinator: Coordinator) async {
+    private func coordinate(_ coordinator: Coordinator) async {
         do {
             try await coordinator.round()
         } catch {
             Log.warn("lease round failed; leases not renewed in time expire and are taken over", ("error", error))
         }
-    }
-
-    /// Whether this instance works on `group` now.
-    func mine(_ group: String) async -> Bool {
-        guard let coordinator else { return true }
-        return await coordinator.owns(group)
-    }
-
-    /// Whether this instance does the cluster-wide chores.
-    var leads: Bool {
-        get async { await coordinator?.isLeader ?? true }
     }
 }

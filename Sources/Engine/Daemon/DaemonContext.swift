@@ -1,0 +1,30 @@
+/// What the daemon's parts share, and nothing more: the settings, the connected pipeline,
+/// the groups and what is known of each (`GroupRoster`), the metrics, the stop signal and,
+/// with COORDINATION=elasticsearch, the leases. Each part (`TailScheduler`,
+/// `BackgroundScheduler`, `Maintenance`, `DaemonReporter`) is built from it and from the
+/// few tools of its own job.
+struct DaemonContext: Sendable {
+    let settings: Settings
+    let layout: IndexLayout
+    let pipeline: Engine.Pipeline
+    let roster: GroupRoster
+    let metrics: Metrics
+    let shutdown: ShutdownSignal
+    /// With COORDINATION=elasticsearch: which groups this instance holds leases on.
+    let coordinator: Coordinator?
+
+    /// Whether this instance works on `group` now.
+    func mine(_ group: String) async -> Bool {
+        guard let coordinator else { return true }
+        return await coordinator.owns(group)
+    }
+
+    /// Whether this instance does the cluster-wide chores.
+    var leads: Bool {
+        get async { await coordinator?.isLeader ?? true }
+    }
+
+    func countError(stage: String) async {
+        await metrics.add("logstream_errors_total", labels: [("stage", stage)], help: "Failed tail passes, background tasks and maintenance steps")
+    }
+}
