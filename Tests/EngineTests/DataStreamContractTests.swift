@@ -118,11 +118,41 @@ import Testing
 
     /// Defect 5: 220_failure_store_cluster_setting.yml — `data_stream_options.failure_store.enabled:
     /// false` in the template wins over the cluster setting that would turn it on.
-    @Test func fromVersion818TheTemplateSwitchesTheFailureStoreOff() async throws {
+    @Test func fromVersion819TheTemplateSwitchesTheFailureStoreOff() async throws {
         let cluster = ScriptedCluster(bootstrapScript(root: Self.root819, resolve: Self.resolveEmpty))
         try await Bootstrap(client: cluster.client(), layout: layout).prepare()
         let template = try #require(cluster.requests.first { $0.method == "PUT" && $0.path.hasPrefix("/_index_template/") }?.body)
         #expect(template["template"]?["data_stream_options"] == ["failure_store": ["enabled": false]])
+    }
+
+    /// 9.0 has no `data_stream_options` in index templates (the elasticsearch-specification's
+    /// `IndexTemplateMapping` gains it in 8.19 and 9.1): an unknown field fails the template.
+    @Test func version90GetsNoDataStreamOptions() async throws {
+        let root90 = #"{"name":"node-1","cluster_name":"es","version":{"number":"9.0.3","build_flavor":"default","build_type":"docker"},"tagline":"You Know, for Search"}"#
+        let cluster = ScriptedCluster(bootstrapScript(root: root90, resolve: Self.resolveEmpty))
+        try await Bootstrap(client: cluster.client(), layout: layout).prepare()
+        let template = try #require(cluster.requests.first { $0.method == "PUT" && $0.path.hasPrefix("/_index_template/") }?.body)
+        #expect(template["template"]?["data_stream_options"] == nil)
+        #expect(ClusterInfo(root: try JSONParser().parse(Array(root90.utf8))).offersFailureStoreOptions == false)
+    }
+
+    /// A cluster that refuses `data_stream_options` names the field only in `caused_by` and
+    /// `root_cause` — the top reason is "[index_template] failed to parse field [template]"
+    /// (the shape of Elasticsearch's ObjectParser refusals, e.g. elastic/elasticsearch#99767) —
+    /// and start-up must still succeed, asking again without it.
+    @Test func aRefusalNamingTheOptionOnlyInItsCauseIsAskedAgainWithoutIt() async throws {
+        let refusal = #"{"error":{"root_cause":[{"type":"x_content_parse_exception","reason":"[1:402] [template] unknown field [data_stream_options]"}],"type":"x_content_parse_exception","reason":"[1:415] [index_template] failed to parse field [template]","caused_by":{"type":"x_content_parse_exception","reason":"[1:402] [template] unknown field [data_stream_options]"}},"status":400}"#
+        var script = bootstrapScript(root: Self.root819, resolve: Self.resolveEmpty)
+        let put = try #require(script.firstIndex { $0.method == "PUT" && $0.path == "/_index_template/" })
+        script.insert(("PUT", "/_index_template/", 400, refusal), at: put)
+        let cluster = ScriptedCluster(script)
+        try await Bootstrap(client: cluster.client(), layout: layout).prepare()
+        let puts = cluster.requests.filter { $0.method == "PUT" && $0.path.hasPrefix("/_index_template/") }
+        #expect(puts.count == 2)
+        #expect(puts.first?.body?["template"]?["data_stream_options"] != nil)
+        #expect(puts.last?.body?["template"]?["data_stream_options"] == nil)
+        let error = ElasticsearchError.from(HTTPResponse(status: 400, body: Array(refusal.utf8)), method: "PUT", path: "/_index_template/x")
+        #expect("\(error)".contains("caused by: [1:402] [template] unknown field [data_stream_options]"), "the log should name the refused field")
     }
 
     /// Defect 7: a user's (or Fleet's) template of higher priority over our names means new

@@ -26,9 +26,14 @@ struct ClusterInfo: Sendable, Equatable {
     /// streams, but no aliases over them, so the stable name needs plain indices there.
     var offersDataStreamAliases: Bool { isServerless || isElasticsearch(atLeast: 7, 14) }
 
-    /// A template may switch the failure store off (`data_stream_options`, 8.18 and later):
-    /// with it on, a refused document is stored in `.fs-…` and answered as created.
-    var offersFailureStoreOptions: Bool { isServerless || isElasticsearch(atLeast: 8, 18) }
+    /// A template may switch the failure store off (`data_stream_options` in an index
+    /// template: Elasticsearch 8.19 and 9.1 on, per the elasticsearch-specification's
+    /// `IndexTemplateMapping`; 9.0 has no such field): with it on, a refused document is
+    /// stored in `.fs-…` and answered as created. A cluster that refuses it anyway is asked
+    /// again without it (`Bootstrap`).
+    var offersFailureStoreOptions: Bool {
+        isServerless || (isElasticsearch(atLeast: 8, 19) && !(major == 9 && minor == 0))
+    }
 
     /// Serverless refuses `refresh_interval` below this.
     static let serverlessMinimumRefreshSeconds = 5.0
