@@ -58,6 +58,26 @@ import Testing
         }
     }
 
+    /// Names under Elastic's built-in `logs-*-*` (and metrics, traces, synthetics, profiling)
+    /// templates would be data streams only — the state index cannot be created — and logsdb
+    /// on 9.x, which stops refusing mapping conflicts: such a prefix is refused with the reason.
+    @Test(arguments: ["logs", "logs-aws", "metrics", "traces-x", "synthetics", "profiling"])
+    func prefixesUnderElasticsBuiltInTemplatesAreRefused(prefix: String) {
+        do {
+            _ = try SettingsLoader(environment: ["INDEX_PREFIX": prefix]).load()
+            Issue.record("INDEX_PREFIX=\(prefix) was accepted")
+        } catch let error as ConfigError {
+            #expect(error.message.contains("INDEX_PREFIX") && error.message.contains("built-in") && error.message.contains("choose another prefix"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test(arguments: ["logstream", "logsaws", "cloudwatch-logs", "metricsx"])
+    func prefixesOutsideTheBuiltInTemplatesAreKept(prefix: String) throws {
+        #expect(try SettingsLoader(environment: ["INDEX_PREFIX": prefix]).load().indexPrefix == prefix)
+    }
+
     @Test func secretsAreNotEchoedInErrors() {
         // ES_PASS is free text, so it cannot be invalid; the catalog marks it secret for display.
         #expect(SettingsCatalog.spec(named: "ES_PASS")?.kind == .secret)

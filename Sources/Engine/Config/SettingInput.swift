@@ -117,6 +117,15 @@ struct SettingInput {
         guard !value.isEmpty, allowed, let first = value.first, first != "-", first != "_" else {
             throw invalid(raw, "expected lower-case letters, digits, '-' or '_', not starting with '-' or '_' (Elasticsearch index naming rules)")
         }
+        if let builtIn = Self.elasticBuiltInPrefixes.first(where: { value == $0 || value.hasPrefix($0 + "-") }) {
+            throw invalid(raw, "every name logstream makes under it (\(value)-<group>-v1, its state index) would match Elastic's built-in "
+                          + "`\(builtIn)-*-*` template, which makes data streams only (so the state index cannot be created) and, from 9.0, "
+                          + "logsdb indices that keep conflicting fields instead of refusing them; choose another prefix (the default is cloudwatch)")
+        }
         return value
     }
+
+    /// The names Elasticsearch's built-in index templates govern as `<name>-*-*` (its stack
+    /// templates: logs, metrics, traces, synthetics; and profiling).
+    static let elasticBuiltInPrefixes = ["logs", "metrics", "traces", "synthetics", "profiling"]
 }
