@@ -340,14 +340,17 @@ import Testing
     /// stream) into `cloudwatch-g-v2`: get data stream (10_basic.yml), alias actions with the
     /// data streams as `index` (140_data_stream_aliases.yml), and `DELETE /_data_stream/…`
     /// (a data stream is not deleted with the index API).
-    @Test func healSwapsTheAliasBetweenDataStreamsAndDeletesTheOldStream() async throws {
+    /// A cluster holding the data stream `cloudwatch-g-v1` with one document, behind the stable
+    /// alias `cloudwatch-g` unless `aliasMissing`; where the alias is missing, a `remove` of it
+    /// is refused as Elasticsearch refuses it (404 `aliases_not_found_exception`).
+    func healCluster(aliasMissing: Bool = false) -> ScriptedCluster {
         let calls = Mutex<[String: Int]>([:])
         let doc = #"{"_index":".ds-cloudwatch-g-v1-2026.11.30-000001","_id":"d1","_score":null,"_source":{"@timestamp":"2026-11-30T00:00:00.000Z","message":"m","aws":{"cloudwatch":{"log_group":"/g"}}},"sort":[0]}"#
         @Sendable func hits(_ items: [String], total: Int? = nil, scroll: String? = nil) -> String {
             let scrollPart = scroll.map { #""_scroll_id":"\#($0)","# } ?? ""
             return #"{\#(scrollPart)"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"total":{"value":\#(total ?? items.count),"relation":"eq"},"max_score":null,"hits":[\#(items.joined(separator: ","))]}}"#
         }
-        let cluster = ScriptedCluster(handler: { request in
+        return ScriptedCluster(handler: { request in
             let key = "\(request.method) \(request.path)"
             let turn = calls.withLock { counts -> Int in
                 counts[key, default: 0] += 1
@@ -357,7 +360,10 @@ import Testing
             case ("GET", "/_data_stream/cloudwatch-g-v1"):
                 return (200, #"{"data_streams":[{"name":"cloudwatch-g-v1","timestamp_field":{"name":"@timestamp"},"indices":[{"index_name":".ds-cloudwatch-g-v1-2026.11.30-000001","index_uuid":"u"}],"generation":1,"status":"GREEN","template":"logstream-cloudwatch","hidden":false}]}"#)
             case ("GET", "/_alias/cloudwatch-g"):
+                if aliasMissing { return (404, #"{"error":"alias [cloudwatch-g] missing","status":404}"#) }
                 return (200, #"{"cloudwatch-g-v1":{"aliases":{"cloudwatch-g":{"is_write_index":true}}}}"#)
+            case ("POST", "/_aliases") where aliasMissing && request.text.contains("remove"):
+                return (404, #"{"error":{"root_cause":[{"type":"aliases_not_found_exception","reason":"aliases [cloudwatch-g] missing","resource.type":"aliases","resource.id":"cloudwatch-g"}],"type":"aliases_not_found_exception","reason":"aliases [cloudwatch-g] missing","resource.type":"aliases","resource.id":"cloudwatch-g"},"status":404}"#)
             case ("HEAD", "/cloudwatch-g-v2"): return (404, "")
             case ("HEAD", "/cloudwatch-g-v1"): return (200, "")
             case ("PUT", "/_data_stream/cloudwatch-g-v2"), ("POST", "/_aliases"), ("DELETE", "/_data_stream/cloudwatch-g-v1"), ("DELETE", "/_search/scroll"):
@@ -377,6 +383,10 @@ import Testing
                 return nil
             }
         })
+    }
+
+    @Test func healSwapsTheAliasBetweenDataStreamsAndDeletesTheOldStream() async throws {
+        let cluster = healCluster()
         let client = cluster.client()
         let sink = BulkSink(client: client, limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                             deadLetters: DeadLetterFile(path: "/dev/null"), compress: false)
@@ -394,5 +404,20 @@ import Testing
         #expect(standby < switched && switched < removed)
         #expect(!cluster.requests.contains { $0.method == "DELETE" && $0.path == "/cloudwatch-g-v1" })
         #expect(!cluster.requests.contains { $0.path.hasSuffix("/_settings") }, "hidden is an index setting; data streams are not hidden that way")
+    }
+
+    /// Heal of a group whose stable alias someone deleted: `remove` of a missing alias is a
+    /// 404 on Elasticsearch, so the switch only adds it (every engine takes that; OpenSearch
+    /// before 3.0 has no `must_exist`), and the rebuild completes.
+    @Test func healOfAGroupWhoseStableAliasIsMissingOnlyAddsIt() async throws {
+        let cluster = healCluster(aliasMissing: true)
+        let client = cluster.client()
+        let sink = BulkSink(client: client, limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
+                            deadLetters: DeadLetterFile(path: "/dev/null"), compress: false)
+        let rebuild = TargetRebuild(stable: "cloudwatch-g", from: "cloudwatch-g-v1", to: "cloudwatch-g-v2", indices: [".ds-cloudwatch-g-v1-2026.11.30-000001"], fields: ["json.status"])
+        let result = try await TargetRebuilder(client: client, sink: sink, graceSeconds: 0).rebuild(rebuild, pins: [:])
+        #expect(result.copied == 1 && result.verified == 1 && result.removed)
+        let swap = try #require(cluster.requests.first { $0.path == "/_aliases" }?.body)
+        #expect(swap == ["actions": [["add": ["index": "cloudwatch-g-v2", "alias": "cloudwatch-g", "is_write_index": true]]]])
     }
 }

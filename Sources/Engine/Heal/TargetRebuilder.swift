@@ -53,7 +53,7 @@ public struct TargetRebuilder: Sendable {
             result.moved += first.moved
             Log.info("heal: documents copied", ("from", rebuild.from), ("to", rebuild.to), ("copied", first.copied), ("moved_values", first.moved))
             try claim?.check()
-            try await switchAlias(rebuild)
+            try await switchAlias(rebuild, aliasHoldsOld: writeTarget == rebuild.from)
             Log.info("heal: stable name switched", ("alias", rebuild.stable), ("to", rebuild.to))
             try await Task.sleep(nanoseconds: UInt64(graceSeconds * 1e9))
         }
@@ -114,11 +114,13 @@ public struct TargetRebuilder: Sendable {
         }
     }
 
-    private func switchAlias(_ rebuild: TargetRebuild) async throws {
-        try await client.json("POST", "/_aliases", ["actions": [
-            ["remove": ["index": .string(rebuild.from), "alias": .string(rebuild.stable)]],
-            ["add": ["index": .string(rebuild.to), "alias": .string(rebuild.stable), "is_write_index": true]],
-        ]])
+    /// Points the stable alias at the standby in one step. Where the alias is missing (someone
+    /// deleted it), removing it would be refused (404 `aliases_not_found_exception`; the
+    /// `must_exist` flag that avoids that is not in OpenSearch before 3.0), so it is only added.
+    private func switchAlias(_ rebuild: TargetRebuild, aliasHoldsOld: Bool) async throws {
+        let add: JSONValue = ["add": ["index": .string(rebuild.to), "alias": .string(rebuild.stable), "is_write_index": true]]
+        let remove: JSONValue = ["remove": ["index": .string(rebuild.from), "alias": .string(rebuild.stable)]]
+        try await client.json("POST", "/_aliases", ["actions": .array(aliasHoldsOld ? [remove, add] : [add])])
     }
 
     private struct CopyTally {
