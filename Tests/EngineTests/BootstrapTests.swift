@@ -34,8 +34,8 @@ import Testing
         try await bootstrap.ensureGroup("/ecs/web")
         #expect(await bootstrap.mode == .dataStreams)
 
-        // (Reading the installed template first keeps fields an earlier heal pinned.)
-        let requests = cluster.requests.filter { !($0.method == "GET" && $0.path.hasPrefix("/_index_template/")) && !$0.path.contains("_simulate_index") }
+        // (Reading the installed template and the user's component first keeps what they hold.)
+        let requests = cluster.requests.filter { !($0.method == "GET" && ($0.path.hasPrefix("/_index_template/") || $0.path.hasPrefix("/_component_template/"))) && !$0.path.contains("_simulate_index") }
         #expect(requests.map { "\($0.method) \($0.path)" } == [
             "GET /", "GET /_resolve/index/cloudwatch-*?expand_wildcards=all", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web",
             "PUT /_data_stream/cloudwatch-ecs-web-v1", "POST /_aliases",
@@ -65,7 +65,7 @@ import Testing
         try await bootstrap.prepare()
         try await bootstrap.ensureGroup("/ecs/web")
         #expect(await bootstrap.mode == .aliases)
-        let requests = cluster.requests.filter { !($0.method == "GET" && $0.path.hasPrefix("/_index_template/")) && !$0.path.contains("_simulate_index") }
+        let requests = cluster.requests.filter { !($0.method == "GET" && ($0.path.hasPrefix("/_index_template/") || $0.path.hasPrefix("/_component_template/"))) && !$0.path.contains("_simulate_index") }
         #expect(requests.map { "\($0.method) \($0.path)" } == [
             "GET /", "GET /_resolve/index/cloudwatch-*?expand_wildcards=all", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web",
             "PUT /_data_stream/cloudwatch-ecs-web-v1", "PUT /_index_template/logstream-cloudwatch", "PUT /cloudwatch-ecs-web-v1",
@@ -73,6 +73,34 @@ import Testing
         #expect(requests[5].body?["data_stream"] == nil)
         #expect(requests[5].body?["index_patterns"] == ["cloudwatch-*"])
         #expect(requests[6].body == ["aliases": ["cloudwatch-ecs-web": ["is_write_index": true]]])
+    }
+
+    /// A restart must not drop what the user added to the template (a retention, an ILM
+    /// policy, shard settings, components): it is kept, and the user's `<prefix>@custom`
+    /// component is composed in while it exists — so every target logstream creates (a new
+    /// group's, heal's standby) inherits it.
+    @Test func whatTheUserAddedToTheTemplateIsKeptAndTheirComponentComposed() async throws {
+        let installed = #"{"index_templates":[{"name":"logstream-cloudwatch","index_template":{"index_patterns":["cloudwatch-*-v1","cloudwatch-*-v2"],"composed_of":["team-shards","cloudwatch@custom"],"priority":210,"data_stream":{"hidden":false,"allow_custom_routing":false},"template":{"settings":{"index":{"lifecycle":{"name":"logs-30d"},"number_of_shards":"3"}},"lifecycle":{"enabled":true,"data_retention":"30d"},"mappings":{"properties":{"@timestamp":{"type":"date"}}}},"_meta":{"managed_by":"logstream","pinned_fields":{"json.status":{"type":"keyword"}}}}}]}"#
+        for customExists in [true, false] {
+            let cluster = ScriptedCluster([
+                ("GET", "/_index_template/", 200, installed),
+                ("GET", "/_component_template/cloudwatch@custom", customExists ? 200 : 404,
+                 customExists ? #"{"component_templates":[{"name":"cloudwatch@custom","component_template":{"template":{"lifecycle":{"data_retention":"7d"}}}}]}"#
+                              : #"{"error":{"type":"resource_not_found_exception","reason":"component template matching [cloudwatch@custom] not found"},"status":404}"#),
+                ("GET", "/_resolve/index/", 200, #"{"indices":[],"aliases":[],"data_streams":[]}"#),
+                ("GET", "/", 200, #"{"version":{"number":"8.13.4"}}"#),
+                ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
+                ("POST", "/_index_template/_simulate_index/", 200, #"{"template":{"settings":{},"mappings":{},"aliases":{}},"overlapping":[]}"#),
+            ])
+            try await Bootstrap(client: cluster.client(), layout: layout).prepare()
+            let put = try #require(cluster.requests.first { $0.method == "PUT" && $0.path == "/_index_template/logstream-cloudwatch" }?.body)
+            #expect(put["template"]?["settings"]?["index"]?["lifecycle"]?["name"] == "logs-30d")
+            #expect(put["template"]?["settings"]?["index"]?["number_of_shards"] == "3")
+            #expect(put["template"]?["lifecycle"] == ["enabled": true, "data_retention": "30d"])
+            // A composed component that no longer exists would fail the whole template.
+            #expect(put["composed_of"] == (customExists ? ["team-shards", "cloudwatch@custom"] : ["team-shards"]), "custom exists: \(customExists)")
+            #expect(put["template"]?["mappings"]?["properties"]?["json"]?["properties"]?["status"]?["type"] == "keyword", "heal's pins are kept too")
+        }
     }
 
     @Test func anExistingStableAliasIsLeftAlone() async throws {

@@ -15,6 +15,8 @@ actor Bootstrap {
     let priority: Int?
     /// Whether the template switches the failure store off; dropped if the cluster refuses it.
     private var failureStoreOff = false
+    /// What the template kept, as last said in the log.
+    private var announcedKept: IndexTemplate.Kept?
 
     init(client: ElasticsearchClient, layout: IndexLayout, mode: StorageMode? = nil, cluster: ClusterInfo? = nil, priority: Int? = nil) {
         self.client = client
@@ -33,7 +35,7 @@ actor Bootstrap {
         let installed = try await installedTemplates()
         if mode == nil { mode = try await decideMode(cluster: cluster, installed: installed) }
         failureStoreOff = mode == .dataStreams && cluster.offersFailureStoreOptions
-        try await putTemplate(pins: Self.pins(in: installed[layout.templateName]))
+        try await putTemplate(installed: installed[layout.templateName])
         try await checkGoverned("\(layout.prefix)-logstream-template-check-v1")
     }
 
@@ -90,27 +92,42 @@ actor Bootstrap {
 
     /// Installs the template, keeping the fields `heal` pinned in the one already there.
     func ensureTemplate() async throws {
-        try await putTemplate(pins: try await installedPins())
+        try await putTemplate(installed: try await installedTemplates()[layout.templateName])
     }
 
     /// Adds pinned fields to the template (new indices get the winning types).
     func pin(_ fields: [String: JSONValue]) async throws {
-        try await putTemplate(pins: try await installedPins().merging(fields) { $1 })
+        try await putTemplate(installed: try await installedTemplates()[layout.templateName], adding: fields)
     }
 
-    func installedPins() async throws -> [String: JSONValue] {
-        Self.pins(in: try await installedTemplates()[layout.templateName])
+    /// Whether a component template of that name exists.
+    private func componentExists(_ name: String) async throws -> Bool {
+        let answer = try await client.send("GET", "/_component_template/\(name)")
+        return answer.status == 200
     }
 
-    private func putTemplate(pins: [String: JSONValue]) async throws {
+    /// Puts the template over `installed` (the one there, if any): the fields `heal` pinned
+    /// in it and what the user added to it (`IndexTemplate.Kept`) stay, and the user's
+    /// component template `<prefix>@custom` is composed in when it exists.
+    private func putTemplate(installed: JSONValue?, adding pins: [String: JSONValue] = [:]) async throws {
         let path = "/_index_template/\(layout.templateName)"
-        var body = IndexTemplate.body(layout: layout, mode: mode ?? .aliases, pins: pins, priority: priority, failureStoreOff: failureStoreOff)
+        let pins = Self.pins(in: installed).merging(pins) { $1 }
+        var kept = IndexTemplate.Kept(installed: installed, layout: layout)
+        if try await componentExists(layout.customComponent) { kept.composedOf.append(layout.customComponent) }
+        if kept != announcedKept {
+            announcedKept = kept
+            if !kept.isEmpty {
+                Log.info("the index template keeps what was added to it", ("template", layout.templateName),
+                         ("composed_of", kept.composedOf.joined(separator: ",")), ("settings", kept.settings != nil), ("lifecycle", kept.lifecycle != nil))
+            }
+        }
+        var body = IndexTemplate.body(layout: layout, mode: mode ?? .aliases, pins: pins, priority: priority, failureStoreOff: failureStoreOff, kept: kept)
         var answer = try await client.send("PUT", path, body: body.serialized)
         if answer.status == 400 && failureStoreOff && ElasticsearchError.from(answer, method: "PUT", path: path).mentions("data_stream_options") {
             // A cluster that does not take the option in templates after all (it names the
             // field only in `caused_by`: "[index_template] failed to parse field [template]").
             failureStoreOff = false
-            body = IndexTemplate.body(layout: layout, mode: mode ?? .aliases, pins: pins, priority: priority)
+            body = IndexTemplate.body(layout: layout, mode: mode ?? .aliases, pins: pins, priority: priority, kept: kept)
             answer = try await client.send("PUT", path, body: body.serialized)
         }
         guard (200..<300).contains(answer.status) else {

@@ -13,6 +13,9 @@ package struct IndexLayout: Sendable {
     }
 
     var templateName: String { "logstream-\(prefix)" }
+    /// The user's component template, composed into ours when it exists (Elastic's
+    /// `<name>@custom` convention): where a lifecycle, an ILM policy or shard settings go.
+    var customComponent: String { "\(prefix)@custom" }
     /// Every name under the prefix — including those of a neighbouring deployment whose
     /// prefix is nested in this one (`cloudwatch-prod-*` is under `cloudwatch-*`). For
     /// reading or changing documents use `ownPattern(excluding:)` or `targets(of:)`.

@@ -15,8 +15,29 @@ enum IndexTemplate {
     /// `failureStoreOff`: the data streams' failure store is switched off
     /// (`data_stream_options`, Elasticsearch 8.18 and later), so a refused document is
     /// answered as refused and takes the safe form, instead of landing in `.fs-…`.
+    /// What the user added to the installed template (its settings, a data stream
+    /// lifecycle, component templates it is composed of), kept when logstream puts it again,
+    /// so that a restart never drops a retention or a shard count; plus the user's
+    /// `<prefix>@custom` component, where one exists.
+    struct Kept: Sendable, Equatable {
+        var settings: JSONValue?
+        var lifecycle: JSONValue?
+        var composedOf: [String] = []
+
+        init() {}
+
+        /// From the template installed now (`<prefix>@custom` left out: it is added while it exists).
+        init(installed: JSONValue?, layout: IndexLayout) {
+            settings = installed?["template"]?["settings"].flatMap { ($0.members ?? []).isEmpty ? nil : $0 }
+            lifecycle = installed?["template"]?["lifecycle"]
+            composedOf = (installed?["composed_of"]?.array ?? []).compactMap(\.string).filter { $0 != layout.customComponent }
+        }
+
+        var isEmpty: Bool { settings == nil && lifecycle == nil && composedOf.isEmpty }
+    }
+
     static func body(layout: IndexLayout, mode: StorageMode = .aliases, pins: [String: JSONValue] = [:],
-                            priority: Int? = nil, failureStoreOff: Bool = false) -> JSONValue {
+                     priority: Int? = nil, failureStoreOff: Bool = false, kept: Kept = Kept()) -> JSONValue {
         let keyword: JSONValue = ["type": "keyword"]
         let date: JSONValue = ["type": "date"]
         var mappings: JSONValue = [
@@ -40,19 +61,24 @@ enum IndexTemplate {
         let meta: JSONValue = pins.isEmpty ? ["managed_by": "logstream"]
             : ["managed_by": "logstream", "pinned_fields": .object(pins.keys.sorted().map { JSONMember($0, pins[$0]!) })]
         let priority: JSONValue = .int(priority ?? defaultPriority(for: layout))
+        var template: [JSONMember] = [JSONMember("mappings", mappings)]
+        if let settings = kept.settings { template.append(JSONMember("settings", settings)) }
+        if let lifecycle = kept.lifecycle { template.append(JSONMember("lifecycle", lifecycle)) }
+        var body: [JSONMember]
         switch mode {
         case .aliases:
-            return ["index_patterns": [.string(layout.pattern)], "priority": priority, "template": ["mappings": mappings], "_meta": meta]
+            body = [JSONMember("index_patterns", [.string(layout.pattern)]), JSONMember("priority", priority)]
         case .dataStreams:
-            var template: JSONValue = ["mappings": mappings]
             if failureStoreOff {
                 // Elasticsearch's 220_failure_store_cluster_setting.yml: `enabled: false` in the
                 // template wins over the cluster's data_streams.failure_store.enabled patterns.
-                template = ["mappings": mappings, "data_stream_options": ["failure_store": ["enabled": false]]]
+                template.append(JSONMember("data_stream_options", ["failure_store": ["enabled": false]]))
             }
-            let patterns: JSONValue = .array(layout.versionedPatterns.map { .string($0) })
-            return ["index_patterns": patterns, "data_stream": [:], "priority": priority, "template": template, "_meta": meta]
+            body = [JSONMember("index_patterns", .array(layout.versionedPatterns.map { .string($0) })), JSONMember("data_stream", [:]),
+                    JSONMember("priority", priority)]
         }
+        if !kept.composedOf.isEmpty { body.append(JSONMember("composed_of", .array(kept.composedOf.map { .string($0) }))) }
+        return .object(body + [JSONMember("template", .object(template)), JSONMember("_meta", meta)])
     }
 
     /// `mappings` with each pinned field's mapping placed at its path (`json.status` →
