@@ -38,7 +38,7 @@ import Testing
         let requests = cluster.requests.filter { !($0.method == "GET" && ($0.path.hasPrefix("/_index_template/") || $0.path.hasPrefix("/_component_template/"))) && !$0.path.contains("_simulate_index") }
         #expect(requests.map { "\($0.method) \($0.path)" } == [
             "GET /", "GET /_resolve/index/cloudwatch-*?expand_wildcards=all", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web",
-            "PUT /_data_stream/cloudwatch-ecs-web-v1", "POST /_aliases",
+            "HEAD /cloudwatch-ecs-web", "PUT /_data_stream/cloudwatch-ecs-web-v1", "POST /_aliases",
         ])
         // Index template docs: a data stream needs `data_stream: {}` in a matching template.
         let template = try #require(requests[2].body)
@@ -46,7 +46,7 @@ import Testing
         #expect(template["index_patterns"] == ["cloudwatch-*-v1", "cloudwatch-*-v2"])
         #expect(template["template"]?["mappings"]?["properties"]?["@timestamp"]?["type"] == "date")
         // Aliases docs: an alias may point at a data stream and name it its write target.
-        #expect(requests[5].body == ["actions": [["add": ["index": "cloudwatch-ecs-web-v1", "alias": "cloudwatch-ecs-web", "is_write_index": true]]]])
+        #expect(requests[6].body == ["actions": [["add": ["index": "cloudwatch-ecs-web-v1", "alias": "cloudwatch-ecs-web", "is_write_index": true]]]])
     }
 
     @Test func whenDataStreamsAreRefusedAsUnsupportedPlainIndicesAreUsed() async throws {
@@ -68,11 +68,11 @@ import Testing
         let requests = cluster.requests.filter { !($0.method == "GET" && ($0.path.hasPrefix("/_index_template/") || $0.path.hasPrefix("/_component_template/"))) && !$0.path.contains("_simulate_index") }
         #expect(requests.map { "\($0.method) \($0.path)" } == [
             "GET /", "GET /_resolve/index/cloudwatch-*?expand_wildcards=all", "PUT /_index_template/logstream-cloudwatch", "GET /_alias/cloudwatch-ecs-web",
-            "PUT /_data_stream/cloudwatch-ecs-web-v1", "PUT /_index_template/logstream-cloudwatch", "PUT /cloudwatch-ecs-web-v1",
+            "HEAD /cloudwatch-ecs-web", "PUT /_data_stream/cloudwatch-ecs-web-v1", "PUT /_index_template/logstream-cloudwatch", "PUT /cloudwatch-ecs-web-v1",
         ])
-        #expect(requests[5].body?["data_stream"] == nil)
-        #expect(requests[5].body?["index_patterns"] == ["cloudwatch-*"])
-        #expect(requests[6].body == ["aliases": ["cloudwatch-ecs-web": ["is_write_index": true]]])
+        #expect(requests[6].body?["data_stream"] == nil)
+        #expect(requests[6].body?["index_patterns"] == ["cloudwatch-*"])
+        #expect(requests[7].body == ["aliases": ["cloudwatch-ecs-web": ["is_write_index": true]]])
     }
 
     /// A restart must not drop what the user added to the template (a retention, an ILM
@@ -101,6 +101,63 @@ import Testing
             #expect(put["composed_of"] == (customExists ? ["team-shards", "cloudwatch@custom"] : ["team-shards"]), "custom exists: \(customExists)")
             #expect(put["template"]?["mappings"]?["properties"]?["json"]?["properties"]?["status"]?["type"] == "keyword", "heal's pins are kept too")
         }
+    }
+
+    /// A proxy that does not pass the data stream API on answers 404 or 405 without
+    /// Elasticsearch's words: that must stop start-up with what to fix, not switch the prefix
+    /// to plain indices for good. The engine's own "no handler found" still means plain indices.
+    @Test(arguments: [
+        (404, "<html><body><h1>404 Not Found</h1></body></html>", false),
+        (405, "<html><body>Method Not Allowed</body></html>", false),
+        (400, #"{"error":"no handler found for uri [/_data_stream/cloudwatch-ecs-web-v1] and method [PUT]","status":400}"#, true),
+    ])
+    func onlyTheEnginesOwnRefusalSwitchesToPlainIndices(status: Int, body: String, switches: Bool) async throws {
+        let cluster = ScriptedCluster([
+            ("GET", "/_alias/", 404, #"{"error":"alias missing","status":404}"#),
+            ("GET", "/_index_template/", 404, #"{"error":{"type":"resource_not_found_exception"},"status":404}"#),
+            ("GET", "/_resolve/index/", 200, #"{"indices":[],"aliases":[],"data_streams":[]}"#),
+            ("GET", "/", 200, #"{"version":{"number":"8.15.0"}}"#),
+            ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
+            ("POST", "/_index_template/_simulate_index/", 200, #"{"template":{"settings":{},"mappings":{},"aliases":{}},"overlapping":[]}"#),
+            ("PUT", "/_data_stream/", status, body),
+            ("PUT", "/cloudwatch-", 200, #"{"acknowledged":true}"#),
+        ])
+        let bootstrap = Bootstrap(client: cluster.client(), layout: layout)
+        try await bootstrap.prepare()
+        if switches {
+            try await bootstrap.ensureGroup("/ecs/web")
+            #expect(await bootstrap.mode == .aliases)
+        } else {
+            do {
+                try await bootstrap.ensureGroup("/ecs/web")
+                Issue.record("a proxy's \(status) was taken for the engine's refusal")
+            } catch let error as ElasticsearchError {
+                #expect("\(error)".contains("proxy") && "\(error)".contains("ES_HOST"), "\(error)")
+            }
+            #expect(await bootstrap.mode == .dataStreams)
+            #expect(!cluster.requests.contains { $0.method == "PUT" && $0.path == "/cloudwatch-ecs-web-v1" })
+        }
+    }
+
+    /// A stable name someone took with an index or data stream: the alias can never be added,
+    /// so start fails naming it before anything is created (no orphan `-v1`).
+    @Test(arguments: [StorageMode.dataStreams, .aliases])
+    func aStableNameTakenByAnIndexFailsBeforeAnythingIsCreated(mode: StorageMode) async throws {
+        let cluster = ScriptedCluster(handler: { request in
+            switch (request.method, request.path) {
+            case ("GET", "/_alias/cloudwatch-ecs-web"): return (404, #"{"error":"alias [cloudwatch-ecs-web] missing","status":404}"#)
+            case ("HEAD", "/cloudwatch-ecs-web"): return (200, "")
+            default: return (200, #"{"acknowledged":true}"#)
+            }
+        })
+        let bootstrap = Bootstrap(client: cluster.client(), layout: layout, mode: mode, cluster: ClusterInfo(root: ["version": ["number": "8.15.0"]]))
+        do {
+            try await bootstrap.ensureGroup("/ecs/web")
+            Issue.record("a taken stable name was accepted")
+        } catch let error as ElasticsearchError {
+            #expect("\(error)".contains("cloudwatch-ecs-web already exists as an index or data stream") && "\(error)".contains("INDEX_PREFIX"), "\(error)")
+        }
+        #expect(!cluster.requests.contains { $0.method == "PUT" || $0.method == "POST" }, "\(cluster.requests.map { "\($0.method) \($0.path)" })")
     }
 
     @Test func anExistingStableAliasIsLeftAlone() async throws {

@@ -55,7 +55,7 @@ import Testing
         #expect(await bootstrap.mode == .dataStreams)
         #expect(shapes(cluster) == [
             "PUT /_index_template/logstream-cloudwatch", "POST /_index_template/_simulate_index/cloudwatch-logstream-template-check-v1",
-            "POST /_index_template/_simulate_index/cloudwatch-ecs-api-v1", "PUT /_data_stream/cloudwatch-ecs-api-v1", "POST /_aliases",
+            "HEAD /cloudwatch-ecs-api", "POST /_index_template/_simulate_index/cloudwatch-ecs-api-v1", "PUT /_data_stream/cloudwatch-ecs-api-v1", "POST /_aliases",
         ])
         let template = try #require(cluster.requests.first { $0.method == "PUT" && $0.path.hasPrefix("/_index_template/") }?.body)
         // Index template reference: a data stream needs `data_stream: {}` in its matching template.

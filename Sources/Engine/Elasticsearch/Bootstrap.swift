@@ -100,10 +100,11 @@ actor Bootstrap {
         try await putTemplate(installed: try await installedTemplates()[layout.templateName], adding: fields)
     }
 
-    /// Whether a component template of that name exists.
+    /// Whether a component template of that name exists (the answer lists it).
     private func componentExists(_ name: String) async throws -> Bool {
         let answer = try await client.send("GET", "/_component_template/\(name)")
-        return answer.status == 200
+        guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return false }
+        return (json["component_templates"]?.array ?? []).contains { $0["name"]?.string == name }
     }
 
     /// Puts the template over `installed` (the one there, if any): the fields `heal` pinned
@@ -203,6 +204,13 @@ actor Bootstrap {
         if aliasProbe.status == 200 {
             return
         }
+        // Something else holds the name (an index or data stream someone created, a restore):
+        // the alias could never be added, so say so before creating anything.
+        if try await client.send("HEAD", "/\(stable)").status == 200 {
+            throw ElasticsearchError(method: "GET", path: "/_alias/\(stable)", status: 409, type: "name_taken",
+                                     reason: "\(stable) already exists as an index or data stream, not as logstream's alias for \(group); "
+                                         + "rename or remove it (reindex what it holds if it is needed), or choose another INDEX_PREFIX")
+        }
         try await checkGoverned(layout.versionedName(for: group, version: 1))
         if mode == .dataStreams {
             do {
@@ -226,6 +234,11 @@ actor Bootstrap {
         if !(200..<300).contains(create.status) {
             let error = ElasticsearchError.from(create, method: "PUT", path: "/_data_stream/\(v1)")
             if Self.meansUnsupported(error) { throw DataStreamsUnavailable(reason: "\(error.type): \(error.reason)") }
+            if error.status == 404 || error.status == 405 {
+                throw ElasticsearchError(method: "PUT", path: "/_data_stream/\(v1)", status: error.status, type: error.type,
+                                         reason: "\(error.reason) — not an answer of Elasticsearch (a proxy in front of it may not pass the data stream API on); "
+                                             + "allow PUT /_data_stream/ through it, or point ES_HOST at the cluster itself")
+            }
             guard error.type == "resource_already_exists_exception" else { throw error }
         }
         let actions: JSONValue = ["actions": [["add": ["index": .string(v1), "alias": .string(stable), "is_write_index": true]]]]
@@ -254,9 +267,11 @@ actor Bootstrap {
         try await client.json("POST", "/_aliases", actions)
     }
 
-    /// Answers of engines that accept the API but cannot do it, or do not know it.
+    /// Answers of engines that accept the API but cannot do it, or do not know it ("no handler
+    /// found for uri", as Elasticsearch and OpenSearch say of an unknown endpoint). A bare 404
+    /// or 405 without the engine's words (a proxy that does not pass the API on) is not one:
+    /// switching a prefix to plain indices on it would mix storage modes for good.
     static func meansUnsupported(_ error: ElasticsearchError) -> Bool {
-        if error.status == 404 || error.status == 405 { return error.type != "index_not_found_exception" }
         let text = (error.type + " " + error.reason).lowercased()
         return text.contains("unsupported") || text.contains("not supported") || text.contains("no handler found")
     }
