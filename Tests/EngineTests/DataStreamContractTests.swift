@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import Engine
@@ -252,6 +253,17 @@ import Testing
         #expect(cluster.requests.first?.path.hasPrefix("/cloudwatch-g/_refresh") == true)
         _ = try await lookup.existing(in: "cloudwatch-g", among: ["b"])
         #expect(cluster.requests.filter { $0.path.contains("_refresh") }.count == 1, "refreshed once per target")
+
+        // Taken over from another instance, which may have written since: the tail forgets
+        // the group, and its first lookup refreshes the target again.
+        let sink = BulkSink(client: cluster.client(), limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
+                            deadLetters: DeadLetterFile(path: "/dev/null"))
+        let tail = Tail(pages: PageLoop(source: ScriptedCloudWatch([]).client(), sink: sink, builder: DocumentBuilder(region: "r"), layout: layout),
+                        checkpoints: try CheckpointStore(path: NSTemporaryDirectory() + "logstream-test-\(UUID().uuidString).json"), window: TailWindow(minOverlap: 60_000, maxOverlap: 900_000),
+                        shutdown: ShutdownSignal(), presence: lookup)
+        await tail.forget("/g")
+        _ = try await lookup.existing(in: "cloudwatch-g", among: ["b"])
+        #expect(cluster.requests.filter { $0.path.contains("_refresh") }.count == 2, "the first lookup after a hand-over refreshes again")
     }
 
     // MARK: reconcile's keep rule

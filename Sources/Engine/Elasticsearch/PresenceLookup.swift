@@ -6,8 +6,10 @@
 /// The question goes to `_search` (GET and `_mget` by a data stream's name fail once it has
 /// more than one backing index), which sees only refreshed documents: the first lookup in
 /// each target refreshes it, so what an earlier process wrote just before it stopped is
-/// seen. A hit count above the hits returned means copies filled the page; the ids are
-/// then asked again in halves, so existing duplicates can never hide an id that is there.
+/// seen — and again after the group was handed over from another instance (`forget`),
+/// which may have written to it since. A hit count above the hits returned means copies
+/// filled the page; the ids are then asked again in halves, so existing duplicates can
+/// never hide an id that is there.
 final class PresenceLookup: Sendable {
     let client: ElasticsearchClient
     /// Ids per query; each answer has room for several copies of each.
@@ -20,6 +22,11 @@ final class PresenceLookup: Sendable {
     init(client: ElasticsearchClient, pageSize: Int = 10_000) {
         self.client = client
         self.pageSize = pageSize
+    }
+
+    /// The next lookup in `target` refreshes it again (another process may have written to it).
+    func forget(_ target: String) {
+        refreshed.withLock { _ = $0.remove(target) }
     }
 
     /// The ids among `ids` that exist in `target` (an alias or pattern covering every

@@ -29,6 +29,7 @@ actor Tail {
     func forget(_ group: String) {
         recent[group] = nil
         lastSweep[group] = nil
+        presence?.forget(pages.layout.stableName(for: group))
     }
 
     /// One pass over `group`: the whole group from just behind its newest event, or from
