@@ -49,18 +49,23 @@ import Testing
         #expect(requests[6].body == ["actions": [["add": ["index": "cloudwatch-ecs-web-v1", "alias": "cloudwatch-ecs-web", "is_write_index": true]]]])
     }
 
-    @Test func whenDataStreamsAreRefusedAsUnsupportedPlainIndicesAreUsed() async throws {
-        // Fake cluster claiming a data-stream-capable version but refusing to create one, as osmem does.
-        let cluster = ScriptedCluster([
+    /// An empty 8.15 cluster that answers the creation of a data stream with `status` and `body`.
+    static func refusingDataStreams(_ status: Int, _ body: String) -> ScriptedCluster {
+        ScriptedCluster([
             ("GET", "/_alias/", 404, #"{"error":"alias missing","status":404}"#),
             ("GET", "/_index_template/", 404, #"{"error":{"type":"resource_not_found_exception"},"status":404}"#),
             ("GET", "/_resolve/index/", 200, #"{"indices":[],"aliases":[],"data_streams":[]}"#),
             ("GET", "/", 200, #"{"version":{"number":"8.15.0"}}"#),
             ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
             ("POST", "/_index_template/_simulate_index/", 200, #"{"template":{"settings":{},"mappings":{},"aliases":{}},"overlapping":[]}"#),
-            ("PUT", "/_data_stream/", 400, #"{"error":{"type":"unsupported_operation_exception","reason":"data streams are not supported"},"status":400}"#),
+            ("PUT", "/_data_stream/", status, body),
             ("PUT", "/cloudwatch-", 200, #"{"acknowledged":true}"#),
         ])
+    }
+
+    @Test func whenDataStreamsAreRefusedAsUnsupportedPlainIndicesAreUsed() async throws {
+        // Fake cluster claiming a data-stream-capable version but refusing to create one, as osmem does.
+        let cluster = Self.refusingDataStreams(400, #"{"error":{"type":"unsupported_operation_exception","reason":"data streams are not supported"},"status":400}"#)
         let bootstrap = Bootstrap(client: cluster.client(), layout: layout)
         try await bootstrap.prepare()
         try await bootstrap.ensureGroup("/ecs/web")
@@ -112,16 +117,7 @@ import Testing
         (400, #"{"error":"no handler found for uri [/_data_stream/cloudwatch-ecs-web-v1] and method [PUT]","status":400}"#, true),
     ])
     func onlyTheEnginesOwnRefusalSwitchesToPlainIndices(status: Int, body: String, switches: Bool) async throws {
-        let cluster = ScriptedCluster([
-            ("GET", "/_alias/", 404, #"{"error":"alias missing","status":404}"#),
-            ("GET", "/_index_template/", 404, #"{"error":{"type":"resource_not_found_exception"},"status":404}"#),
-            ("GET", "/_resolve/index/", 200, #"{"indices":[],"aliases":[],"data_streams":[]}"#),
-            ("GET", "/", 200, #"{"version":{"number":"8.15.0"}}"#),
-            ("PUT", "/_index_template/", 200, #"{"acknowledged":true}"#),
-            ("POST", "/_index_template/_simulate_index/", 200, #"{"template":{"settings":{},"mappings":{},"aliases":{}},"overlapping":[]}"#),
-            ("PUT", "/_data_stream/", status, body),
-            ("PUT", "/cloudwatch-", 200, #"{"acknowledged":true}"#),
-        ])
+        let cluster = Self.refusingDataStreams(status, body)
         let bootstrap = Bootstrap(client: cluster.client(), layout: layout)
         try await bootstrap.prepare()
         if switches {

@@ -397,13 +397,18 @@ import Testing
         })
     }
 
-    @Test func healSwapsTheAliasBetweenDataStreamsAndDeletesTheOldStream() async throws {
-        let cluster = healCluster()
+    /// Heal's rebuild of `cloudwatch-g-v1` into `-v2` in `cluster`.
+    func rebuildGroupG(in cluster: ScriptedCluster) async throws -> TargetRebuilder.Result {
         let client = cluster.client()
         let sink = BulkSink(client: client, limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
                             deadLetters: DeadLetterFile(path: "/dev/null"), compress: false)
         let rebuild = TargetRebuild(stable: "cloudwatch-g", from: "cloudwatch-g-v1", to: "cloudwatch-g-v2", indices: [".ds-cloudwatch-g-v1-2026.11.30-000001"], fields: ["json.status"])
-        let result = try await TargetRebuilder(client: client, sink: sink, graceSeconds: 0).rebuild(rebuild, pins: [:])
+        return try await TargetRebuilder(client: client, sink: sink, graceSeconds: 0).rebuild(rebuild, pins: [:])
+    }
+
+    @Test func healSwapsTheAliasBetweenDataStreamsAndDeletesTheOldStream() async throws {
+        let cluster = healCluster()
+        let result = try await rebuildGroupG(in: cluster)
         #expect(result.copied == 1 && result.verified == 1 && result.removed)
         let swap = try #require(cluster.requests.first { $0.path == "/_aliases" }?.body)
         #expect(swap == ["actions": [
@@ -423,11 +428,7 @@ import Testing
     /// before 3.0 has no `must_exist`), and the rebuild completes.
     @Test func healOfAGroupWhoseStableAliasIsMissingOnlyAddsIt() async throws {
         let cluster = healCluster(aliasMissing: true)
-        let client = cluster.client()
-        let sink = BulkSink(client: client, limits: BulkLimits(batchSize: 10, inFlight: 1), retry: .bulk(Backoff(baseMillis: 1, maxMillis: 2)),
-                            deadLetters: DeadLetterFile(path: "/dev/null"), compress: false)
-        let rebuild = TargetRebuild(stable: "cloudwatch-g", from: "cloudwatch-g-v1", to: "cloudwatch-g-v2", indices: [".ds-cloudwatch-g-v1-2026.11.30-000001"], fields: ["json.status"])
-        let result = try await TargetRebuilder(client: client, sink: sink, graceSeconds: 0).rebuild(rebuild, pins: [:])
+        let result = try await rebuildGroupG(in: cluster)
         #expect(result.copied == 1 && result.verified == 1 && result.removed)
         let swap = try #require(cluster.requests.first { $0.path == "/_aliases" }?.body)
         #expect(swap == ["actions": [["add": ["index": "cloudwatch-g-v2", "alias": "cloudwatch-g", "is_write_index": true]]]])
