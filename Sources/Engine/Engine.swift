@@ -227,7 +227,8 @@ public struct Engine: Sendable {
 
     func healer(client: ElasticsearchClient, bootstrap: Bootstrap, cluster: ClusterInfo, sink: BulkSink) -> Healer {
         Healer(client: client, layout: layout, bootstrap: bootstrap,
-               rebuilder: TargetRebuilder(client: client, sink: sink, graceSeconds: Double(settings.httpTimeoutSecs)),
+               rebuilder: TargetRebuilder(client: client, sink: sink, graceSeconds: Double(settings.httpTimeoutSecs),
+                                          rebuildsInPlace: cluster.offersDataStreamModify),
                claims: MoveClaims(client: client, layout: layout, owner: settings.instanceID, serverless: cluster.isServerless))
     }
 

@@ -5,12 +5,20 @@
 /// `modules/data-streams/src/yamlRestTest/…/80_resolve_index_data_streams.yml`).
 /// A data stream's name may itself end in digits or contain dashes, so the name is read
 /// from the end: generation, then an optional date, and the rest is the data stream.
+/// `heal` rebuilds a backing index as `.healed-<its name>` and swaps it into the stream
+/// (as Elasticsearch's own data stream migration does with `.migrated-…`): such a name
+/// belongs to the same data stream.
 struct BackingIndexName: Equatable {
     var dataStream: String
     var failureStore: Bool
     var generation: Int
 
-    init?(_ index: String) {
+    /// What `heal` puts before a backing index's name when it rebuilds it.
+    static let healedPrefix = ".healed-"
+
+    init?(_ name: String) {
+        var index = Substring(name)
+        while index.hasPrefix(Self.healedPrefix) { index = index.dropFirst(Self.healedPrefix.count) }
         let failureStore: Bool
         if index.hasPrefix(".ds-") {
             failureStore = false

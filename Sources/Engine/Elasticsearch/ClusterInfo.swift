@@ -26,6 +26,10 @@ struct ClusterInfo: Sendable, Equatable {
     /// streams, but no aliases over them, so the stable name needs plain indices there.
     var offersDataStreamAliases: Bool { isServerless || isElasticsearch(atLeast: 7, 14) }
 
+    /// A data stream's backing indices can be swapped in one step (`POST
+    /// _data_stream/_modify`, Elasticsearch 7.16 on: `170_modify_data_stream.yml`).
+    var offersDataStreamModify: Bool { isServerless || isElasticsearch(atLeast: 7, 16) }
+
     /// A template may switch the failure store off (`data_stream_options` in an index
     /// template: Elasticsearch 8.19 and 9.1 on, per the elasticsearch-specification's
     /// `IndexTemplateMapping`; 9.0 has no such field): with it on, a refused document is

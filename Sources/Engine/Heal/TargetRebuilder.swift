@@ -12,6 +12,9 @@
 ///
 /// Each step is logged. The cluster's state says how far a rebuild got, so running it
 /// again after a crash continues where it stopped.
+///
+/// A data stream, where the engine can swap backing indices (`rebuildsInPlace`), is
+/// rebuilt inside itself instead (`rebuildInPlace`): no second data stream is ever visible.
 public struct TargetRebuilder: Sendable {
     public struct Result: Sendable, Equatable {
         public var copied = 0
@@ -27,20 +30,26 @@ public struct TargetRebuilder: Sendable {
     /// After the switch, how long a bulk request sent to the old target just before it may
     /// still be landing there (the HTTP timeout): the catch-up copy waits that long.
     let graceSeconds: Double
+    /// Data streams are rebuilt by swapping backing indices (`POST _data_stream/_modify`).
+    let rebuildsInPlace: Bool
 
-    init(client: ElasticsearchClient, sink: BulkSink, graceSeconds: Double, pageSize: Int = 1_000) {
+    init(client: ElasticsearchClient, sink: BulkSink, graceSeconds: Double, rebuildsInPlace: Bool = false, pageSize: Int = 1_000) {
         self.client = client
         self.sink = sink
         presence = PresenceLookup(client: client)
         self.graceSeconds = graceSeconds
+        self.rebuildsInPlace = rebuildsInPlace
         self.pageSize = pageSize
     }
 
     /// `progress` counts the documents of the first copy. `claim` is checked before every
     /// step that moves documents or names: once the group's claim is lost, nothing more moves.
     func rebuild(_ rebuild: TargetRebuild, pins: [String: JSONValue], claim: ClaimGuard? = nil, progress: ProgressMeter? = nil) async throws -> Result {
-        var result = Result()
         let dataStream = try await isDataStream(rebuild.from)
+        if dataStream && rebuildsInPlace {
+            return try await rebuildInPlace(rebuild, pins: pins, claim: claim, progress: progress)
+        }
+        var result = Result()
         let writeTarget = try await aliasWriteTarget(rebuild.stable)
         if writeTarget == rebuild.from || writeTarget == nil {
             if try await !exists(rebuild.to) {
@@ -83,13 +92,13 @@ public struct TargetRebuilder: Sendable {
         return result
     }
 
-    private func isDataStream(_ name: String) async throws -> Bool {
+    func isDataStream(_ name: String) async throws -> Bool {
         let answer = try await client.send("GET", "/_data_stream/\(name)")
         guard answer.status == 200, let json = try? JSONParser().parse(answer.body) else { return false }
         return !(json["data_streams"]?.array ?? []).isEmpty
     }
 
-    private func exists(_ name: String) async throws -> Bool {
+    func exists(_ name: String) async throws -> Bool {
         let answer = try await client.send("HEAD", "/\(name)")
         return answer.status == 200
     }
@@ -123,7 +132,7 @@ public struct TargetRebuilder: Sendable {
         try await client.json("POST", "/_aliases", ["actions": .array(aliasHoldsOld ? [remove, add] : [add])])
     }
 
-    private struct CopyTally {
+    struct CopyTally {
         var copied = 0
         var moved = 0
         var verified = 0
@@ -131,7 +140,7 @@ public struct TargetRebuilder: Sendable {
 
     /// Every document of `from` into `to` (those not there yet), page by page with a
     /// scroll. With `verify`, counts the documents confirmed present afterwards.
-    private func copy(from: String, to: String, verify: Bool, claim: ClaimGuard?, progress: ProgressMeter? = nil) async throws -> CopyTally {
+    func copy(from: String, to: String, verify: Bool, claim: ClaimGuard?, progress: ProgressMeter? = nil) async throws -> CopyTally {
         var tally = CopyTally()
         var page = try await client.json("POST", "/\(from)/_search?scroll=5m", ["size": .int(pageSize), "sort": ["_doc"]])
         defer {
