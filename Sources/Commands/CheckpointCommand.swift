@@ -1,23 +1,31 @@
 import Engine
 import Glibc
 
-/// `logstream checkpoint show|set|reset|verify`.
+/// `logstream checkpoint show|set|reset|verify`, one entry of the command table each.
 enum CheckpointCommand {
-    static func run(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
+    /// `checkpoint show`: the file's checkpoints, or with COORDINATION=elasticsearch the leases.
+    static func show(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
         let settings = try CLI.settings(invocation, environment: environment)
-        let path = settings.checkpointPath
-        switch invocation.path.last {
-        case "show" where settings.coordinated:
+        if settings.coordinated {
             return try await showLeases(Engine(settings: settings, environment: environment), json: invocation.has(.json))
-        case "show": return try await show(path: path, json: invocation.has(.json))
-        case "set": return try await set(invocation, path: path)
-        case "reset": return try await reset(invocation, path: path)
-        default: return verify(path: path, json: invocation.has(.json))
         }
+        return try await show(path: settings.checkpointPath, json: invocation.has(.json))
     }
 
-    /// Days the history bar of `checkpoint show` covers.
-    static let historyDays = 30
+    /// `checkpoint set GROUP TIME [--stream NAME]`.
+    static func set(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
+        try await set(invocation, path: try CLI.settings(invocation, environment: environment).checkpointPath)
+    }
+
+    /// `checkpoint reset [GROUP] --yes`.
+    static func reset(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
+        try await reset(invocation, path: try CLI.settings(invocation, environment: environment).checkpointPath)
+    }
+
+    /// `checkpoint verify`.
+    static func verify(_ invocation: Invocation, environment: [String: String]) async throws -> Int32 {
+        verify(path: try CLI.settings(invocation, environment: environment).checkpointPath, json: invocation.has(.json))
+    }
 
     /// `now - time` in the largest unit that keeps it short (45s, 12m, 3h, 2d).
     static func age(_ millis: EpochMillis) -> String {
@@ -42,7 +50,7 @@ enum CheckpointCommand {
         }
         let now = WallClock.nowMillis()
         let plain = isatty(1) != 1
-        let headers = ["GROUP", "TAIL POSITION", "BEHIND", "STREAMS", "MAX LAG", "LAST \(historyDays) DAYS (OLDEST LEFT)", "SHIPPED"]
+        let headers = ["GROUP", "TAIL POSITION", "BEHIND", "STREAMS", "MAX LAG", "LAST \(CheckpointState.historyDaysShown) DAYS (OLDEST LEFT)", "SHIPPED"]
         var rows: [[String]] = []
         for name in snapshot.groups.keys.sorted() {
             let group = snapshot.groups[name]!
@@ -50,7 +58,7 @@ enum CheckpointCommand {
             let behind = group.tailPosition.map { Self.age(now - $0) } ?? "-"
             let lag = group.streams.values.map(\.lagMillis).max().map { "\($0 / 1000)s" } ?? "-"
             let shipped = group.shipped.ranges.map { "\(Timestamp.format($0.start))..\(Timestamp.format($0.end))" }.joined(separator: ", ")
-            let bar = HistoryBar.render(group.history(days: historyDays, now: now), plain: plain)
+            let bar = HistoryBar.render(group.history(days: CheckpointState.historyDaysShown, now: now), plain: plain)
             rows.append([name, position, behind, String(group.streams.count), lag, bar, shipped.isEmpty ? "-" : shipped])
         }
         Output.print(TextTable.render(headers: headers, rows: rows))

@@ -12,7 +12,7 @@ import Testing
     }
 
     func report(_ result: ProcessResult) throws -> [String: JSONValue] {
-        let json = try JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let json = try #require(result.json, "\(result.stdout)")
         var byGroup: [String: JSONValue] = [:]
         for group in json["groups"]?.array ?? [] { byGroup[group["group"]?.string ?? ""] = group }
         return byGroup

@@ -27,7 +27,7 @@ import Testing
         #expect(table.status == 0)
         #expect(table.stdout.contains("/aws/lambda/api") && table.stdout.contains("2024-05-02T00:00:00.000Z") && table.stdout.contains("4s"))
         let json = try await run(["show", "--json"])
-        let parsed = try JSONParser().parse(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let parsed = try #require(json.json, "\(json.stdout)")
         #expect(parsed["groups"]?["/aws/lambda/api"]?["streams"]?["2024/05/01/[$LATEST]abc"]?["lag_ms"] == .number("4000"))
     }
 
@@ -98,7 +98,7 @@ import Testing
         #expect(show.status == 1 && show.stderr.contains("checkpoint reset"))
         let verdict = try await run(["verify", "--json"])
         #expect(verdict.status == 1)
-        let report = try JSONParser().parse(verdict.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let report = try #require(verdict.json, "\(verdict.stdout)")
         #expect(report["status"] == "damaged")
         #expect(report["moved_to"]?.string?.contains(".corrupt-") == true)
     }

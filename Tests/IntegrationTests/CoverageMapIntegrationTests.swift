@@ -37,7 +37,7 @@ import Testing
 
             let range = ["--since", Timestamp.format(base), "--until", Timestamp.format(base + 30 * hour)]
             func cells(_ result: ProcessResult) throws -> [JSONValue] {
-                let report = try JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+                let report = try #require(result.json, "\(result.stdout)")
                 #expect(report["coverage_cell"]?.string == "hour")
                 return try #require(report["groups"]?[0]?["coverage"]?.array, "\(result.stdout)")
             }

@@ -24,7 +24,7 @@ import Testing
             let result = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "1", "--json"],
                                                      environment: rig.environment(groups: [group], checkpointPath: rig.directory + "/cp.json"))
             #expect(result.status == 0, "\(result.stderr)")
-            let report = try JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["groups"]?[0]
+            let report = try #require(result.json, "\(result.stdout)")["groups"]?[0]
             #expect(report?["created"]?.int == events.count)
             #expect(report?["dead_lettered"]?.int == 0)
             #expect((report?["rewritten"]?.int ?? 0) >= 40)

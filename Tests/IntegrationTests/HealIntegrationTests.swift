@@ -9,8 +9,7 @@ import Testing
     func run(_ rig: Rig, _ arguments: [String], checkpoint: String) async throws -> (ProcessResult, JSONValue?) {
         var environment = rig.environment(groups: groups, checkpointPath: checkpoint)
         environment["HTTP_TIMEOUT_SECS"] = "3"
-        let result = try await ProcessRunner.run(ProjectPaths.binary, arguments, environment: environment)
-        return (result, try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        return try await ProcessRunner.logstream(arguments, environment: environment)
     }
 
     func families(_ rig: Rig) async throws -> [String: Set<FieldFamily>] {

@@ -5,9 +5,7 @@ import Testing
 /// `logstream reconcile` restores exact equality after damage on both sides.
 @Suite(.serialized) struct ReconcileIntegrationTests {
     func run(_ rig: Rig, _ groups: [String], _ arguments: [String], checkpoint: String) async throws -> (ProcessResult, JSONValue?) {
-        let result = try await ProcessRunner.run(ProjectPaths.binary, arguments,
-                                                 environment: rig.environment(groups: groups, checkpointPath: checkpoint))
-        return (result, try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        return try await ProcessRunner.logstream(arguments, environment: rig.environment(groups: groups, checkpointPath: checkpoint))
     }
 
     @Test func reconcileRepairsDeletionsGapsDuplicatesAndLateEventsThenFindsNothing() async throws {

@@ -5,9 +5,7 @@ import Testing
 /// `logstream refresh-tune` against the real engine: recent indices hot, old ones cold.
 @Suite(.serialized) struct RefreshTuneIntegrationTests {
     func tune(_ rig: Rig, _ groups: [String], _ extra: [String]) async throws -> (ProcessResult, JSONValue?) {
-        let result = try await ProcessRunner.run(ProjectPaths.binary, ["refresh-tune", "--json"] + extra,
-                                                 environment: rig.environment(groups: groups, checkpointPath: rig.directory + "/cp.json"))
-        return (result, try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        return try await ProcessRunner.logstream(["refresh-tune", "--json"] + extra, environment: rig.environment(groups: groups, checkpointPath: rig.directory + "/cp.json"))
     }
 
     func interval(_ rig: Rig, _ index: String) async throws -> String? {

@@ -25,8 +25,7 @@ import Testing
             environment["AWS_SECRET_ACCESS_KEY"] = user["secret"]?.string
             environment["AWS_EC2_METADATA_DISABLED"] = "true"
             func run(_ arguments: [String]) async throws -> (ProcessResult, JSONValue?) {
-                let result = try await ProcessRunner.run(ProjectPaths.binary, arguments, environment: environment)
-                return (result, try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+                return try await ProcessRunner.logstream(arguments, environment: environment)
             }
             let es = rig.elasticsearch()
             func count(_ query: JSONValue) async throws -> Int { try await es.count("cloudwatch-*", query: query) }

@@ -7,8 +7,7 @@ import Testing
     func tail(_ rig: Rig, groups: [String], checkpoint: String, _ extra: [String] = [], environment extraEnvironment: [String: String] = [:]) async throws -> (ProcessResult, JSONValue?) {
         var environment = rig.environment(groups: groups, checkpointPath: checkpoint)
         environment.merge(extraEnvironment) { $1 }
-        let result = try await ProcessRunner.run(ProjectPaths.binary, ["tail", "--json"] + extra, environment: environment)
-        return (result, try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        return try await ProcessRunner.logstream(["tail", "--json"] + extra, environment: environment)
     }
 
     @Test func lateEventsBehindTheCheckpointArriveExactlyOnce() async throws {

@@ -2,6 +2,9 @@ import CCurl
 
 /// Everything logstream remembers between runs, per log group.
 public struct CheckpointState: Sendable, Equatable {
+    /// Days of history `checkpoint show` draws (and its JSON reports) per group.
+    public static let historyDaysShown = 30
+
     public struct Group: Sendable, Equatable {
         /// Time ranges whose events Elasticsearch has acknowledged.
         public var shipped = IntervalSet()

@@ -106,8 +106,6 @@ package final class CloudWatchLogsClient: Sendable {
         return response.body
     }
 
-    /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in
-    /// the API); no end means everything from `start` on.
     /// The client that serves `group` (a `GroupKey`) and the name CloudWatch knows it by.
     func route(_ group: String) -> (client: CloudWatchLogsClient, name: String) {
         guard let parts = GroupKey.parse(group), let client = routed("\(parts.account):\(parts.region)") else { return (self, group) }
@@ -135,9 +133,11 @@ package final class CloudWatchLogsClient: Sendable {
         }
     }
 
+    /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in
+    /// the API); no end means everything from `start` on. With `streams`, only theirs.
     func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
-                                priority: Priority = .normal, purpose: ReadPurpose, limit: Int = 10_000,
-                                streams: [String] = []) async throws -> LogEventPage {
+                         priority: Priority = .normal, purpose: ReadPurpose, limit: Int = 10_000,
+                         streams: [String] = []) async throws -> LogEventPage {
         let (client, name) = route(group)
         if client !== self {
             return try await client.filterLogEvents(group: name, start: start, endInclusive: endInclusive, nextToken: nextToken,

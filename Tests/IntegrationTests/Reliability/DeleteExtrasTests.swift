@@ -37,7 +37,7 @@ import Testing
             #expect(try await es.send("HEAD", "/cloudwatch-extras-api/_doc/extra-recent").status == 200, "a dry run deletes nothing")
 
             let run = try await ProcessRunner.run(ProjectPaths.binary, ["reconcile", "--days", "3", "--delete-extras", "--json"], environment: environment)
-            let report = try JSONParser().parse(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["groups"]?[0]
+            let report = try #require(run.json, "\(run.stdout)")["groups"]?[0]
             #expect(report?["extras_deleted"]?.int == 1, "\(run.stdout)\n\(run.stderr.suffix(2000))")
             #expect(try await es.send("HEAD", "/cloudwatch-extras-api/_doc/extra-recent").status == 404, "deleted: CloudWatch retains its window")
             #expect(try await es.send("HEAD", "/cloudwatch-extras-api/_doc/extra-old").status == 200, "kept: CloudWatch no longer retains its window")

@@ -28,7 +28,7 @@ import Testing
         let verify = try await ProcessRunner.run(ProjectPaths.binary, ["checkpoint", "verify"], environment: environment)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let show = try await ProcessRunner.run(ProjectPaths.binary, ["checkpoint", "show", "--json"], environment: environment)
-        let groups = try JSONParser().parse(show.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["groups"]?.members ?? []
+        let groups = try #require(show.json, "\(show.stdout)")["groups"]?.members ?? []
         let names = Set(groups.map(\.key))
         let expected = Set((1...rounds).flatMap { ["/a/\($0)", "/b/\($0)"] })
         #expect(names == expected, "lost: \(expected.subtracting(names).sorted())")

@@ -1,9 +1,13 @@
+@testable import Engine
 import Foundation
 
 struct ProcessResult: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
+
+    /// What a command printed with `--json` (or a rig helper), parsed; nil when it is not JSON.
+    var json: JSONValue? { try? JSONParser().parse(stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
 }
 
 struct ProcessFailure: Error, CustomStringConvertible {
@@ -13,6 +17,12 @@ struct ProcessFailure: Error, CustomStringConvertible {
 /// Runs a program to completion with output captured in files (no pipe-buffer stalls),
 /// waiting without blocking the test runner's threads.
 enum ProcessRunner {
+    /// The release binary with `arguments`, and what it printed as JSON (nil when not JSON).
+    static func logstream(_ arguments: [String], environment: [String: String]) async throws -> (ProcessResult, JSONValue?) {
+        let result = try await run(ProjectPaths.binary, arguments, environment: environment)
+        return (result, result.json)
+    }
+
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ProcessFailure(description: "\(executable) is missing; run 'make test' (it builds the binary and sets up the rig)")

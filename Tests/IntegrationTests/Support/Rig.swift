@@ -24,7 +24,7 @@ struct Rig: Sendable {
         if esTLS { arguments.append("--es-tls") }
         if let esTLSName { arguments += ["--es-tls-name", esTLSName] }
         let result = try await ProcessRunner.run(ProjectPaths.python, arguments)
-        guard result.status == 0, let info = try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard result.status == 0, let info = result.json else {
             throw ProcessFailure(description: "rig did not start (\(result.status)): \(result.stdout)\(result.stderr)")
         }
         return Rig(directory: directory, cloudWatchURL: info["cloudwatch_url"]?.string ?? "",
@@ -43,7 +43,7 @@ struct Rig: Sendable {
             ProjectPaths.rigScript, "seed", "--endpoint", cloudWatchURL, "--groups", groups.joined(separator: ","),
             "--days", String(days), "--events", String(eventsPerGroup), "--seed", String(seed), "--region", region, "--role-arn", roleArn,
         ])
-        guard result.status == 0, let info = try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard result.status == 0, let info = result.json else {
             throw ProcessFailure(description: "seeding failed (\(result.status)): \(result.stderr)")
         }
         var counts: [String: Int] = [:]
@@ -169,7 +169,7 @@ extension Rig {
     /// Runs a rig.py helper that prints one JSON object.
     func helper(_ arguments: [String]) async throws -> JSONValue {
         let result = try await ProcessRunner.run(ProjectPaths.python, [ProjectPaths.rigScript] + arguments)
-        guard result.status == 0, let json = try? JSONParser().parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard result.status == 0, let json = result.json else {
             throw ProcessFailure(description: "rig.py \(arguments.first ?? "") failed: \(result.stderr)")
         }
         return json

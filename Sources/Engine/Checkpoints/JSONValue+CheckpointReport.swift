@@ -1,6 +1,6 @@
 extension JSONValue {
     /// The checkpoints as `checkpoint show --json` prints them.
-    public static func checkpointReport(_ state: CheckpointState, path: String, now: EpochMillis = WallClock.nowMillis(), historyDays: Int = 30) -> JSONValue {
+    public static func checkpointReport(_ state: CheckpointState, path: String, now: EpochMillis = WallClock.nowMillis(), historyDays: Int = CheckpointState.historyDaysShown) -> JSONValue {
         let groups: [JSONMember] = state.groups.keys.sorted().map { name in
             let group = state.groups[name]!
             let streams: [JSONMember] = group.streams.keys.sorted().map { stream in
