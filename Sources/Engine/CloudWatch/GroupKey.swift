@@ -27,35 +27,4 @@ enum GroupKey {
 
     /// `account:region` of a source's documents (`logstream.source`); nil for the default source.
     static func source(_ key: String) -> String? { parse(key).map { "\($0.account):\($0.region)" } }
-
-    /// The Elasticsearch filter for the documents of `key`'s group and no other deployment's:
-    /// the group's name, and its source — `logstream.source` for a `[[source]]`; for the
-    /// default source, no `logstream.source`, its region (`cloud.region`, on every document)
-    /// and, where its account is known, that account or none recorded (documents written
-    /// before the default source recorded its account).
-    static func filters(_ key: String, defaultSource: SourceIdentity) -> [JSONValue] {
-        let term: JSONValue = ["term": .object([JSONMember(DocumentSchema.logGroup, .string(name(key)))])]
-        if let source = source(key) {
-            return [term, ["term": .object([JSONMember(DocumentSchema.source, .string(source))])]]
-        }
-        var filters: [JSONValue] = [
-            term, ["bool": ["must_not": [["exists": ["field": .string(DocumentSchema.source)]]]]],
-            ["term": .object([JSONMember(DocumentSchema.cloudRegion, .string(defaultSource.region))])],
-        ]
-        if let account = defaultSource.account {
-            filters.append(["bool": ["minimum_should_match": 1, "should": [
-                ["term": .object([JSONMember(DocumentSchema.cloudAccount, .string(account))])],
-                ["bool": ["must_not": [["exists": ["field": .string(DocumentSchema.cloudAccount)]]]]],
-            ]]])
-        }
-        return filters
-    }
-}
-
-/// Whose CloudWatch a source reads: its region, and its account where it is known. Two
-/// deployments that write one group name into the same target (the default prefix, one in
-/// us-east-1, one in eu-west-1) are told apart by it.
-struct SourceIdentity: Sendable, Equatable {
-    var region: String
-    var account: String?
 }

@@ -13,7 +13,7 @@ struct ElasticsearchWindows: Sendable {
 
     /// The documents of `group` (a `GroupKey`: its source's documents only) in `range`.
     func filter(group: String, range: TimeRange) -> JSONValue {
-        ["bool": ["filter": .array(GroupKey.filters(group, defaultSource: defaultSource) + [
+        ["bool": ["filter": .array(GroupFilter.of(group, defaultSource: defaultSource) + [
             ["range": .object([JSONMember(DocumentSchema.timestamp, ["gte": .int(range.start), "lt": .int(range.end), "format": "epoch_millis"])])],
         ])]]
     }
