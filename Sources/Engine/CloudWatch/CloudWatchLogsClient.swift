@@ -46,30 +46,33 @@ package final class CloudWatchLogsClient: Sendable {
         }
     }
 
-    /// Calls `operation` with retries and returns the response body unparsed.
+    /// Calls `operation` with retries and returns the response body unparsed. Every attempt
+    /// waits for the request budget; throttling lowers it, and every failure raises the
+    /// stress (whether or not it is tried again). Expired credentials are renewed once.
     func callRaw(_ operation: String, _ body: JSONValue, logGroup: String? = nil, priority: Priority = .normal) async throws -> [UInt8] {
-        var attempts = RetryPolicy.Attempts()
         var renewedCredentials = false
-        while true {
+        return try await retry.run(giveUp: { last, _, attempts in givingUp(last ?? CloudWatchError(operation: operation, code: "Unknown", message: "no answer", status: 0, logGroup: logGroup), attempts: attempts.failed) },
+                                   retrying: { failure, why, attempt in
+            Log.group(logGroup ?? "-").warn(failure == .busy ? "cloudwatch call failed, retrying" : "cloudwatch request failed, retrying",
+                                            ("op", operation), ("error", why), ("attempt", attempt))
+        }) {
             await budget.acquire(priority)
             do {
                 let answer = try await stress.admitted { try await callOnceRaw(operation, body, logGroup: logGroup) }
                 await budget.succeeded()
                 await stress.success()
-                return answer
+                return .done(answer)
             } catch let error as CloudWatchError where error.isExpiredCredentials && !renewedCredentials {
                 // Once per call: resolved again and still expired is the caller's error to see.
                 renewedCredentials = true
                 await credentials.invalidate()
-                continue
+                return .now
             } catch {
-                guard let failure = RetryPolicy.failure(of: error) else { throw error }
-                if let cloudWatch = error as? CloudWatchError, cloudWatch.isThrottling { await budget.throttled() }
-                let what = (error as? CloudWatchError)?.code ?? (error as? HTTPTransportError)?.message ?? "\(error)"
-                await stress.failure(what)
-                guard let delay = retry.next(after: failure, &attempts) else { throw givingUp(error, attempts: attempts.failed) }
-                Log.group(logGroup ?? "-").warn(failure == .busy ? "cloudwatch call failed, retrying" : "cloudwatch request failed, retrying", ("op", operation), ("error", what), ("attempt", attempts.failed))
-                try await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000)
+                if RetryPolicy.failure(of: error) != nil {
+                    if let cloudWatch = error as? CloudWatchError, cloudWatch.isThrottling { await budget.throttled() }
+                    await stress.failure(RetryPolicy.describe(error))
+                }
+                throw error
             }
         }
     }

@@ -48,21 +48,15 @@ final class ElasticsearchClient: Sendable {
         var headers = [HTTPHeader("Content-Type", contentType)]
         if let contentEncoding { headers.append(HTTPHeader("Content-Encoding", contentEncoding)) }
         let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body, auth: auth, tls: tls, timeoutSeconds: timeoutSeconds)
-        var attempts = RetryPolicy.Attempts()
-        while true {
-            let delay: Int
-            do {
-                let response = try await transport.send(request)
-                guard retrying, RetryPolicy.isBusy(status: response.status), let wait = retry.next(after: .busy, &attempts) else { return response }
-                Log.warn("elasticsearch busy, retrying", ("method", method), ("path", Self.pathOnly(path)), ("status", response.status), ("attempt", attempts.failed))
-                delay = wait
-            } catch {
-                guard retrying, let failure = RetryPolicy.failure(of: error), let wait = retry.next(after: failure, &attempts) else { throw error }
-                Log.warn("elasticsearch request failed, retrying", ("method", method), ("path", Self.pathOnly(path)),
-                         ("error", (error as? HTTPTransportError)?.message ?? "\(error)"), ("attempt", attempts.failed))
-                delay = wait
-            }
-            try await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000)
+        guard retrying else { return try await transport.send(request) }
+        return try await retry.run(giveUp: { last, _, _ in last ?? ElasticsearchError(method: method, path: path, status: 0, type: "retries_exhausted", reason: "no answer") },
+                                   retrying: { failure, why, attempt in
+            Log.warn(failure == .busy ? "elasticsearch busy, retrying" : "elasticsearch request failed, retrying",
+                     ("method", method), ("path", Self.pathOnly(path)), ("error", why), ("attempt", attempt))
+        }) {
+            let response = try await transport.send(request)
+            guard RetryPolicy.isBusy(status: response.status) else { return .done(response) }
+            return .again(.busy, because: "HTTP \(response.status)", orGiveUp: response)
         }
     }
 
