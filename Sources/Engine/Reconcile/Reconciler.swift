@@ -116,12 +116,6 @@ struct Reconciler: Sendable {
         } while token != nil
     }
 
-    private func events(group: String, range: TimeRange) async throws -> [LogEvent] {
-        var events: [LogEvent] = []
-        try await forEachPage(group: group, range: range, purpose: .repair) { events += $0 }
-        return events
-    }
-
     private func bisect(group: String, window: TimeRange, cloudWatch: MinuteSummaries, into bad: inout [(TimeRange, WindowSummary)]) async throws {
         let esSummary = try await elasticsearch.summary(group: group, range: window)
         guard !cloudWatch.matches(esSummary, in: window) else { return }
@@ -147,17 +141,11 @@ struct Reconciler: Sendable {
         // CloudWatch's list and only looks missing (shipping it again creates nothing); read
         // the other way round it would look like an extra that CloudWatch lacks.
         let copies = try await elasticsearch.documents(group: group, range: window)
-        let cloudWatchEvents = try await events(group: group, range: window)
-        var expected: [String: LogEvent] = [:]
-        var exact = WindowSummary()
-        for event in cloudWatchEvents {
-            expected[DocumentID.make(logGroup: group, eventId: event.eventId)] = event
-            exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
-        }
-        // The events are at hand now: judge the repair by their exact summary, checksum included.
-        discrepancy.cloudWatch = exact
         var copiesByID: [String: [String]] = [:]
         for copy in copies { copiesByID[copy.id, default: []].append(copy.index) }
+        // Then CloudWatch's events, through the page loop like every other copy: what
+        // Elasticsearch lacks is shipped page by page as it is read (not in a dry run).
+        let (expected, missing) = try await shipMissing(group: group, window: window, present: copiesByID, discrepancy: &discrepancy, report: &report)
 
         let stable = pages.layout.stableName(for: group)
         let writeTarget = copiesByID.values.contains { $0.count > 1 } ? try await elasticsearch.writeTarget(stable: stable) : nil
@@ -177,22 +165,16 @@ struct Reconciler: Sendable {
                 }
             }
         }
-        let missing = expected.filter { copiesByID[$0.key] == nil }.map(\.value).sorted { $0.timestamp < $1.timestamp }
-        let extras = copiesByID.filter { expected[$0.key] == nil }.flatMap { id, indices in indices.map { (index: $0, id: id) } }
-        discrepancy.missing = missing.count
+        let extras = copiesByID.filter { !expected.contains($0.key) }.flatMap { id, indices in indices.map { (index: $0, id: id) } }
+        discrepancy.missing = missing
         discrepancy.duplicates = surplus.count
         discrepancy.extras = extras.count
         report.extrasFound += extras.count
         Log.group(group).info("reconcile window differs", ("window", window), ("cw", discrepancy.cloudWatch.count),
-                 ("es", discrepancy.elasticsearch.count), ("missing", missing.count), ("duplicates", surplus.count), ("extras", extras.count))
+                 ("es", discrepancy.elasticsearch.count), ("missing", missing), ("duplicates", surplus.count), ("extras", extras.count))
         guard !options.dryRun else { return }
 
-        if !missing.isEmpty {
-            let documents = pages.builder.documents(for: missing, logGroup: group, index: stable)
-            let outcome = try await pages.sink.write(documents, priority: .high)
-            report.reshipped += outcome.created
-        }
-        let removable = surplus.filter { expected[$0.id] != nil }
+        let removable = surplus.filter { expected.contains($0.id) }
         let retained = retentionDays.map { window.start >= now - EpochMillis($0) * WallClock.millisPerDay } ?? true
         if !extras.isEmpty && options.deleteExtras && !retained {
             Log.group(group).warn("extras kept: CloudWatch no longer retains this window, so their absence there proves nothing", ("window", window))
@@ -214,6 +196,35 @@ struct Reconciler: Sendable {
             Log.group(group).info("reconcile: surplus copies left for now; another process is moving this group's documents",
                      ("window", window), ("holder", held.holder.owner), ("work", held.holder.work))
         }
+    }
+
+    /// Reads `window` of CloudWatch through the page loop, shipping the events whose ids
+    /// `present` lacks (unless a dry run); judges the repair by the events' exact summary,
+    /// checksum included. Returns every id CloudWatch holds there and how many were missing.
+    private func shipMissing(group: String, window: TimeRange, present: [String: [String]], discrepancy: inout WindowDiscrepancy,
+                             report: inout ReconcileReport) async throws -> (expected: Set<String>, missing: Int) {
+        var expected: Set<String> = []
+        var missing = 0
+        var exact = WindowSummary()
+        var created = 0
+        let dryRun = options.dryRun
+        let read = PageLoop.Read(group: group, start: window.start, endInclusive: window.end - 1, readPriority: .normal, writePriority: .high, purpose: .repair)
+        try await pages.run(read, select: { events in
+            dryRun ? [] : events.filter { present[DocumentID.make(logGroup: group, eventId: $0.eventId)] == nil }
+        }) { page in
+            await queries.countCloudWatch()
+            for event in page.events {
+                let id = DocumentID.make(logGroup: group, eventId: event.eventId)
+                expected.insert(id)
+                if present[id] == nil { missing += 1 }
+                exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
+            }
+            created += page.outcome.created
+            return .goOn
+        }
+        discrepancy.cloudWatch = exact
+        report.reshipped += created
+        return (expected, missing)
     }
 
     /// A window Elasticsearch holds nothing of (a whole day, say): every event is missing,
