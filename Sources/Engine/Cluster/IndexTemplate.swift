@@ -38,26 +38,7 @@ enum IndexTemplate {
 
     static func body(layout: IndexLayout, mode: StorageMode = .aliases, pins: [String: JSONValue] = [:],
                      priority: Int? = nil, failureStoreOff: Bool = false, kept: Kept = Kept()) -> JSONValue {
-        let keyword: JSONValue = ["type": "keyword"]
-        let date: JSONValue = ["type": "date"]
-        var mappings: JSONValue = [
-            "properties": [
-                "@timestamp": date,
-                "message": ["type": "text"],
-                "event": ["properties": ["id": keyword, "ingested": date]],
-                "cloud": ["properties": ["provider": keyword, "region": keyword, "account": ["properties": ["id": keyword]]]],
-                "aws": ["properties": ["cloudwatch": ["properties": ["log_group": keyword, "log_stream": keyword]]]],
-                "log": ["properties": ["level": keyword]],
-                "logstream": ["properties": [
-                    "id_hash": ["type": "long"], "source": keyword,
-                    "truncated": ["type": "boolean"], "original_bytes": ["type": "long"], "json_fields_dropped": ["type": "long"],
-                    "conflicts": ["properties": [
-                        "field": keyword, "value": ["type": "keyword", "ignore_above": 8191], "reason": ["type": "keyword", "ignore_above": 1024],
-                    ]],
-                ]],
-            ],
-        ]
-        mappings = pinned(mappings, pins)
+        let mappings = pinned(DocumentSchema.mappings, pins)
         let meta: JSONValue = pins.isEmpty ? ["managed_by": "logstream"]
             : ["managed_by": "logstream", "pinned_fields": .object(pins.keys.sorted().map { JSONMember($0, pins[$0]!) })]
         let priority: JSONValue = .int(priority ?? defaultPriority(for: layout))

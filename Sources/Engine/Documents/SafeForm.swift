@@ -28,15 +28,19 @@ enum SafeForm {
             members.removeAll { !fixed.contains($0.key) }
             moved = dynamic.map { ($0.key, $0.value) }
         }
-        var conflicts: [JSONValue] = members.first { $0.key == "logstream" }?.value["conflicts"]?.array ?? []
+        var conflicts: [JSONValue] = members.first { $0.key == Self.own }?.value[Self.conflicts]?.array ?? []
         for (path, value) in moved {
-            conflicts.append(["field": .string(path), "value": .string(value.serializedString), "reason": .string(String(reason.prefix(500)))])
+            conflicts.append(.object([
+                JSONMember(DocumentSchema.leaf(DocumentSchema.conflictField), .string(path)),
+                JSONMember(DocumentSchema.leaf(DocumentSchema.conflictValue), .string(value.serializedString)),
+                JSONMember(DocumentSchema.leaf(DocumentSchema.conflictReason), .string(String(reason.prefix(500)))),
+            ]))
         }
-        var logstream = members.first { $0.key == "logstream" }?.value.members ?? []
-        logstream.removeAll { $0.key == "conflicts" }
-        logstream.append(JSONMember("conflicts", .array(conflicts)))
-        members.removeAll { $0.key == "logstream" }
-        members.append(JSONMember("logstream", .object(logstream)))
+        var logstream = members.first { $0.key == Self.own }?.value.members ?? []
+        logstream.removeAll { $0.key == Self.conflicts }
+        logstream.append(JSONMember(Self.conflicts, .array(conflicts)))
+        members.removeAll { $0.key == Self.own }
+        members.append(JSONMember(Self.own, .object(logstream)))
         var rewritten = document.replacingSource(JSONValue.object(members).serialized)
         rewritten.safeFormRounds += 1
         return rewritten
@@ -44,6 +48,11 @@ enum SafeForm {
 
     /// The top-level fields logstream writes itself; everything else came from the message.
     static let reservedFields = DocumentSchema.reservedTopLevel
+    /// The object logstream's own fields live in, and the names the safe form writes there.
+    private static let own = String(DocumentSchema.conflicts.prefix { $0 != "." })
+    private static let conflicts = DocumentSchema.leaf(DocumentSchema.conflicts)
+    private static let truncated = DocumentSchema.leaf(DocumentSchema.truncated)
+    private static let originalBytes = DocumentSchema.leaf(DocumentSchema.originalBytes)
 
     /// A message is not cut below this: a document still too large at that size is dead-lettered.
     static let minimumMessageBytes = 256
@@ -57,18 +66,18 @@ enum SafeForm {
         guard case .object(var members)? = try? JSONParser().parse(document.source) else { return nil }
         let dropped = members.contains { !reservedFields.contains($0.key) }
         members.removeAll { !reservedFields.contains($0.key) }
-        let message = Array((members.first { $0.key == "message" }?.value.string ?? "").utf8)
+        let message = Array((members.first { $0.key == DocumentSchema.message }?.value.string ?? "").utf8)
         guard dropped || message.count > minimumMessageBytes else { return nil }
         let keep = dropped ? message.count : max(minimumMessageBytes, message.count / 2)
         let cut = message.withUnsafeBufferPointer { Array(DocumentBuilder.prefix(of: $0, bytes: keep)) }
-        var logstream = members.first { $0.key == "logstream" }?.value.members ?? []
-        let original = logstream.first { $0.key == "original_bytes" }?.value.int ?? message.count
-        logstream.removeAll { ["conflicts", "truncated", "original_bytes"].contains($0.key) }
-        logstream.append(JSONMember("truncated", .bool(true)))
-        logstream.append(JSONMember("original_bytes", .int(Int64(original))))
-        members.removeAll { $0.key == "logstream" || $0.key == "message" }
-        members.append(JSONMember("message", .string(String(decoding: cut, as: UTF8.self))))
-        members.append(JSONMember("logstream", .object(logstream)))
+        var logstream = members.first { $0.key == Self.own }?.value.members ?? []
+        let original = logstream.first { $0.key == Self.originalBytes }?.value.int ?? message.count
+        logstream.removeAll { [Self.conflicts, Self.truncated, Self.originalBytes].contains($0.key) }
+        logstream.append(JSONMember(Self.truncated, .bool(true)))
+        logstream.append(JSONMember(Self.originalBytes, .int(Int64(original))))
+        members.removeAll { $0.key == Self.own || $0.key == DocumentSchema.message }
+        members.append(JSONMember(DocumentSchema.message, .string(String(decoding: cut, as: UTF8.self))))
+        members.append(JSONMember(Self.own, .object(logstream)))
         return document.replacingSource(JSONValue.object(members).serialized)
     }
 
