@@ -11,13 +11,14 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        // libcurl (opened with dlopen at the first HTTP client: see include/CCurl.h), zlib,
-        // and glibc's malloc tuning. Headers from Debian's libcurl4-openssl-dev and zlib1g-dev.
-        .target(
-            name: "CCurl",
-            path: "Sources/CCurl",
-            linkerSettings: [.linkedLibrary("z")]
-        ),
+        // One C module per library or concern, each wrapped by one Swift file.
+        // libcurl, opened with dlopen at the first HTTP client (see include/CCurl.h); headers
+        // from Debian's libcurl4-openssl-dev.
+        .target(name: "CCurl", path: "Sources/CCurl"),
+        // zlib: reading gzip back, the fallback compressor, CRC-32 of the checkpoint file.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's malloc tuning.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // ISA-L's igzip: gzip for bulk bodies at several times zlib's speed.
         .systemLibrary(
             name: "CIgzip",
@@ -34,11 +35,11 @@ let package = Package(
         ),
         .target(
             name: "Engine",
-            dependencies: ["CCurl", "CIgzip", "CJSONScan", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["CCurl", "CZlib", "CMalloc", "CIgzip", "CJSONScan", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(name: "Commands", dependencies: ["Engine"]),
         .executableTarget(name: "logstream", dependencies: ["Commands"]),
-        .executableTarget(name: "logstream-bench", dependencies: ["Engine", "CCurl", "CLibdeflate"], path: "Benchmarks/Bench"),
+        .executableTarget(name: "logstream-bench", dependencies: ["Engine", "CZlib", "CLibdeflate"], path: "Benchmarks/Bench"),
         // What more than one test target needs (the seeded random source).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),

@@ -1,4 +1,4 @@
-import CCurl
+import CZlib
 import CLibdeflate
 import Engine
 import Glibc

@@ -1,4 +1,3 @@
-import CCurl
 
 /// Everything logstream remembers between runs, per log group.
 public struct CheckpointState: Sendable, Equatable {
@@ -115,7 +114,7 @@ public struct CheckpointState: Sendable, Equatable {
     /// CRC-32 of the groups' canonical JSON: catches a file edited or damaged in place.
     static func checksum(of groups: JSONValue) -> String {
         let bytes = groups.serialized
-        let crc = bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, UInt32($0.count))) }
+        let crc = Gzip.crc32(bytes)
         let hex = String(crc, radix: 16)
         return "crc32:" + String(repeating: "0", count: 8 - hex.count) + hex
     }

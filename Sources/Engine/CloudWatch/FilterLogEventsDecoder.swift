@@ -1,4 +1,3 @@
-import CJSONScan
 import Glibc
 
 /// Reads a FilterLogEvents response straight from its bytes into `LogEvent`s, without
@@ -120,14 +119,9 @@ enum FilterLogEventsDecoder {
                 let isString = scanner.peekAfterWhitespace() == UInt8(ascii: "\"")
                 switch key {
                 case .message where isString:
-                    let start = scanner.position + 1
-                    var written = 0
-                    var nonASCII: Int32 = 0
                     // Checked and, when it has escapes, unescaped into the page's buffer in one pass.
-                    let end = ls_json_unescape(scanner.bytes.baseAddress!, start, scanner.bytes.count, page.next, &written, &nonASCII)
-                    guard end >= 0, end < scanner.bytes.count else { return false }
-                    scanner.position = end + 1
-                    let ascii = nonASCII == 0
+                    guard let string = scanner.readString(unescapingInto: page.next) else { return false }
+                    let (start, end, written, ascii) = (string.contents.lowerBound, string.contents.upperBound, string.written, string.ascii)
                     unescapedMessage = nil
                     if written == 0 {
                         // No escapes: the text is the bytes themselves, and already safe to copy into JSON.

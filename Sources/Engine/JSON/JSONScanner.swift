@@ -194,6 +194,22 @@ struct JSONScanner {
         return true
     }
 
+    /// Reads the string whose opening quote is at `position`, checking it and — where it has
+    /// escapes — writing its unescaped text at `out` (room for its raw length) in the same
+    /// pass; moves past its closing quote. `contents` is where its raw text lies in `bytes`,
+    /// `written` how much was written at `out` (0: no escapes, the raw text is the text).
+    /// nil when it is not a valid string.
+    mutating func readString(unescapingInto out: UnsafeMutablePointer<UInt8>) -> (contents: Range<Int>, written: Int, ascii: Bool)? {
+        guard let base = bytes.baseAddress else { return nil }
+        let start = position + 1
+        var written = 0
+        var nonASCII: Int32 = 0
+        let end = ls_json_unescape(base, start, bytes.count, out, &written, &nonASCII)
+        guard end >= 0, end < bytes.count else { return nil }
+        position = end + 1
+        return (start..<end, written, nonASCII == 0)
+    }
+
     /// The unescaped bytes of a string's raw contents (between its quotes), which
     /// `skipString` has validated.
     static func unescaped(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {

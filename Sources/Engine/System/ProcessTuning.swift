@@ -1,4 +1,4 @@
-import CCurl
+import CMalloc
 
 /// Process-wide settings made once at start.
 public enum ProcessTuning {
