@@ -33,6 +33,24 @@ enum ChildProcess {
     }
 
     static func run(shell command: String, timeoutSeconds: Double = 60, outputLimit: Int = 64 * 1024) throws -> Result {
+        let child = try spawn(shell: command)
+        defer {
+            close(child.stdout)
+            close(child.stderr)
+        }
+        return try collect(child, timeoutSeconds: timeoutSeconds, outputLimit: outputLimit)
+    }
+
+    /// A started command: its process (leading a process group of its own) and the read
+    /// ends of its stdout and stderr.
+    private struct Spawned {
+        var pid: pid_t
+        var stdout: Int32
+        var stderr: Int32
+    }
+
+    /// `/bin/sh -c command` with stdin from /dev/null and its output into two pipes.
+    private static func spawn(shell command: String) throws -> Spawned {
         var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
         guard pipe(&out) == 0 else { throw Failure(description: "cannot create a pipe (errno \(errno))") }
         guard pipe(&err) == 0 else {
@@ -64,13 +82,15 @@ enum ChildProcess {
             close(out[0]); close(err[0])
             throw Failure(description: "cannot start /bin/sh (error \(spawned))")
         }
-        defer {
-            close(out[0])
-            close(err[0])
-        }
+        return Spawned(pid: pid, stdout: out[0], stderr: err[0])
+    }
+
+    /// What the command prints until it exits (or the deadline or the output limit stops it).
+    private static func collect(_ child: Spawned, timeoutSeconds: Double, outputLimit: Int) throws -> Result {
+        let pid = child.pid
         let deadline = WallClock.monotonicSeconds() + timeoutSeconds
         var result = Result(status: 0, stdout: [], stderr: [])
-        var open: [Int32: Bool] = [out[0]: true, err[0]: true]
+        var open: [Int32: Bool] = [child.stdout: true, child.stderr: true]
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var exitStatus: Int32?
 
@@ -78,7 +98,7 @@ enum ChildProcess {
             // read() writes at most `count` bytes into the buffer it is given.
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
-                if fd == out[0] { result.stdout += buffer[..<count] } else { result.stderr += buffer[..<count] }
+                if fd == child.stdout { result.stdout += buffer[..<count] } else { result.stderr += buffer[..<count] }
             } else if count == 0 || errno != EINTR {
                 open[fd] = false
             }
