@@ -119,26 +119,7 @@ enum FilterLogEventsDecoder {
                 let isString = scanner.peekAfterWhitespace() == UInt8(ascii: "\"")
                 switch key {
                 case .message where isString:
-                    // Checked and, when it has escapes, unescaped into the page's buffer in one pass.
-                    guard let string = scanner.readString(unescapingInto: page.next) else { return false }
-                    let (start, end, written, ascii) = (string.contents.lowerBound, string.contents.upperBound, string.written, string.ascii)
-                    unescapedMessage = nil
-                    if written == 0 {
-                        // No escapes: the text is the bytes themselves, and already safe to copy into JSON.
-                        let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<end])
-                        let valid = ascii || UTF8Validation.isValid(raw)
-                        events[slot].messageUTF8 = valid ? storage[start..<end] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
-                        events[slot].encodedMessage = valid ? events[slot].messageUTF8 : nil
-                    } else {
-                        let text = UnsafeBufferPointer(start: page.next, count: written)
-                        if ascii || UTF8Validation.isValid(text) {
-                            unescapedMessage = written
-                            events[slot].encodedMessage = storage[start..<end]
-                        } else {
-                            events[slot].messageUTF8 = ArraySlice(String(decoding: text, as: UTF8.self).utf8)
-                            events[slot].encodedMessage = nil
-                        }
-                    }
+                    guard readMessage(&scanner, &page, storage, into: &events[slot], unescaped: &unescapedMessage) else { return false }
                 case .eventId where isString:
                     let start = scanner.position + 1
                     var shape = JSONScanner.StringShape()
@@ -178,6 +159,33 @@ enum FilterLogEventsDecoder {
             return true
         }
         if let unescapedMessage { page.keep(unescapedMessage, forEvent: slot) }
+        return true
+    }
+    /// The message at the scanner, into `event`: checked and, when it has escapes, unescaped
+    /// into the page's buffer in one pass (`unescaped`: its length there, for the page to
+    /// keep); false when it is malformed.
+    @inline(__always)
+    private static func readMessage(_ scanner: inout JSONScanner, _ page: inout PageDecoding, _ storage: [UInt8],
+                                    into event: inout LogEvent, unescaped: inout Int?) -> Bool {
+        guard let string = scanner.readString(unescapingInto: page.next) else { return false }
+        let (start, end, written, ascii) = (string.contents.lowerBound, string.contents.upperBound, string.written, string.ascii)
+        unescaped = nil
+        if written == 0 {
+            // No escapes: the text is the bytes themselves, and already safe to copy into JSON.
+            let raw = UnsafeBufferPointer(rebasing: scanner.bytes[start..<end])
+            let valid = ascii || UTF8Validation.isValid(raw)
+            event.messageUTF8 = valid ? storage[start..<end] : ArraySlice(String(decoding: raw, as: UTF8.self).utf8)
+            event.encodedMessage = valid ? event.messageUTF8 : nil
+        } else {
+            let text = UnsafeBufferPointer(start: page.next, count: written)
+            if ascii || UTF8Validation.isValid(text) {
+                unescaped = written
+                event.encodedMessage = storage[start..<end]
+            } else {
+                event.messageUTF8 = ArraySlice(String(decoding: text, as: UTF8.self).utf8)
+                event.encodedMessage = nil
+            }
+        }
         return true
     }
 }
