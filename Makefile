@@ -74,4 +74,4 @@ clean:
 bench: setup
 	$(SWIFT) build $(RELEASE_FLAGS) --product logstream-bench
 	$(SWIFT) build $(RELEASE_FLAGS) --product logstream
-	$(RIG_PYTHON) scripts/bench.py
+	$(RIG_PYTHON) Benchmarks/bench.py

@@ -21,11 +21,10 @@ import time
 import types
 from pathlib import Path
 
-from http_json import http
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "rig"))
 import seed_logs  # noqa: E402  (the rig's own helpers: put, ids)
+from http_json import http  # noqa: E402
 
 BINARY, TALLY = sys.argv[1], sys.argv[2]
 MINUTES = float(os.environ.get("SOAK_MINUTES", "20"))

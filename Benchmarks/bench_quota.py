@@ -16,7 +16,7 @@ Measured, per quota:
   - CloudWatch events read per event stored once history is in, by purpose;
   - throttling answers per FilterLogEvents request.
 
-    python scripts/bench_quota.py BIN RPS REGION SECONDS   prints one JSON object
+    python Benchmarks/bench_quota.py BIN RPS REGION SECONDS   prints one JSON object
 """
 import json
 import os
@@ -30,9 +30,10 @@ import time
 from pathlib import Path
 
 import boto3
-from http_json import http
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "rig"))
+from http_json import http  # noqa: E402  (the rig's JSON request helper)
 PY = str(ROOT / ".rig/venv/bin/python")
 GROUPS = 200
 BUSY = 20

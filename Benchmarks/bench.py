@@ -4,17 +4,17 @@ the same run on the same machine.
   1. the transform alone vs gzip of the same bodies, over the pipeline's own corpus (the
      stand-in's pages written to files; logstream-bench, Swift);
   2. the whole pipeline — FilterLogEvents pages → documents → gzip NDJSON → bulk answers —
-     against in-memory stand-ins for both services (rig/bench_standins.py), next to
+     against in-memory stand-ins for both services (Benchmarks/bench_standins.py), next to
      in-process zlib level 1, libdeflate and ISA-L igzip over the very bodies logstream sent,
-     a typical Python peer (rig/bench_peer.py: boto3 + a bulk helper) and a competent one
-     (rig/bench_peer_competent.py: orjson, gzip, four requests in flight, pooled HTTP); every
+     a typical Python peer (Benchmarks/bench_peer.py: boto3 + a bulk helper) and a competent one
+     (Benchmarks/bench_peer_competent.py: orjson, gzip, four requests in flight, pooled HTTP); every
      run must deliver exactly the events sent;
   3. tail latency: from an event's arrival in the stand-in to its bulk acknowledgement;
   4. memory: peak RSS of a default-settings backfill, steady RSS of `tail --follow` over 50 groups;
   5. start-up: `logstream --version` and `logstream checkpoint show`;
   6. verification at volume; 7. end to end on the real rig (moto + osmem), for scale;
   8. the daemon behind CloudWatch's request quota at 5 and 25 requests a second, 200 groups
-     (scripts/bench_quota.py).
+     (Benchmarks/bench_quota.py).
 
 CPU is user + system time of the measured process alone (from wait4), never the servers'.
 Every figure is the median of its rounds.
@@ -55,7 +55,7 @@ def measured(argv, env=None, out_path=None):
 
 
 def start_standins(save=None, events=None, live_rate=0):
-    argv = [PY, str(ROOT / "rig/bench_standins.py"), "--events", str(events or EVENTS), "--parent-pid", str(os.getpid())]
+    argv = [PY, str(ROOT / "Benchmarks/bench_standins.py"), "--events", str(events or EVENTS), "--parent-pid", str(os.getpid())]
     if save:
         argv += ["--save-ndjson", save]
     if live_rate:
@@ -123,7 +123,7 @@ def with_standins(action, save=None, events=None):
 
 def peer_run(info, script="bench_peer.py"):
     out = WORK / ("peer-%s.json" % script)
-    run = measured([PY, str(ROOT / "rig" / script), "--cloudwatch", info["cloudwatch_url"], "--es", info["es_url"],
+    run = measured([PY, str(ROOT / "Benchmarks" / script), "--cloudwatch", info["cloudwatch_url"], "--es", info["es_url"],
                     "--group", "/bench/orders", "--start", str(info["window_start_ms"]), "--end", str(info["window_end_ms"])],
                    out_path=str(out))
     if run["status"] != 0:
@@ -301,7 +301,7 @@ def main():
     print()
     print("1. transform alone, over the pipeline's own corpus (logstream-bench)")
     pages = WORK / "pages"
-    subprocess.run([PY, str(ROOT / "rig/bench_standins.py"), "--events", str(EVENTS), "--dump-pages", str(pages)], check=True)
+    subprocess.run([PY, str(ROOT / "Benchmarks/bench_standins.py"), "--events", str(EVENTS), "--dump-pages", str(pages)], check=True)
     transform = subprocess.run([str(ROOT / ".build/release/logstream-bench"), "transform", str(pages)], check=True, capture_output=True, text=True).stdout
     for line in transform.strip().splitlines():
         print("  " + line)
@@ -374,7 +374,7 @@ def main():
     print("8. the daemon behind CloudWatch's request quota (real rig, %d s each; 200 groups, 20 busy at an event a second, history of 6 h in each," % seconds)
     print("   5 groups receiving events 20 min late in new streams; POLL_INTERVAL_SECS=5, RECONCILE_INTERVAL_SECS=300, CLOUDWATCH_MAX_RPS unset)")
     for rps, region in ((5, "eu-central-1"), (25, "us-east-1")):
-        quota_rows(json.loads(subprocess.run([PY, str(ROOT / "scripts/bench_quota.py"), BIN, str(rps), region, str(seconds)],
+        quota_rows(json.loads(subprocess.run([PY, str(ROOT / "Benchmarks/bench_quota.py"), BIN, str(rps), region, str(seconds)],
                                              check=True, capture_output=True, text=True).stdout))
 
 

@@ -26,7 +26,7 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "rig"))
 import seed_logs  # noqa: E402  (the rig's realistic message generators)
 
 STATS = {"bulk_requests": 0, "bulk_documents": 0, "ndjson_bytes": 0, "filter_requests": 0}
