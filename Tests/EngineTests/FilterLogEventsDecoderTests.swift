@@ -105,10 +105,10 @@ import TestSupport
     }
 
     /// Pages of many messages mixing plain runs of every length (around the sixteen bytes
-    /// read at a time), every kind of escape and raw UTF-8: each message reads as the
-    /// generic JSON parser reads it, and escaped ones after plain ones keep their own text
+    /// read at a time), every kind of escape and raw UTF-8: each message reads as an
+    /// independent reading of JSON strings reads it, and escaped ones after plain ones keep their own text
     /// in the page's shared buffer.
-    @Test func everyMessageOfALongMixedPageReadsAsTheJSONParserReadsIt() throws {
+    @Test func everyMessageOfALongMixedPageReadsAsAnIndependentReadingReadsIt() throws {
         let pieces = ["a", "abc", "0123456", "0123456789abcde", "0123456789abcdef", "0123456789abcdef0", "\\\"", "\\\\",
                       "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u00e9", "\\u20AC", "\\ud83d\\ude00", "\\ud83d", "caf\u{e9}", "\u{1F600}"]
         var generator = SeededGenerator()
@@ -118,7 +118,7 @@ import TestSupport
             }
             let events = messages.enumerated().map { #"{"timestamp":\#($0.offset),"message":"\#($0.element)","eventId":"\#($0.offset)"}"# }
             let body = Array(#"{"events":[\#(events.joined(separator: ","))]}"#.utf8)
-            let expected = try #require(JSONParser().parse(body)["events"]?.array).map { $0["message"]?.string }
+            let expected = messages.map { ReferenceJSONString.decode($0) }
             let page = try CloudWatchLogsClient.decodeFilterLogEventsPage(body)
             #expect(expected.count == messages.count)
             #expect(page.events.map { Optional($0.message) } == expected, "\(generator)")
@@ -194,9 +194,9 @@ import TestSupport
 
 @Suite struct UnescapingTests {
     /// Random string contents of plain runs of every length, every kind of escape
-    /// (surrogate pairs and lone halves too) and raw UTF-8, unescaped as the decoder does
-    /// it and as the generic JSON parser does it.
-    @Test func unescapingAgreesWithTheJSONParser() throws {
+    /// (surrogate pairs and lone halves too) and raw UTF-8, unescaped as the decoder and the
+    /// JSON parser do it (one lexer) and as an independent byte-by-byte reading does it.
+    @Test func unescapingAgreesWithAnIndependentReading() throws {
         let pieces = ["a", "abc", "0123456", "01234567", "0123456789abcdef0", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n",
                       "\\r", "\\t", "\\u00e9", "\\u20AC", "\\ud83d\\ude00", "\\ud83d", "\\ude00", "\\ud83dx", "café"]
         var generator = SeededGenerator()
@@ -205,7 +205,9 @@ import TestSupport
             let raw = Array(contents.utf8)
             let unescaped = raw.withUnsafeBufferPointer { JSONScanner.unescaped($0) }
             let parsed = try JSONParser().parse(Array(("\"" + contents + "\"").utf8)).string
-            #expect(String(decoding: unescaped, as: UTF8.self) == parsed, "\(contents), \(generator)")
+            let reference = ReferenceJSONString.decode(contents)
+            #expect(String(decoding: unescaped, as: UTF8.self) == reference, "\(contents), \(generator)")
+            #expect(parsed == reference, "the JSON parser: \(contents), \(generator)")
         }
     }
 }

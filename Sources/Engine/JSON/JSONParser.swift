@@ -174,92 +174,15 @@ struct JSONCursor {
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+    /// A string, lexed as every JSON string in logstream is (`JSONScanner`, over the C byte
+    /// loops): invalid escapes and raw control characters are refused, a lone surrogate
+    /// becomes U+FFFD, invalid UTF-8 is repaired.
     mutating func string() throws -> String {
-        position += 1
-        let start = position
-        // Fast path: no escapes, so the bytes can be decoded in place.
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-                position += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("control character in string") }
-            position += 1
-        }
-        var decoded = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<position]))
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                position += 1
-                return String(decoding: decoded, as: UTF8.self)
-            }
-            if byte < 0x20 { throw error("control character in string") }
-            if byte != UInt8(ascii: "\\") {
-                decoded.append(byte)
-                position += 1
-                continue
-            }
-            position += 1
-            guard position < bytes.count else { break }
-            let escape = bytes[position]
-            position += 1
-            switch escape {
-            case UInt8(ascii: "\""): decoded.append(0x22)
-            case UInt8(ascii: "\\"): decoded.append(0x5C)
-            case UInt8(ascii: "/"): decoded.append(0x2F)
-            case UInt8(ascii: "b"): decoded.append(0x08)
-            case UInt8(ascii: "f"): decoded.append(0x0C)
-            case UInt8(ascii: "n"): decoded.append(0x0A)
-            case UInt8(ascii: "r"): decoded.append(0x0D)
-            case UInt8(ascii: "t"): decoded.append(0x09)
-            case UInt8(ascii: "u"): appendScalar(try unicodeEscape(), to: &decoded)
-            default: throw error("invalid escape")
-            }
-        }
-        throw error("unterminated string")
-    }
-
-    private mutating func hex4() throws -> UInt32 {
-        guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[position]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("invalid \\u escape")
-            }
-            value = value << 4 | digit
-            position += 1
-        }
-        return value
-    }
-
-    private mutating func unicodeEscape() throws -> UInt32 {
-        let first = try hex4()
-        guard (0xD800...0xDBFF).contains(first) else {
-            // A lone low surrogate cannot be encoded; keep the text readable instead of failing.
-            return (0xDC00...0xDFFF).contains(first) ? 0xFFFD : first
-        }
-        let save = position
-        if position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
-            position += 2
-            let second = try hex4()
-            if (0xDC00...0xDFFF).contains(second) {
-                return 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-            }
-            position = save
-        }
-        return 0xFFFD
-    }
-
-    private func appendScalar(_ scalar: UInt32, to out: inout [UInt8]) {
-        let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-        out.append(contentsOf: String(Character(value)).utf8)
+        var scanner = JSONScanner(bytes, position: position)
+        var shape = JSONScanner.StringShape()
+        guard scanner.skipString(noting: &shape) else { throw error("invalid string: unterminated, or an unknown escape or a control character in it") }
+        let raw = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<(scanner.position - 1)])
+        position = scanner.position
+        return shape.escaped ? String(decoding: JSONScanner.unescaped(raw), as: UTF8.self) : String(decoding: raw, as: UTF8.self)
     }
 }
