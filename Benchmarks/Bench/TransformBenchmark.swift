@@ -13,7 +13,7 @@ struct TransformBenchmark {
         let inputs = try pageFiles(in: pagesDirectory).compactMap { try FileIO.read(path: $0) }
         guard !inputs.isEmpty else { return ["transform benchmark: no pages in \(pagesDirectory)"] }
         let inputBytes = inputs.reduce(0) { $0 + $1.count }
-        let group = "/bench/orders"
+        let group = GroupKey("/bench/orders")
         let builder = DocumentBuilder(region: "us-east-1")
         let index = IndexLayout(prefix: "cloudwatch").stableName(for: group)
 

@@ -115,8 +115,8 @@ extension Engine {
     /// would be stored twice (once under each key): it is read as the default source's only,
     /// and the log says so.
     func resolveGroups(_ client: CloudWatchLogsClient, _ sources: [ReadSource], defaultAccount: String? = nil) async
-        -> (keys: [String], sources: [ReadSource], failures: [SourceFailure]) {
-        var keys: [String] = []
+        -> (keys: [GroupKey], sources: [ReadSource], failures: [SourceFailure]) {
+        var keys: [GroupKey] = []
         var connected: [ReadSource] = []
         var failures: [SourceFailure] = []
         var defaultNames = Set<String>()
@@ -124,7 +124,7 @@ extension Engine {
         for source in sources where source.isDefault {
             do {
                 let names = try await GroupResolver(source: client).resolve(source.entries)
-                keys += names
+                keys += names.map { GroupKey($0) }
                 defaultNames.formUnion(names)
             } catch {
                 failures.append(SourceFailure(source: source.name, reason: "its log groups cannot be listed: \(error)"))
@@ -158,9 +158,9 @@ extension Engine {
                     names.removeAll(where: defaultNames.contains)
                 }
             }
-            keys += names.map { GroupKey.qualified(account: account, region: ready.region, name: $0) }
+            keys += names.map { GroupKey(account: account, region: ready.region, name: $0) }
         }
-        var seen = Set<String>()
+        var seen = Set<GroupKey>()
         return (keys.filter { seen.insert($0).inserted }, connected, failures)
     }
 }

@@ -29,7 +29,7 @@ public struct Engine: Sendable {
 
     /// Everything a copy job needs, connected and bootstrapped.
     struct Pipeline {
-        var groups: [String]
+        var groups: [GroupKey]
         var source: CloudWatchLogsClient
         var sink: BulkSink
         var checkpoints: CheckpointStore
@@ -118,7 +118,7 @@ public struct Engine: Sendable {
                                  ("already_present", report.outcome.alreadyPresent), ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))
                         return report
                     } catch {
-                        var report = GroupReport(group: group, index: layout.stableName(for: group))
+                        var report = GroupReport(group: group.rawValue, index: layout.stableName(for: group))
                         report.error = ReportedError(error)
                         Log.group(group).error("tail pass failed", ("error", error))
                         return report
@@ -133,9 +133,9 @@ public struct Engine: Sendable {
                                             tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
         let reconciler = self.reconciler(parts)
         for index in reports.indices where reports[index].error == nil && !shutdown.isRequested {
-            let group = reports[index].group
+            let group = GroupKey(reports[index].group)
             let now = WallClock.nowMillis()
-            guard let windows = schedule.recent(await parts.checkpoints.group(group), now: now) else { continue }
+            guard let windows = schedule.recent(await parts.checkpoints.group(group.rawValue), now: now) else { continue }
             var complete = true
             for window in windows {
                 let verified = await reconciler.reconcile(group: group, range: window, retentionDays: nil)
@@ -147,10 +147,10 @@ public struct Engine: Sendable {
                 }
                 if verified.stoppedEarly { complete = false }
             }
-            if complete { try? await parts.checkpoints.markRecentVerified(group, at: now) }
+            if complete { try? await parts.checkpoints.markRecentVerified(group.rawValue, at: now) }
         }
         await Self.flush(parts.checkpoints)
-        return parts.groups.compactMap { group in reports.first { $0.group == group } } + parts.failedSourceReports
+        return parts.groups.compactMap { group in reports.first { $0.group == group.rawValue } } + parts.failedSourceReports
     }
 
     /// The pipeline's way from CloudWatch to Elasticsearch, page by page.
@@ -181,17 +181,17 @@ public struct Engine: Sendable {
             do {
                 retention = try await parts.source.retentionDays(group: group)
             } catch {
-                var report = ReconcileReport(group: group, range: range)
+                var report = ReconcileReport(group: group.rawValue, range: range)
                 report.error = ReportedError(error)
                 Log.group(group).error("reconcile failed", ("error", error))
                 reports.append(report)
                 continue
             }
             var report = await reconciler.reconcile(group: group, range: range, retentionDays: retention, control: CopyControl(progress: progress))
-            await seasonal.record(group, hourly: report.cloudWatchHourly)
+            await seasonal.record(group.rawValue, hourly: report.cloudWatchHourly)
             // The model leaves the hour it is asked about out, so learning this run's hours
             // first does not hide a silent one.
-            let model = await seasonal.model(group)
+            let model = await seasonal.model(group.rawValue)
             report.silentHours = Set(report.cloudWatchHourly.filter { $0.value == 0 && !model.emptyIsPlausible(at: $0.key) }.keys)
             reports.append(report)
         }

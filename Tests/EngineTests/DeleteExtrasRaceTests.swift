@@ -8,7 +8,7 @@ import Testing
 /// place an event between two requests of one process.
 @Suite struct DeleteExtrasRaceTests {
     static let minute: EpochMillis = 1_700_000_000_000 - 3_600_000
-    static let group = "/g"
+    static let group: GroupKey = "/g"
 
     /// The event `b` arrives right after the first of reconcile's two reads of the window
     /// (whichever side that is), in CloudWatch and in Elasticsearch alike.
@@ -34,7 +34,7 @@ import Testing
 
     @Test func anEventShippedBetweenTheTwoReadsIsNeverDeletedAsAnExtra() async throws {
         let race = Race()
-        let id: @Sendable (String) -> String = { DocumentID.make(logGroup: Self.group, eventId: $0) }
+        let id: @Sendable (String) -> String = { DocumentID.make(logGroup: Self.group.rawValue, eventId: $0) }
         let cluster = ScriptedCluster { request in
             if request.path.hasPrefix("/_bulk") { return (200, Self.bulkAnswer(request.text)) }
             guard request.path.contains("/_search"), let body = request.body else { return (200, "{}") }
@@ -42,7 +42,7 @@ import Testing
                 // The window's summary: `a` alone, wherever the range holds its minute.
                 let range = Self.range(in: body)
                 let holds = range.map { $0.start <= Self.minute + 1_000 && Self.minute + 1_000 < $0.end } ?? false
-                let hash = DocumentID.checksum(logGroup: Self.group, eventIdUTF8: Array("a".utf8)[...])
+                let hash = DocumentID.checksum(logGroup: Self.group.rawValue, eventIdUTF8: Array("a".utf8)[...])
                 return (200, #"{"hits":{"total":{"value":\#(holds ? 1 : 0)}},"aggregations":{"hash":{"value":\#(holds ? hash : 0)}}}"#)
             }
             var documents = ["a"]

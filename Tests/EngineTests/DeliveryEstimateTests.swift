@@ -10,7 +10,7 @@ import Testing
     /// Fifty groups polled every second want fifty requests a second; ten a second allow the
     /// tail seven and a half: each group every 6.7 s.
     @Test func fiftyGroupsEverySecondNeedFiftyRequestsASecond() throws {
-        let groups = (0..<50).map { "/g/\($0)" }
+        let groups: [GroupKey] = ((0..<50).map { "/g/\($0)" }).map { GroupKey($0) }
         let short = try #require(DeliveryEstimate.of(groups: groups, settings(poll: 1) { _ in 10 }).first)
         #expect(short.pollShort && short.neededPerSecond == 50 && short.budgetPerSecond == 10 && short.pollSeconds == 50 / 7.5)
         #expect(!short.verifyShort && short.verifySeconds == 900 && short.lateSeconds == 1_800)
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func eachAccountAndRegionHasItsOwnBudget() {
-        let groups = (0..<30).map { "/home/\($0)" } + (0..<30).map { "111122223333:eu-west-1:/app/\($0)" }
+        let groups: [GroupKey] = ((0..<30).map { "/home/\($0)" } + (0..<30).map { "111122223333:eu-west-1:/app/\($0)" }).map { GroupKey($0) }
         let found = DeliveryEstimate.of(groups: groups, settings(poll: 2) { _ in 10 })
         #expect(found.map(\.source) == ["", "111122223333:eu-west-1"] && found.allSatisfy { $0.groups == 30 && $0.pollSeconds == 4 })
     }
@@ -28,7 +28,7 @@ import Testing
     /// quarter left compares each group's recent stretch every 1,600 s, not every 900 s — said,
     /// with late events within 1,600 + 900 s.
     @Test func whenVerificationCannotKeepTheIntervalTheDelayIsSaid() throws {
-        let groups = (0..<2_000).map { "/g/\($0)" }
+        let groups: [GroupKey] = ((0..<2_000).map { "/g/\($0)" }).map { GroupKey($0) }
         let estimate = try #require(DeliveryEstimate.of(groups: groups, settings(poll: 15) { _ in 5 }).first)
         #expect(estimate.pollShort && estimate.verifyShort)
         #expect(abs(estimate.verifySeconds - 1_600) < 0.01 && abs(estimate.lateSeconds - 2_500) < 0.01, "\(estimate)")
@@ -45,7 +45,7 @@ import Testing
         #expect(settings.cloudWatchRate(region: "us-east-1") == 25)
         #expect(settings.cloudWatchRate(region: "eu-central-1") == 5)
         #expect(settings.cloudWatchRate(region: "ap-southeast-2") == 10)
-        let groups = (0..<15).map { "/home/\($0)" } + (0..<15).map { "111122223333:eu-central-1:/app/\($0)" }
+        let groups: [GroupKey] = ((0..<15).map { "/home/\($0)" } + (0..<15).map { "111122223333:eu-central-1:/app/\($0)" }).map { GroupKey($0) }
         let found = DeliveryEstimate.of(groups: groups, DeliveryEstimate.Settings(pollSeconds: 1, reconcileSeconds: 900, tailMaxOverlapSeconds: 900,
                                                                                    defaultRegion: "us-east-1", perSecond: settings.cloudWatchRate(region:)))
         #expect(found.map(\.pollShort) == [false, true] && found.map(\.budgetPerSecond) == [25, 5] && found[1].pollSeconds == 4)

@@ -18,7 +18,7 @@ import Testing
         let client = cluster.client()
         let bootstrap = Bootstrap(client: client, layout: layout)
         try await bootstrap.prepare()
-        for group in ["/ecs/web", "/aws/lambda/orders"] { try await bootstrap.ensureGroup(group) }
+        for group: GroupKey in ["/ecs/web", "/aws/lambda/orders"] { try await bootstrap.ensureGroup(group) }
         #expect(await bootstrap.mode == .dataStreams, "\(version)")
         #expect(Self.refused(cluster).isEmpty, "\(version): \(Self.refused(cluster))")
 

@@ -13,7 +13,7 @@ import Testing
         ("/svc/v2beta", "svc-v2beta"),
     ])
     func slugIsLowerCaseWithSingleDashes(group: String, slug: String) {
-        #expect(IndexLayout.slug(group) == slug)
+        #expect(IndexLayout.slug(GroupKey(group)) == slug)
     }
 
     @Test func namesFollowTheStableAndVersionedLayout() {
@@ -25,15 +25,15 @@ import Testing
     }
 
     @Test func veryLongGroupNamesStayWithinIndexNameLimitsAndUnique() {
-        let a = "/aws/" + String(repeating: "x", count: 500) + "/a"
-        let b = "/aws/" + String(repeating: "x", count: 500) + "/b"
+        let a = GroupKey("/aws/" + String(repeating: "x", count: 500) + "/a")
+        let b = GroupKey("/aws/" + String(repeating: "x", count: 500) + "/b")
         #expect(IndexLayout.slug(a).utf8.count < 200)
         #expect(IndexLayout.slug(a) != IndexLayout.slug(b))
     }
 
     @Test func aStableNameIsNeverAnotherGroupsVersionedTarget() {
         let layout = IndexLayout(prefix: "cloudwatch")
-        let names = ["/api", "/api/v1", "/api/v2", "/api/v1/v1"]
+        let names: [GroupKey] = ["/api", "/api/v1", "/api/v2", "/api/v1/v1"]
         let stable = Set(names.map { layout.stableName(for: $0) })
         let versioned = Set(names.flatMap { [layout.versionedName(for: $0, version: 1), layout.versionedName(for: $0, version: 2)] })
         #expect(stable.isDisjoint(with: versioned))

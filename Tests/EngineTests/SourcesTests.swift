@@ -47,12 +47,14 @@ import Testing
     }
 
     @Test func keysOfTheDefaultSourceAreNamesAndOthersAreQualified() {
-        #expect(GroupKey.parse("/aws/lambda/api") == nil)
-        let key = GroupKey.qualified(account: "111111111111", region: "eu-west-1", name: "/aws/lambda/api")
-        #expect(GroupKey.parse(key) == GroupKey.Parts(account: "111111111111", region: "eu-west-1", name: "/aws/lambda/api"))
-        #expect(GroupKey.name(key) == "/aws/lambda/api" && GroupKey.source(key) == "111111111111:eu-west-1")
+        let plain = GroupKey("/aws/lambda/api")
+        #expect(plain.account == nil && plain.region == nil && plain.source == nil && plain.name == "/aws/lambda/api")
+        let key = GroupKey(account: "111111111111", region: "eu-west-1", name: "/aws/lambda/api")
+        #expect(key.rawValue == "111111111111:eu-west-1:/aws/lambda/api" && GroupKey(key.rawValue) == key)
+        #expect(key.account == "111111111111" && key.region == "eu-west-1" && key.name == "/aws/lambda/api")
+        #expect(key.source == "111111111111:eu-west-1")
         // Ids and index names differ by source; the default source's are what they always were.
-        #expect(DocumentID.make(logGroup: key, eventId: "e") != DocumentID.make(logGroup: "/aws/lambda/api", eventId: "e"))
+        #expect(DocumentID.make(logGroup: key.rawValue, eventId: "e") != DocumentID.make(logGroup: "/aws/lambda/api", eventId: "e"))
         #expect(IndexLayout(prefix: "cloudwatch").stableName(for: "/aws/lambda/api") == "cloudwatch-aws-lambda-api")
         #expect(IndexLayout(prefix: "cloudwatch").stableName(for: key) == "cloudwatch-111111111111-eu-west-1-aws-lambda-api")
     }
@@ -60,7 +62,7 @@ import Testing
     @Test func documentsOfASourceCarryItsAccountRegionAndSource() throws {
         let builder = DocumentBuilder(region: "us-east-1", account: "123456789012")
         let event = LogEvent(eventId: "e1", timestamp: 0, ingestionTime: nil, message: "m", logStream: "s")
-        let key = GroupKey.qualified(account: "111111111111", region: "eu-west-1", name: "/g")
+        let key = GroupKey(account: "111111111111", region: "eu-west-1", name: "/g")
         let sourced = try JSONParser().parse(builder.document(for: event, logGroup: key, index: "x").source)
         #expect(sourced["cloud"]?["account"]?["id"] == "111111111111" && sourced["cloud"]?["region"] == "eu-west-1")
         #expect(sourced["aws"]?["cloudwatch"]?["log_group"] == "/g" && sourced["logstream"]?["source"] == "111111111111:eu-west-1")

@@ -14,7 +14,7 @@ import Testing
 
     func documents(group: String, count: Int) -> [LogDocument] {
         let events = (0..<count).map { LogEvent(eventId: "\(group)-\($0)", timestamp: 1_714_521_600_000 + EpochMillis($0), ingestionTime: nil, message: "m\($0)", logStream: "s") }
-        return DocumentBuilder(region: "us-east-1").documents(for: events, logGroup: group, index: "cloudwatch-coalesce")
+        return DocumentBuilder(region: "us-east-1").documents(for: events, logGroup: GroupKey(group), index: "cloudwatch-coalesce")
     }
 
     func bulkRequests(_ rig: Rig) async throws -> Int {

@@ -59,7 +59,7 @@ import Testing
             let es = rig.elasticsearch()
             for group in groups {
                 #expect(try await rig.documentCount(group: group) == expected[group], "group \(group)")
-                let stable = "cloudwatch-" + IndexLayout.slug(group)
+                let stable = "cloudwatch-" + IndexLayout.slug(GroupKey(group))
                 #expect(try await es.count(stable, query: ["match_all": [:]]) == expected[group], "stable name of \(group)")
             }
             // The text values were moved aside, not dropped; the numeric text was coerced.

@@ -53,7 +53,7 @@ package final class CloudWatchLogsClient: Sendable {
         var renewedCredentials = false
         return try await retry.run(giveUp: { last, _, attempts in givingUp(last ?? CloudWatchError(operation: operation, code: "Unknown", message: "no answer", status: 0, logGroup: logGroup), attempts: attempts.failed) },
                                    retrying: { failure, why, attempt in
-            Log.group(logGroup ?? "-").warn(failure == .busy ? "cloudwatch call failed, retrying" : "cloudwatch request failed, retrying",
+            Log.group(GroupKey(logGroup ?? "-")).warn(failure == .busy ? "cloudwatch call failed, retrying" : "cloudwatch request failed, retrying",
                                             ("op", operation), ("error", why), ("attempt", attempt))
         }) {
             await budget.acquire(priority)
@@ -110,9 +110,9 @@ package final class CloudWatchLogsClient: Sendable {
     }
 
     /// The client that serves `group` (a `GroupKey`) and the name CloudWatch knows it by.
-    func route(_ group: String) -> (client: CloudWatchLogsClient, name: String) {
-        guard let parts = GroupKey.parse(group), let client = routed("\(parts.account):\(parts.region)") else { return (self, group) }
-        return (client, parts.name)
+    func route(_ group: GroupKey) -> (client: CloudWatchLogsClient, name: String) {
+        guard let source = group.source, let client = routed(source) else { return (self, group.rawValue) }
+        return (client, group.name)
     }
 
     /// This client's stress tracker and every routed source's (each account and region has its
@@ -138,16 +138,16 @@ package final class CloudWatchLogsClient: Sendable {
 
     /// One page of events of `group` with timestamps in [start, end] (both inclusive, as in
     /// the API); no end means everything from `start` on. With `streams`, only theirs.
-    func filterLogEvents(group: String, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
+    func filterLogEvents(group: GroupKey, start: EpochMillis, endInclusive: EpochMillis?, nextToken: String?,
                          priority: Priority = .normal, purpose: ReadPurpose, limit: Int = 10_000,
                          streams: [String] = []) async throws -> LogEventPage {
         let (client, name) = route(group)
         if client !== self {
-            return try await client.filterLogEvents(group: name, start: start, endInclusive: endInclusive, nextToken: nextToken,
+            return try await client.filterLogEvents(group: GroupKey(name), start: start, endInclusive: endInclusive, nextToken: nextToken,
                                                     priority: priority, purpose: purpose, limit: limit, streams: streams)
         }
         var request: [JSONMember] = [
-            JSONMember("logGroupName", .string(group)),
+            JSONMember("logGroupName", .string(group.rawValue)),
             // startTime 0 means "unset" to the API; 1 ms keeps the meaning "from the epoch".
             JSONMember("startTime", .int(max(1, start))),
             JSONMember("limit", .int(limit)),
@@ -157,13 +157,13 @@ package final class CloudWatchLogsClient: Sendable {
         if let nextToken { request.append(JSONMember("nextToken", .string(nextToken))) }
         // At most 100 names (TailWindow.maxLateStreams); the token stays valid only with the same names.
         if !streams.isEmpty { request.append(JSONMember("logStreamNames", .array(streams.map { .string($0) }))) }
-        let body = try await callRaw("FilterLogEvents", .object(request), logGroup: group, priority: priority)
+        let body = try await callRaw("FilterLogEvents", .object(request), logGroup: group.rawValue, priority: priority)
         do {
             let page = try FilterLogEventsDecoder.decode(body)
             eventsRead.withLock { $0[purpose, default: 0] += page.events.count }
             return page
         } catch {
-            throw CloudWatchError(operation: "FilterLogEvents", code: "MalformedResponse", message: "\(error)", status: 200, logGroup: group)
+            throw CloudWatchError(operation: "FilterLogEvents", code: "MalformedResponse", message: "\(error)", status: 200, logGroup: group.rawValue)
         }
     }
 
@@ -178,9 +178,9 @@ package final class CloudWatchLogsClient: Sendable {
     }
 
     /// The retention of `group` in days; nil when its events never expire.
-    func retentionDays(group key: String) async throws -> Int? {
+    func retentionDays(group key: GroupKey) async throws -> Int? {
         let (client, group) = route(key)
-        if client !== self { return try await client.retentionDays(group: group) }
+        if client !== self { return try await client.retentionDays(group: GroupKey(group)) }
         var token: String?
         repeat {
             var request: [JSONMember] = [JSONMember("limit", .int(50)), JSONMember("logGroupNamePrefix", .string(group))]

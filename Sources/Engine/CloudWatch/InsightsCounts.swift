@@ -19,7 +19,7 @@ struct InsightsCounts: Sendable {
 
     /// Events per minute of `range` (minutes without events are absent); nil when the
     /// service answered, but not with counts (an emulator that ignores `stats`, say).
-    func minuteCounts(group key: String, range: TimeRange, priority: Priority = .normal) async throws -> [EpochMillis: Int]? {
+    func minuteCounts(group key: GroupKey, range: TimeRange, priority: Priority = .normal) async throws -> [EpochMillis: Int]? {
         let (source, group) = self.source.route(key)
         let request: JSONValue = [
             "logGroupName": .string(group),

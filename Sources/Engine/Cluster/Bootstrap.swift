@@ -198,7 +198,7 @@ actor Bootstrap {
         return p == pattern.count
     }
 
-    func ensureGroup(_ group: String) async throws {
+    func ensureGroup(_ group: GroupKey) async throws {
         let stable = layout.stableName(for: group)
         let aliasProbe = try await client.send("GET", "/_alias/\(stable)")
         if aliasProbe.status == 200 {
@@ -227,7 +227,7 @@ actor Bootstrap {
         try await createIndex(group)
     }
 
-    private func createDataStream(_ group: String) async throws {
+    private func createDataStream(_ group: GroupKey) async throws {
         let stable = layout.stableName(for: group)
         let v1 = layout.versionedName(for: group, version: 1)
         let create = try await client.send("PUT", "/_data_stream/\(v1)")
@@ -246,7 +246,7 @@ actor Bootstrap {
         Log.group(group).info("created data stream", ("data_stream", v1), ("alias", stable))
     }
 
-    private func createIndex(_ group: String) async throws {
+    private func createIndex(_ group: GroupKey) async throws {
         let stable = layout.stableName(for: group)
         let v1 = layout.versionedName(for: group, version: 1)
         let create = try await client.send("PUT", "/\(v1)", body: (["aliases": [stable: ["is_write_index": true]]] as JSONValue).serialized)

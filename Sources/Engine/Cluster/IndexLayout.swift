@@ -36,24 +36,24 @@ package struct IndexLayout: Sendable {
 
     /// The group's own targets, `{stable}-v1,{stable}-v2`: what searches and deletions of its
     /// documents read, never a wildcard that a neighbour's longer prefix also matches.
-    func targets(of group: String) -> String {
+    func targets(of group: GroupKey) -> String {
         "\(versionedName(for: group, version: 1)),\(versionedName(for: group, version: 2))"
     }
     /// The versioned targets of every group.
     var versionedPatterns: [String] { ["\(prefix)-*-v1", "\(prefix)-*-v2"] }
 
-    package func stableName(for group: String) -> String { "\(prefix)-\(Self.slug(group))" }
-    func versionedName(for group: String, version: Int) -> String { "\(stableName(for: group))-v\(version)" }
+    package func stableName(for group: GroupKey) -> String { "\(prefix)-\(Self.slug(group))" }
+    func versionedName(for group: GroupKey, version: Int) -> String { "\(stableName(for: group))-v\(version)" }
 
     /// Lower-case letters and digits, every other run of characters one `-`:
     /// `/aws/lambda/My_Fn` → `aws-lambda-my-fn`. Long names keep a hash suffix so they
     /// stay unique within Elasticsearch's 255-byte limit. A slug never ends like a
     /// versioned target (`-v1`): `/api/v1` becomes `api-v1-log`, so its stable name cannot
     /// be the `-v1` index of the group `/api`.
-    static func slug(_ group: String) -> String {
+    static func slug(_ group: GroupKey) -> String {
         var out: [UInt8] = []
         var pendingDash = false
-        for byte in group.utf8 {
+        for byte in group.rawValue.utf8 {
             let lowered: UInt8
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): lowered = byte
@@ -68,7 +68,7 @@ package struct IndexLayout: Sendable {
         }
         var slug = out.isEmpty ? "log-group" : String(decoding: out, as: UTF8.self)
         if slug.utf8.count > 180 {
-            let (high, _) = MurmurHash3.hash128(Array(group.utf8))
+            let (high, _) = MurmurHash3.hash128(Array(group.rawValue.utf8))
             slug = String(slug.prefix(160)) + "-" + String(high, radix: 16)
         }
         if looksVersioned(slug) { slug += "-log" }

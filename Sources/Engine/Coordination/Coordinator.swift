@@ -48,7 +48,7 @@ actor Coordinator {
         for group in held.keys.sorted() {
             guard groups.contains(group), let current = leases[group], current.owner == instance else {
                 held[group] = nil
-                Log.group(group).warn("lease lost: another instance holds the group now", ("instance", instance))
+                Log.group(GroupKey(group)).warn("lease lost: another instance holds the group now", ("instance", instance))
                 continue
             }
             let checkpoint = await checkpoints.group(group).json
@@ -57,7 +57,7 @@ actor Coordinator {
                 leases[group] = renewed
             } else {
                 held[group] = nil
-                Log.group(group).warn("lease lost while renewing", ("instance", instance))
+                Log.group(GroupKey(group)).warn("lease lost while renewing", ("instance", instance))
             }
         }
 
@@ -67,7 +67,7 @@ actor Coordinator {
             let checkpoint = await checkpoints.group(group).json
             if let released = try await store.write(group: group, owner: "", expiresAt: 0, checkpoint: checkpoint, over: current) {
                 leases[group] = released
-                Log.group(group).info("lease handed back to balance the instances", ("instance", instance), ("share", share))
+                Log.group(GroupKey(group)).info("lease handed back to balance the instances", ("instance", instance), ("share", share))
             }
             held[group] = nil
         }
@@ -83,7 +83,7 @@ actor Coordinator {
                 try await checkpoints.replace(group, with: entry)
             }
             held[group] = taken
-            Log.group(group).info("lease acquired", ("instance", instance), ("from", current.map { $0.owner.isEmpty ? "(free)" : $0.owner } ?? "(new)"),
+            Log.group(GroupKey(group)).info("lease acquired", ("instance", instance), ("from", current.map { $0.owner.isEmpty ? "(free)" : $0.owner } ?? "(new)"),
                      ("instances", live.count), ("share", share))
         }
     }

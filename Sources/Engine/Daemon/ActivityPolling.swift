@@ -8,15 +8,15 @@ struct ActivityPolling: Sendable {
     static let steps: [(quietSeconds: Double, factor: Double)] = [(300, 4), (60, 2)]
     static var maxFactor: Double { steps.map(\.factor).max() ?? 1 }
     /// Monotonic seconds of each group's last new event (or of its first pass).
-    private var lastActive: [String: Double] = [:]
+    private var lastActive: [GroupKey: Double] = [:]
 
     /// A pass of `group` at `now` created `newEvents` documents.
-    mutating func record(_ group: String, newEvents: Int, now: Double) {
+    mutating func record(_ group: GroupKey, newEvents: Int, now: Double) {
         if newEvents > 0 || lastActive[group] == nil { lastActive[group] = now }
     }
 
     /// Seconds until `group`'s next pass, for a configured interval of `pollSeconds`.
-    func interval(_ group: String, pollSeconds: Double, now: Double) -> Double {
+    func interval(_ group: GroupKey, pollSeconds: Double, now: Double) -> Double {
         let quiet = now - (lastActive[group] ?? now)
         let factor = Self.steps.first { quiet >= $0.quietSeconds }?.factor ?? 1
         return pollSeconds * factor

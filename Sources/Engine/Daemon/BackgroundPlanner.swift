@@ -9,7 +9,7 @@ struct BackgroundTask: Sendable, Equatable {
         case heal
     }
 
-    var group: String
+    var group: GroupKey
     var kind: Kind
     var priority: Priority
 }
@@ -42,7 +42,7 @@ struct BackgroundPlanner: Sendable {
     /// The newest day-sized piece of history `group` still lacks, at the priority its age
     /// deserves (the last week high, older low, beyond a year idle), back to BACKFILL_DAYS
     /// or to `oldest` (what the cluster keeps), whichever is newer.
-    func nextBackfill(group: String, shipped: IntervalSet, oldest: EpochMillis? = nil, now: EpochMillis) -> BackgroundTask? {
+    func nextBackfill(group: GroupKey, shipped: IntervalSet, oldest: EpochMillis? = nil, now: EpochMillis) -> BackgroundTask? {
         let range = TimeRange(start: max(now - historyMillis, oldest ?? .min), end: now - tailMillis)
         guard !range.isEmpty, let gap = shipped.gaps(in: range).last else { return nil }
         let chunk = gap.chunksNewestFirst(length: WallClock.millisPerDay)[0]

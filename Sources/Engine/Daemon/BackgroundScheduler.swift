@@ -24,14 +24,14 @@ actor BackgroundScheduler {
     private var failures = 0
     private var lastHealCheck = -Double.infinity
     /// A day the seasonal model finds short in Elasticsearch, to compare next, per group.
-    var suspicious: [String: TimeRange] = [:]
+    var suspicious: [GroupKey: TimeRange] = [:]
     /// Days compared because they looked short, and when, per group: each at most once a week.
-    var checkedSuspicious: [String: [EpochMillis: EpochMillis]] = [:]
+    var checkedSuspicious: [GroupKey: [EpochMillis: EpochMillis]] = [:]
     /// CloudWatch's retention of each group, once read.
-    var retention: [String: Int?] = [:]
+    var retention: [GroupKey: Int?] = [:]
     /// How long Elasticsearch keeps each group's documents (nil inside: as long as it likes),
     /// and when that was read.
-    private var clusterRetention: [String: (found: ClusterRetention.Found?, readAt: Double)] = [:]
+    private var clusterRetention: [GroupKey: (found: ClusterRetention.Found?, readAt: Double)] = [:]
 
     init(context: DaemonContext, copier: WindowCopier, reconciler: Reconciler, gate: PriorityGate, heal: @escaping Heal,
          seasonal: SeasonalModels, retentionReader: ClusterRetention) {
@@ -82,7 +82,7 @@ actor BackgroundScheduler {
         let control = CopyControl(gate: gate, reading: reading, stop: { [weak self] priority in await self?.shouldStop(priority) ?? true })
         switch task.kind {
         case .backfill(let range):
-            var report = GroupReport(group: task.group, index: context.layout.stableName(for: task.group))
+            var report = GroupReport(group: task.group.rawValue, index: context.layout.stableName(for: task.group))
             let started = WallClock.monotonicSeconds()
             let finished = try await copier.copy(group: task.group, range: range, into: &report, priority: task.priority, control: control)
             await context.roster.add(report)
@@ -111,7 +111,7 @@ actor BackgroundScheduler {
         for group in await context.roster.due() {
             guard await context.mine(group) else { continue }
             let oldest = await oldestKept(group, now: now)
-            let entry = await context.pipeline.checkpoints.group(group)
+            let entry = await context.pipeline.checkpoints.group(group.rawValue)
             if let windows = schedule.recent(entry, now: now) {
                 candidates.append(BackgroundTask(group: group, kind: .verify(windows, .recent), priority: .normal))
             }
@@ -142,7 +142,7 @@ actor BackgroundScheduler {
 
     /// The oldest time the daemon works on for `group`: BACKFILL_DAYS back, or less when the
     /// cluster deletes the group's documents sooner (read hourly; said once when it limits).
-    func oldestKept(_ group: String, now: EpochMillis) async -> EpochMillis {
+    func oldestKept(_ group: GroupKey, now: EpochMillis) async -> EpochMillis {
         let history = now - EpochMillis(context.settings.backfillDays) * WallClock.millisPerDay
         let clock = WallClock.monotonicSeconds()
         if clock - (clusterRetention[group]?.readAt ?? -.infinity) >= 3600 {

@@ -46,7 +46,7 @@ struct Daemon {
                  ("reconcile_secs", settings.reconcileIntervalSecs), ("refresh_tune_secs", settings.esRefreshTuneIntervalSecs))
         await tail.announceDelivery()
         if let coordinator = context.coordinator {
-            await coordinator.setGroups(groups)
+            await coordinator.setGroups(groups.map(\.rawValue))
             await coordinate(coordinator)
         }
         await withTaskGroup(of: Void.self) { parts in

@@ -14,9 +14,9 @@ struct DaemonContext: Sendable {
     let coordinator: Coordinator?
 
     /// Whether this instance works on `group` now.
-    func mine(_ group: String) async -> Bool {
+    func mine(_ group: GroupKey) async -> Bool {
         guard let coordinator else { return true }
-        return await coordinator.owns(group)
+        return await coordinator.owns(group.rawValue)
     }
 
     /// Whether this instance does the cluster-wide chores.

@@ -61,8 +61,8 @@ struct DaemonReporter: Sendable {
         let totals = await roster.totals
         var lags: [Int] = []
         for group in await roster.groups {
-            let total = totals[group] ?? GroupReport(group: group, index: "")
-            let labels = [("group", group)]
+            let total = totals[group] ?? GroupReport(group: group.rawValue, index: "")
+            let labels = [("group", group.rawValue)]
             let lag = await roster.lagSeconds(group)
             lags.append(lag)
             await metrics.set("logstream_events_read", Double(total.eventsRead), labels: labels, help: "Events read from CloudWatch since start")

@@ -47,11 +47,10 @@ struct DeliveryEstimate: Equatable {
     }
 
     /// One estimate per account and region, in the order of their names.
-    static func of(groups: [String], _ settings: Settings) -> [DeliveryEstimate] {
+    static func of(groups: [GroupKey], _ settings: Settings) -> [DeliveryEstimate] {
         var bySource: [String: (region: String, count: Int)] = [:]
         for group in groups {
-            let parts = GroupKey.parse(group)
-            bySource[GroupKey.source(group) ?? "", default: (parts?.region ?? settings.defaultRegion, 0)].count += 1
+            bySource[group.source ?? "", default: (group.region ?? settings.defaultRegion, 0)].count += 1
         }
         return bySource.sorted { $0.key < $1.key }.map { source, found in
             let groups = Double(found.count)

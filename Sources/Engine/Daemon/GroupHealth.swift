@@ -9,14 +9,14 @@ struct GroupHealth: Sendable {
     }
 
     let retryAfter: Double
-    private var problems: [String: Problem] = [:]
+    private var problems: [GroupKey: Problem] = [:]
 
     init(retryAfter: Double) {
         self.retryAfter = retryAfter
     }
 
     /// Whether `group` should be tried now.
-    func isDue(_ group: String, now: Double) -> Bool {
+    func isDue(_ group: GroupKey, now: Double) -> Bool {
         guard let problem = problems[group] else { return true }
         return now >= problem.retryAt
     }
@@ -24,7 +24,7 @@ struct GroupHealth: Sendable {
     var failing: Int { problems.count }
 
     /// Records a failed pass; returns whether it is worth an error line (a new problem).
-    mutating func failed(_ group: String, error: any Error, now: Double) -> Bool {
+    mutating func failed(_ group: GroupKey, error: any Error, now: Double) -> Bool {
         let message = "\(error)"
         let permanent = (error as? CloudWatchError).map { !$0.isRetryable } ?? false
         let known = problems[group]?.message == message
@@ -37,7 +37,7 @@ struct GroupHealth: Sendable {
     }
 
     /// Records a good pass; returns whether the group had been failing.
-    mutating func succeeded(_ group: String) -> Bool {
+    mutating func succeeded(_ group: GroupKey) -> Bool {
         problems.removeValue(forKey: group) != nil
     }
 }

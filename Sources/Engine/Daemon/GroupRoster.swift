@@ -2,18 +2,18 @@
 /// (`GroupHealth`, which the tail and the background both feed and both obey), what was
 /// shipped since start, and when its last tail pass succeeded.
 actor GroupRoster {
-    private(set) var groups: [String]
+    private(set) var groups: [GroupKey]
     private var health: GroupHealth
-    private(set) var totals: [String: GroupReport] = [:]
-    private var lastGoodPass: [String: EpochMillis] = [:]
+    private(set) var totals: [GroupKey: GroupReport] = [:]
+    private var lastGoodPass: [GroupKey: EpochMillis] = [:]
 
-    init(groups: [String], retryFailingAfter seconds: Double) {
+    init(groups: [GroupKey], retryFailingAfter seconds: Double) {
         self.groups = groups
         health = GroupHealth(retryAfter: seconds)
     }
 
     /// Adds a group discovery found; false when it is known already.
-    func add(_ group: String) -> Bool {
+    func add(_ group: GroupKey) -> Bool {
         guard !groups.contains(group) else { return false }
         groups.append(group)
         return true
@@ -21,22 +21,22 @@ actor GroupRoster {
 
     /// Whether `group` should be worked on now (a group failing for a reason retrying will
     /// not fix rests until its retry time).
-    func isDue(_ group: String, now: Double = WallClock.monotonicSeconds()) -> Bool {
+    func isDue(_ group: GroupKey, now: Double = WallClock.monotonicSeconds()) -> Bool {
         health.isDue(group, now: now)
     }
 
     /// The groups due now.
-    func due(now: Double = WallClock.monotonicSeconds()) -> [String] {
+    func due(now: Double = WallClock.monotonicSeconds()) -> [GroupKey] {
         groups.filter { health.isDue($0, now: now) }
     }
 
     /// Records a failure; returns whether it is worth an error line (a new problem).
-    func failed(_ group: String, error: any Error) -> Bool {
+    func failed(_ group: GroupKey, error: any Error) -> Bool {
         health.failed(group, error: error, now: WallClock.monotonicSeconds())
     }
 
     /// Records a good tail pass that started at `started`; returns whether the group had been failing.
-    func passSucceeded(_ group: String, started: EpochMillis) -> Bool {
+    func passSucceeded(_ group: GroupKey, started: EpochMillis) -> Bool {
         lastGoodPass[group] = started
         return health.succeeded(group)
     }
@@ -44,11 +44,12 @@ actor GroupRoster {
     var failing: Int { health.failing }
 
     func add(_ report: GroupReport) {
-        var total = totals[report.group] ?? GroupReport(group: report.group, index: report.index)
+        let key = GroupKey(report.group)
+        var total = totals[key] ?? GroupReport(group: report.group, index: report.index)
         total.eventsRead += report.eventsRead
         total.outcome = total.outcome + report.outcome
         total.rangesCopied += report.rangesCopied
-        totals[report.group] = total
+        totals[key] = total
     }
 
     /// What was shipped since start, one report per group that shipped, in the groups' order.
@@ -56,7 +57,7 @@ actor GroupRoster {
 
     /// Seconds since the start of the group's last successful pass (everything CloudWatch
     /// had before then is in Elasticsearch); -1 before the first.
-    func lagSeconds(_ group: String, now: EpochMillis = WallClock.nowMillis()) -> Int {
+    func lagSeconds(_ group: GroupKey, now: EpochMillis = WallClock.nowMillis()) -> Int {
         guard let last = lastGoodPass[group] else { return -1 }
         return Int((now - last) / 1000)
     }

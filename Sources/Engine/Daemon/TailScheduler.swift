@@ -6,7 +6,7 @@
 actor TailScheduler {
     /// What discovery asks of the engine: the groups of the sources given, the sources as
     /// connected, and the ones that failed.
-    typealias Resolve = @Sendable ([ReadSource]) async -> (keys: [String], sources: [ReadSource], failures: [SourceFailure])
+    typealias Resolve = @Sendable ([ReadSource]) async -> (keys: [GroupKey], sources: [ReadSource], failures: [SourceFailure])
 
     let context: DaemonContext
     let tail: Tail
@@ -36,7 +36,7 @@ actor TailScheduler {
         for failure in context.pipeline.sourceFailures { sourceFailed(failure) }
         var nextDiscovery = WallClock.monotonicSeconds() + Double(settings.groupDiscoveryIntervalSecs)
         await withTaskGroup(of: Void.self) { workers in
-            var working: Set<String> = []
+            var working: Set<GroupKey> = []
             while !shutdown.isRequested {
                 for group in await context.roster.groups where !working.contains(group) {
                     working.insert(group)
@@ -53,7 +53,7 @@ actor TailScheduler {
 
     /// The live tail of one group: a group waiting out a blocked index or throttling delays
     /// only itself.
-    private func worker(_ group: String) async {
+    private func worker(_ group: GroupKey) async {
         let poll = Double(context.settings.pollIntervalSecs)
         let shutdown = context.shutdown
         var wasMine = false
@@ -70,7 +70,7 @@ actor TailScheduler {
         }
     }
 
-    private func pass(_ group: String) async {
+    private func pass(_ group: GroupKey) async {
         let started = WallClock.nowMillis()
         do {
             let report = try await tail.pass(group: group)
@@ -111,7 +111,7 @@ actor TailScheduler {
                 try await context.pipeline.bootstrap.ensureGroup(group)
                 if await context.roster.add(group) { Log.group(group).info("new log group discovered") }
             }
-            await context.coordinator?.setGroups(await context.roster.groups)
+            await context.coordinator?.setGroups(await context.roster.groups.map(\.rawValue))
             await announceDelivery()
         } catch {
             Log.warn("log group discovery failed; keeping the known groups", ("error", error))

@@ -20,13 +20,13 @@ package struct DocumentBuilder: Sendable {
         self.options = options
     }
 
-    func document(for event: LogEvent, logGroup: String, index: String) -> LogDocument {
+    func document(for event: LogEvent, logGroup: GroupKey, index: String) -> LogDocument {
         documents(for: [event], logGroup: logGroup, index: index)[0]
     }
 
     /// The documents of a page of events, written one after another into one buffer
     /// that they share, so that a bulk body of consecutive documents needs no copying.
-    package func documents(for events: [LogEvent], logGroup: String, index: String) -> [LogDocument] {
+    package func documents(for events: [LogEvent], logGroup: GroupKey, index: String) -> [LogDocument] {
         // Room for the whole page at once: an estimate that falls short doubles the buffer and
         // copies the page (measured: every page of a JSON-heavy corpus did, at 6 % short).
         // Per event: the message as written, its JSON fields (at most the message again), the
@@ -34,11 +34,10 @@ package struct DocumentBuilder: Sendable {
         let variable = events.reduce(0) { total, event in
             total + (event.encodedMessage?.count ?? event.messageUTF8.count * 2) + event.messageUTF8.count + event.logStream.utf8.count
         }
-        let estimate = variable + events.count * (420 + index.utf8.count + 2 * logGroup.utf8.count)
+        let estimate = variable + events.count * (420 + index.utf8.count + 2 * logGroup.rawValue.utf8.count)
         var writer = JSONWriter(capacity: estimate)
-        let source = GroupKey.parse(logGroup)
-        let text = PageText(region: source?.region ?? region, account: source?.account ?? account, key: logGroup,
-                            source: GroupKey.source(logGroup), index: index)
+        let text = PageText(region: logGroup.region ?? region, account: logGroup.account ?? account, key: logGroup,
+                            source: logGroup.source, index: index)
         var state = PageState()
         var placed: [(timestamp: EpochMillis, lines: Range<Int>, sourceStart: Int, id: Range<Int>)] = []
         placed.reserveCapacity(events.count)
@@ -91,7 +90,7 @@ package struct DocumentBuilder: Sendable {
         let hashPrefix: Range<Int>
 
         /// `key`: the group's `GroupKey` (its ids are hashed after it).
-        init(region: String, account: String?, key: String, source: String?, index: String) {
+        init(region: String, account: String?, key: GroupKey, source: String?, index: String) {
             var writer = JSONWriter()
             // Documents go to the group's stable name; should its alias vanish, the write
             // fails (index_not_found, held for an operator) instead of creating a plain
@@ -109,7 +108,7 @@ package struct DocumentBuilder: Sendable {
                 writer.byte(UInt8(ascii: "}"))
             }
             writer.raw("},\"aws\":{\"cloudwatch\":{\"log_group\":")
-            writer.string(GroupKey.name(key))
+            writer.string(key.name)
             writer.raw(",\"log_stream\":")
             placement = action.upperBound..<writer.bytes.count
             if let source {
@@ -117,7 +116,7 @@ package struct DocumentBuilder: Sendable {
                 writer.string(source)
             }
             sourceMember = placement.upperBound..<writer.bytes.count
-            writer.bytes.append(contentsOf: DocumentID.hashPrefix(logGroup: key))
+            writer.bytes.append(contentsOf: DocumentID.hashPrefix(logGroup: key.rawValue))
             hashPrefix = sourceMember.upperBound..<writer.bytes.count
             bytes = writer.bytes
         }

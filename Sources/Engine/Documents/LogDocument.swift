@@ -19,7 +19,7 @@ package struct LogDocument: Sendable {
 
     /// `viaAlias`: `index` is a stable name, and the write must fail rather than create an
     /// index of that name when the alias is gone (`require_alias`).
-    init(id: String, index: String, logGroup: String, timestamp: EpochMillis, source: [UInt8], viaAlias: Bool = false) {
+    init(id: String, index: String, logGroup: GroupKey, timestamp: EpochMillis, source: [UInt8], viaAlias: Bool = false) {
         var writer = JSONWriter(capacity: source.count + 2 * id.utf8.count + index.utf8.count + 60)
         let sourceStart = Self.appendAction(id: id, index: index, viaAlias: viaAlias, to: &writer)
         writer.bytes.append(contentsOf: source)
@@ -41,7 +41,7 @@ package struct LogDocument: Sendable {
 
     var id: String { String(decoding: page.storage[idBytes], as: UTF8.self) }
     var index: String { page.index }
-    var logGroup: String { page.logGroup }
+    var logGroup: GroupKey { page.logGroup }
 
     /// The JSON source, copied out; for the rare paths (rewrites, dead letters, tests).
     var source: [UInt8] { Array(page.storage[sourceStart..<lines.upperBound - 1]) }
@@ -73,11 +73,11 @@ package struct LogDocument: Sendable {
 final class DocumentPage: Sendable {
     let storage: [UInt8]
     let index: String
-    let logGroup: String
+    let logGroup: GroupKey
     /// The action lines carry `require_alias` (see `LogDocument.init`).
     let viaAlias: Bool
 
-    init(storage: [UInt8], index: String, logGroup: String, viaAlias: Bool) {
+    init(storage: [UInt8], index: String, logGroup: GroupKey, viaAlias: Bool) {
         self.storage = storage
         self.index = index
         self.logGroup = logGroup

@@ -30,7 +30,7 @@ actor DeadLetterFile {
         writer.raw("{\"time\":")
         writer.string(Timestamp.format(WallClock.nowMillis()))
         writer.raw(",\"log_group\":")
-        writer.string(document.logGroup)
+        writer.string(document.logGroup.rawValue)
         writer.raw(",\"index\":")
         writer.string(document.index)
         writer.raw(",\"_id\":")

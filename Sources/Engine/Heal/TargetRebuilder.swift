@@ -154,7 +154,7 @@ public struct TargetRebuilder: Sendable {
             if hits.isEmpty { break }
             let documents = hits.compactMap { hit -> LogDocument? in
                 guard let id = hit["_id"]?.string, let source = hit["_source"] else { return nil }
-                return LogDocument(id: id, index: to, logGroup: DocumentSchema.value(at: DocumentSchema.logGroup, in: source)?.string ?? "",
+                return LogDocument(id: id, index: to, logGroup: GroupKey(DocumentSchema.value(at: DocumentSchema.logGroup, in: source)?.string ?? ""),
                                    timestamp: source[DocumentSchema.timestamp]?.string.flatMap(Timestamp.parse) ?? 0, source: source.serialized)
             }
             try claim?.check()

@@ -16,8 +16,8 @@ struct Logger: Sendable {
 
 extension Log {
     /// A logger for one group (a `GroupKey`): its name, and its source when it has one.
-    static func group(_ key: String) -> Logger {
-        guard let parts = GroupKey.parse(key) else { return Logger(metadata: [("group", key)]) }
-        return Logger(metadata: [("group", parts.name), ("source", "\(parts.account):\(parts.region)")])
+    static func group(_ key: GroupKey) -> Logger {
+        guard let source = key.source else { return Logger(metadata: [("group", key.name)]) }
+        return Logger(metadata: [("group", key.name), ("source", source)])
     }
 }

@@ -12,10 +12,10 @@ struct Backfill: Sendable {
     /// SIGINT/SIGTERM: stop after the current page, with what was acknowledged saved.
     var shutdown: ShutdownSignal?
 
-    func run(groups: [String], range: TimeRange) async -> [GroupReport] {
+    func run(groups: [GroupKey], range: TimeRange) async -> [GroupReport] {
         if let progress {
             for group in groups {
-                await progress.addTotal(await checkpoints.shipped(group).gaps(in: range).reduce(0) { $0 + $1.duration })
+                await progress.addTotal(await checkpoints.shipped(group.rawValue).gaps(in: range).reduce(0) { $0 + $1.duration })
             }
         }
         return await withTaskGroup(of: GroupReport.self) { tasks in
@@ -32,12 +32,12 @@ struct Backfill: Sendable {
                 reports.append(report)
                 startNext()
             }
-            return groups.compactMap { name in reports.first { $0.group == name } }
+            return groups.compactMap { name in reports.first { $0.group == name.rawValue } }
         }
     }
 
-    func backfill(group: String, range requested: TimeRange) async -> GroupReport {
-        var report = GroupReport(group: group, index: layout.stableName(for: group))
+    func backfill(group: GroupKey, range requested: TimeRange) async -> GroupReport {
+        var report = GroupReport(group: group.rawValue, index: layout.stableName(for: group))
         let started = WallClock.monotonicSeconds()
         var range = requested
         if let kept = await retention?.of(stable: layout.stableName(for: group)) {
@@ -45,12 +45,12 @@ struct Backfill: Sendable {
             if oldest > range.start {
                 Log.group(group).warn("Elasticsearch deletes this group's documents sooner than the range asks; the older part is not copied", ("kept", kept), ("from", Timestamp.format(min(oldest, range.end))))
                 let skipped = TimeRange(start: range.start, end: min(oldest, range.end))
-                await progress?.advance(covered: await checkpoints.shipped(group).gaps(in: skipped).reduce(0) { $0 + $1.duration }, events: 0)
+                await progress?.advance(covered: await checkpoints.shipped(group.rawValue).gaps(in: skipped).reduce(0) { $0 + $1.duration }, events: 0)
                 range.start = skipped.end
             }
         }
         do {
-            let gaps = await checkpoints.shipped(group).gaps(in: range)
+            let gaps = await checkpoints.shipped(group.rawValue).gaps(in: range)
             let windows = gaps.reversed().flatMap { $0.chunksNewestFirst(length: WallClock.millisPerDay) }
             if windows.isEmpty {
                 Log.group(group).info("backfill: range already shipped", ("range", range))

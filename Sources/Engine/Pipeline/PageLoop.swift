@@ -11,7 +11,7 @@ struct PageLoop: Sendable {
 
     /// What to read, and how.
     struct Read {
-        var group: String
+        var group: GroupKey
         var start: EpochMillis
         var endInclusive: EpochMillis?
         var readPriority: Priority

@@ -9,12 +9,12 @@ actor Tail {
     /// With data streams: after a restart the overlap window was shipped before, and `_id`
     /// alone may not catch it, so the first pass of each group asks what is there.
     let presence: PresenceLookup?
-    private var recent: [String: RecentEventIDs] = [:]
+    private var recent: [GroupKey: RecentEventIDs] = [:]
     /// When each group's last pass started, for the decay of measured lag.
-    private var lastPass: [String: EpochMillis] = [:]
+    private var lastPass: [GroupKey: EpochMillis] = [:]
     /// When each group's whole window was last read, and its late streams on their own.
-    private var lastSweep: [String: EpochMillis] = [:]
-    private var lastLateRead: [String: EpochMillis] = [:]
+    private var lastSweep: [GroupKey: EpochMillis] = [:]
+    private var lastLateRead: [GroupKey: EpochMillis] = [:]
 
     init(pages: PageLoop, checkpoints: CheckpointStore, window: TailWindow, shutdown: ShutdownSignal, presence: PresenceLookup? = nil) {
         self.presence = presence
@@ -26,7 +26,7 @@ actor Tail {
 
     /// Forgets what this process shipped of `group`: another instance may have shipped
     /// since (a lease changed hands), so the next pass checks like a first one.
-    func forget(_ group: String) {
+    func forget(_ group: GroupKey) {
         recent[group] = nil
         lastSweep[group] = nil
         presence?.forget(pages.layout.stableName(for: group))
@@ -35,9 +35,9 @@ actor Tail {
     /// One pass over `group`: the whole group from just behind its newest event, or from
     /// its whole window when a sweep is due, and, when due, the streams later than the rest
     /// on their own from further back (`TailWindow`).
-    func pass(group: String, now: EpochMillis = WallClock.nowMillis()) async throws -> GroupReport {
-        var report = GroupReport(group: group, index: pages.layout.stableName(for: group))
-        let state = await checkpoints.group(group)
+    func pass(group: GroupKey, now: EpochMillis = WallClock.nowMillis()) async throws -> GroupReport {
+        var report = GroupReport(group: group.rawValue, index: pages.layout.stableName(for: group))
+        let state = await checkpoints.group(group.rawValue)
         // Never tailed: the whole window behind now.
         let plan = window.plan(for: state) ?? TailWindow.Plan(start: now - window.maxOverlap, sweep: TailWindow.Reach(start: now - window.maxOverlap, overlap: window.maxOverlap))
         let sweeping = plan.sweep.due(last: lastSweep[group], now: now)
@@ -70,17 +70,17 @@ actor Tail {
                     seen.insert(event.eventId, timestamp: event.timestamp)
                     progress.record(event)
                 }
-                try await checkpoints.advanceStreams(group, progress.cursors, pruneBefore: (progress.cursors.values.map(\.lastTimestamp).max() ?? now) - WallClock.millisPerDay)
+                try await checkpoints.advanceStreams(group.rawValue, progress.cursors, pruneBefore: (progress.cursors.values.map(\.lastTimestamp).max() ?? now) - WallClock.millisPerDay)
                 if whole {
                     if let last = page.events.last?.timestamp { readUpTo = max(readUpTo, last) }
-                    if readUpTo > start { try await checkpoints.markShipped(group, TimeRange(start: start, end: readUpTo)) }
+                    if readUpTo > start { try await checkpoints.markShipped(group.rawValue, TimeRange(start: start, end: readUpTo)) }
                     finished = !page.more
                 }
                 // Stop between pages on shutdown: what was read so far is acknowledged and saved.
                 return shutdown.isRequested ? .stop : .goOn
             }
             if whole, finished {
-                try await checkpoints.markShipped(group, TimeRange(start: start, end: max(readUpTo, now)))
+                try await checkpoints.markShipped(group.rawValue, TimeRange(start: start, end: max(readUpTo, now)))
                 if sweeping { lastSweep[group] = now }
             }
             if !whole { lastLateRead[group] = now }

@@ -10,7 +10,7 @@ struct WindowCopier: Sendable {
     /// Copies `range` page by page; returns false when `control` stopped it early (what was
     /// acknowledged so far is in the checkpoint).
     @discardableResult
-    func copy(group: String, range: TimeRange, into report: inout GroupReport, priority given: Priority? = nil,
+    func copy(group: GroupKey, range: TimeRange, into report: inout GroupReport, priority given: Priority? = nil,
                      control: CopyControl = .unlimited) async throws -> Bool {
         let priority = given ?? Priority.forHistory(age: WallClock.nowMillis() - range.end)
         await control.admit(priority)
@@ -24,7 +24,7 @@ struct WindowCopier: Sendable {
             // Pages are sorted by timestamp, so everything before this page's last
             // timestamp is done; events sharing that timestamp may continue on the next page.
             if let last = page.events.last?.timestamp, last > range.start {
-                try await checkpoints.markShipped(group, TimeRange(start: range.start, end: last))
+                try await checkpoints.markShipped(group.rawValue, TimeRange(start: range.start, end: last))
             }
             let reached = max(covered, min(range.end, page.events.last?.timestamp ?? covered))
             await control.progress?.advance(covered: reached - covered, events: page.events.count)
@@ -38,7 +38,7 @@ struct WindowCopier: Sendable {
             return .goOn
         }
         guard finished else { return false }
-        try await checkpoints.markShipped(group, range)
+        try await checkpoints.markShipped(group.rawValue, range)
         await control.progress?.advance(covered: range.end - covered, events: 0)
         report.rangesCopied += 1
         return true

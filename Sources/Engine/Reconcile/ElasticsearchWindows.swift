@@ -12,13 +12,13 @@ struct ElasticsearchWindows: Sendable {
     var defaultSource: SourceIdentity
 
     /// The documents of `group` (a `GroupKey`: its source's documents only) in `range`.
-    func filter(group: String, range: TimeRange) -> JSONValue {
+    func filter(group: GroupKey, range: TimeRange) -> JSONValue {
         ["bool": ["filter": .array(GroupFilter.of(group, defaultSource: defaultSource) + [
             ["range": .object([JSONMember(DocumentSchema.timestamp, ["gte": .int(range.start), "lt": .int(range.end), "format": "epoch_millis"])])],
         ])]]
     }
 
-    func summary(group: String, range: TimeRange) async throws -> WindowSummary {
+    func summary(group: GroupKey, range: TimeRange) async throws -> WindowSummary {
         await queries.countElasticsearch()
         let response = try await client.json("POST", "/\(layout.targets(of: group))/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0, "track_total_hits": true, "query": filter(group: group, range: range),
@@ -30,7 +30,7 @@ struct ElasticsearchWindows: Sendable {
     }
 
     /// Documents of `group` per hour of `range` (hours without documents included, as 0).
-    func hourlyCounts(group: String, range: TimeRange) async throws -> [EpochMillis: Int] {
+    func hourlyCounts(group: GroupKey, range: TimeRange) async throws -> [EpochMillis: Int] {
         await queries.countElasticsearch()
         let response = try await client.json("POST", "/\(layout.targets(of: group))/_search?ignore_unavailable=true&allow_no_indices=true", [
             "size": 0, "query": filter(group: group, range: range),
@@ -47,7 +47,7 @@ struct ElasticsearchWindows: Sendable {
     }
 
     /// Every copy of every document of `group` in `range`: (index, id).
-    func documents(group: String, range: TimeRange) async throws -> [(index: String, id: String)] {
+    func documents(group: GroupKey, range: TimeRange) async throws -> [(index: String, id: String)] {
         var found: [(index: String, id: String)] = []
         var after: JSONValue?
         while true {
@@ -98,7 +98,7 @@ struct ElasticsearchWindows: Sendable {
         return targets.first { $0.value["aliases"]?[stable]?["is_write_index"] == .bool(true) }?.key
     }
 
-    func refresh(group: String) async throws {
+    func refresh(group: GroupKey) async throws {
         _ = try await client.send("POST", "/\(layout.targets(of: group))/_refresh?ignore_unavailable=true&allow_no_indices=true")
     }
 }

@@ -6,9 +6,9 @@ enum GroupFilter {
     /// default source, no `logstream.source`, its region (`cloud.region`, on every document)
     /// and, where its account is known, that account or none recorded (documents written
     /// before the default source recorded its account).
-    static func of(_ key: String, defaultSource: SourceIdentity) -> [JSONValue] {
-        let term: JSONValue = ["term": .object([JSONMember(DocumentSchema.logGroup, .string(GroupKey.name(key)))])]
-        if let source = GroupKey.source(key) {
+    static func of(_ key: GroupKey, defaultSource: SourceIdentity) -> [JSONValue] {
+        let term: JSONValue = ["term": .object([JSONMember(DocumentSchema.logGroup, .string(key.name))])]
+        if let source = key.source {
             return [term, ["term": .object([JSONMember(DocumentSchema.source, .string(source))])]]
         }
         var filters: [JSONValue] = [

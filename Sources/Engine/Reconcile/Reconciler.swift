@@ -20,10 +20,10 @@ struct Reconciler: Sendable {
     /// Claims on a group before deleting any of its documents (none: deletions go unclaimed).
     var claims: MoveClaims?
 
-    func reconcile(group: String, range requested: TimeRange, retentionDays: Int?, now: EpochMillis = WallClock.nowMillis(),
+    func reconcile(group: GroupKey, range requested: TimeRange, retentionDays: Int?, now: EpochMillis = WallClock.nowMillis(),
                           control: CopyControl = .unlimited) async -> ReconcileReport {
         let range = TimeRange(start: MinuteSummaries.minute(of: requested.start), end: MinuteSummaries.minute(of: requested.end))
-        var report = ReconcileReport(group: group, range: range)
+        var report = ReconcileReport(group: group.rawValue, range: range)
         report.dryRun = options.dryRun
         if let holder = try? await claims?.heldElsewhere(pages.layout.stableName(for: group)), holder.work == "heal" {
             // While heal copies a group, every document is in both of its targets, which
@@ -95,17 +95,17 @@ struct Reconciler: Sendable {
 
     /// Summarised page by page: nothing is held per event, so memory does not grow with
     /// the day's volume.
-    private func minuteSummaries(group: String, range: TimeRange) async throws -> MinuteSummaries {
+    private func minuteSummaries(group: GroupKey, range: TimeRange) async throws -> MinuteSummaries {
         var summaries = MinuteSummaries()
         try await forEachPage(group: group, range: range, purpose: .verification) { events in
             for event in events {
-                summaries.add(timestamp: event.timestamp, checksum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
+                summaries.add(timestamp: event.timestamp, checksum: DocumentID.checksum(logGroup: group.rawValue, eventIdUTF8: event.eventIdUTF8))
             }
         }
         return summaries
     }
 
-    private func forEachPage(group: String, range: TimeRange, purpose: ReadPurpose, _ body: ([LogEvent]) async throws -> Void) async throws {
+    private func forEachPage(group: GroupKey, range: TimeRange, purpose: ReadPurpose, _ body: ([LogEvent]) async throws -> Void) async throws {
         var token: String?
         repeat {
             await queries.countCloudWatch()
@@ -116,7 +116,7 @@ struct Reconciler: Sendable {
         } while token != nil
     }
 
-    private func bisect(group: String, window: TimeRange, cloudWatch: MinuteSummaries, into bad: inout [(TimeRange, WindowSummary)]) async throws {
+    private func bisect(group: GroupKey, window: TimeRange, cloudWatch: MinuteSummaries, into bad: inout [(TimeRange, WindowSummary)]) async throws {
         let esSummary = try await elasticsearch.summary(group: group, range: window)
         guard !cloudWatch.matches(esSummary, in: window) else { return }
         // Nothing there at all: the whole window is missing, and halving it further would
@@ -131,7 +131,7 @@ struct Reconciler: Sendable {
         try await bisect(group: group, window: TimeRange(start: split, end: window.end), cloudWatch: cloudWatch, into: &bad)
     }
 
-    private func repair(group: String, _ discrepancy: inout WindowDiscrepancy, report: inout ReconcileReport, retentionDays: Int?, now: EpochMillis) async throws {
+    private func repair(group: GroupKey, _ discrepancy: inout WindowDiscrepancy, report: inout ReconcileReport, retentionDays: Int?, now: EpochMillis) async throws {
         let window = discrepancy.range
         if discrepancy.elasticsearch.count == 0 && window.duration > options.minWindow {
             try await repairWhole(group: group, &discrepancy, report: &report)
@@ -201,7 +201,7 @@ struct Reconciler: Sendable {
     /// Reads `window` of CloudWatch through the page loop, shipping the events whose ids
     /// `present` lacks (unless a dry run); judges the repair by the events' exact summary,
     /// checksum included. Returns every id CloudWatch holds there and how many were missing.
-    private func shipMissing(group: String, window: TimeRange, present: [String: [String]], discrepancy: inout WindowDiscrepancy,
+    private func shipMissing(group: GroupKey, window: TimeRange, present: [String: [String]], discrepancy: inout WindowDiscrepancy,
                              report: inout ReconcileReport) async throws -> (expected: Set<String>, missing: Int) {
         var expected: Set<String> = []
         var missing = 0
@@ -210,14 +210,14 @@ struct Reconciler: Sendable {
         let dryRun = options.dryRun
         let read = PageLoop.Read(group: group, start: window.start, endInclusive: window.end - 1, readPriority: .normal, writePriority: .high, purpose: .repair)
         try await pages.run(read, select: { events in
-            dryRun ? [] : events.filter { present[DocumentID.make(logGroup: group, eventId: $0.eventId)] == nil }
+            dryRun ? [] : events.filter { present[DocumentID.make(logGroup: group.rawValue, eventId: $0.eventId)] == nil }
         }) { page in
             await queries.countCloudWatch()
             for event in page.events {
-                let id = DocumentID.make(logGroup: group, eventId: event.eventId)
+                let id = DocumentID.make(logGroup: group.rawValue, eventId: event.eventId)
                 expected.insert(id)
                 if present[id] == nil { missing += 1 }
-                exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
+                exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group.rawValue, eventIdUTF8: event.eventIdUTF8))
             }
             created += page.outcome.created
             return .goOn
@@ -229,7 +229,7 @@ struct Reconciler: Sendable {
 
     /// A window Elasticsearch holds nothing of (a whole day, say): every event is missing,
     /// so they are shipped page by page as they are read, never all held at once.
-    private func repairWhole(group: String, _ discrepancy: inout WindowDiscrepancy, report: inout ReconcileReport) async throws {
+    private func repairWhole(group: GroupKey, _ discrepancy: inout WindowDiscrepancy, report: inout ReconcileReport) async throws {
         var exact = WindowSummary()
         var created = 0
         let dryRun = options.dryRun
@@ -237,7 +237,7 @@ struct Reconciler: Sendable {
                                  readPriority: .normal, writePriority: .high, purpose: .repair)
         try await pages.run(read, select: { dryRun ? [] : $0 }) { page in
             for event in page.events {
-                exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group, eventIdUTF8: event.eventIdUTF8))
+                exact = exact + WindowSummary(count: 1, hashSum: DocumentID.checksum(logGroup: group.rawValue, eventIdUTF8: event.eventIdUTF8))
             }
             created += page.outcome.created
             return .goOn

@@ -21,8 +21,8 @@ import Testing
             environment["HTTP_TIMEOUT_SECS"] = "15"
             let backfill = try await ProcessRunner.run(ProjectPaths.binary, ["backfill", "--days", "1"], environment: environment)
             #expect(backfill.status == 0, "\(backfill.stderr)")
-            let losing = "cloudwatch-\(IndexLayout.slug(text))-v1"
-            let standby = "cloudwatch-\(IndexLayout.slug(text))-v2"
+            let losing = "cloudwatch-\(IndexLayout.slug(GroupKey(text)))-v1"
+            let standby = "cloudwatch-\(IndexLayout.slug(GroupKey(text)))-v2"
 
             func healKilled(holding rule: JSONValue) async throws -> String {
                 try await rig.clearElasticsearchFaults()

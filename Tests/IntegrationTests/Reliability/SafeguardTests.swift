@@ -14,9 +14,9 @@ import Testing
     @Test func refusedDocumentsGoToTheDeadLetterFileAndReconcileCopiesThemOnceTheMappingIsFixed() async throws {
         try await Rig.with { rig in
             let group = "/dead/app"
-            let index = "cloudwatch-\(IndexLayout.slug(group))-v1"
+            let index = "cloudwatch-\(IndexLayout.slug(GroupKey(group)))-v1"
             try await rig.elasticsearch().json("PUT", "/\(index)", [
-                "aliases": .object([JSONMember("cloudwatch-\(IndexLayout.slug(group))", ["is_write_index": true])]),
+                "aliases": .object([JSONMember("cloudwatch-\(IndexLayout.slug(GroupKey(group)))", ["is_write_index": true])]),
                 "mappings": ["properties": ["message": ["type": "long"], "aws.cloudwatch.log_group": ["type": "keyword"]]],
             ])
             let base = WallClock.nowMillis() - 3_600_000
