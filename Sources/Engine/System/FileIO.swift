@@ -121,9 +121,13 @@ public enum FileIO {
         let prefix = String(path.split(separator: "/").last ?? "") + ".tmp-"
         guard let listing = opendir(directory) else { return }
         defer { closedir(listing) }
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(listing) {
-            // d_name is a NUL-terminated array inside the entry readdir returned; read only here.
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            // d_name is NUL-terminated inside the record readdir returned, which can be
+            // shorter than `dirent` (the kernel packs records to the name's length): read it
+            // where it lies, up to its NUL. Copying the field (all 256 bytes of the tuple)
+            // read past the end of readdir's buffer for the last record in it.
+            let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
             if name.hasPrefix(prefix) { unlink(directory + "/" + name) }
         }
     }
