@@ -156,6 +156,29 @@ import Testing
         #expect(!cluster.requests.contains { $0.method == "PUT" || $0.method == "POST" }, "\(cluster.requests.map { "\($0.method) \($0.path)" })")
     }
 
+    /// Instances starting together: between this one's alias probe and its check of the
+    /// name, another made the group's target and alias. That is the group's own alias, not a
+    /// name someone took: start goes on, creating nothing.
+    @Test func anAliasAnotherInstanceJustMadeIsNotATakenName() async throws {
+        let probes = Locked(0)
+        let cluster = ScriptedCluster(handler: { request in
+            switch (request.method, request.path) {
+            case ("GET", "/_alias/cloudwatch-ecs-web"):
+                let turn = probes.withLock { count -> Int in
+                    count += 1
+                    return count
+                }
+                return turn == 1 ? (404, #"{"error":"alias [cloudwatch-ecs-web] missing","status":404}"#)
+                    : (200, #"{"cloudwatch-ecs-web-v1":{"aliases":{"cloudwatch-ecs-web":{"is_write_index":true}}}}"#)
+            case ("HEAD", "/cloudwatch-ecs-web"): return (200, "")
+            default: return (200, #"{"acknowledged":true}"#)
+            }
+        })
+        let bootstrap = Bootstrap(client: cluster.client(), layout: layout, mode: .aliases, cluster: ClusterInfo(root: ["version": ["number": "8.15.0"]]))
+        try await bootstrap.ensureGroup("/ecs/web")
+        #expect(!cluster.requests.contains { $0.method == "PUT" || $0.method == "POST" }, "\(cluster.requests.map { "\($0.method) \($0.path)" })")
+    }
+
     @Test func anExistingStableAliasIsLeftAlone() async throws {
         let cluster = ScriptedCluster([
             ("GET", "/_alias/", 200, #"{"cloudwatch-ecs-web-v2":{"aliases":{"cloudwatch-ecs-web":{"is_write_index":true}}}}"#),

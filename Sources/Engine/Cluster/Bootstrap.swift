@@ -205,8 +205,10 @@ actor Bootstrap {
             return
         }
         // Something else holds the name (an index or data stream someone created, a restore):
-        // the alias could never be added, so say so before creating anything.
+        // the alias could never be added, so say so before creating anything. Unless it is
+        // the alias itself, which another instance starting at the same moment just made.
         if try await client.send("HEAD", "/\(stable)").status == 200 {
+            if try await client.send("GET", "/_alias/\(stable)").status == 200 { return }
             throw ElasticsearchError(method: "GET", path: "/_alias/\(stable)", status: 409, type: "name_taken",
                                      reason: "\(stable) already exists as an index or data stream, not as logstream's alias for \(group); "
                                          + "rename or remove it (reindex what it holds if it is needed), or choose another INDEX_PREFIX")
