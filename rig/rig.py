@@ -166,6 +166,13 @@ def main():
     p_auth = sub.add_parser("auth")
     p_auth.add_argument("--endpoint", required=True)
     p_auth.add_argument("state", choices=["on", "off"])
+    p_sub = sub.add_parser("subscribe", help="a Kinesis stream and a subscription filter delivering a group's events to it")
+    p_sub.add_argument("--endpoint", required=True)
+    p_sub.add_argument("--region", default="us-east-1")
+    p_sub.add_argument("--group", required=True)
+    p_sub.add_argument("--stream", required=True)
+    p_sub.add_argument("--shards", type=int, default=1)
+    p_sub.add_argument("--filter", default="logstream")
     p_meta = sub.add_parser("metadata")
     p_meta.add_argument("--dir", required=True)
     p_meta.add_argument("--parent-pid", type=int, default=0)
@@ -180,6 +187,9 @@ def main():
         parent = ["--parent-pid", str(args.parent_pid)] if args.parent_pid else []
         rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
         print(json.dumps(start("metadata", [sys.executable, str(HERE / "fake_metadata.py")] + rest + parent, directory)))
+    elif args.command == "subscribe":
+        import kinesis_rig
+        print(json.dumps(kinesis_rig.subscribe(args)))
     elif args.command == "ids":
         import seed_logs
         print(json.dumps(seed_logs.ids(args)))

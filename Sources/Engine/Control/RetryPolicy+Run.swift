@@ -49,6 +49,6 @@ extension RetryPolicy {
 
     /// A failure in a log line's words: the service's code, the transport's message.
     static func describe(_ error: any Error) -> String {
-        (error as? CloudWatchError)?.code ?? (error as? HTTPTransportError)?.message ?? "\(error)"
+        (error as? CloudWatchError)?.code ?? (error as? KinesisError)?.code ?? (error as? HTTPTransportError)?.message ?? "\(error)"
     }
 }

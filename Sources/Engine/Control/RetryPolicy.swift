@@ -64,6 +64,8 @@ struct RetryPolicy: Sendable {
             return transport.isRetryable ? .unanswered : nil
         case let cloudWatch as CloudWatchError:
             return cloudWatch.isRetryable ? .busy : nil
+        case let kinesis as KinesisError:
+            return kinesis.isRetryable ? .busy : nil
         case let elasticsearch as ElasticsearchError:
             return isBusy(status: elasticsearch.status) ? .busy : nil
         default:

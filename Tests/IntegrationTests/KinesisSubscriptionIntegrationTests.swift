@@ -1,0 +1,73 @@
+@testable import Engine
+import Foundation
+import Testing
+
+/// CloudWatch Logs → subscription filter → Kinesis → logstream's reader, on the rig (moto
+/// delivers each PutLogEvents batch to the stream as CloudWatch does, and serves the shards).
+@Suite struct KinesisSubscriptionIntegrationTests {
+    /// A group read through its subscription and the same group polled give the same events
+    /// with the same ids, and so documents with the same `_id`: switching a group between the
+    /// two ways stores nothing twice.
+    @Test func subscriptionEventsAreTheEventsFilterLogEventsGivesWithTheSameIds() async throws {
+        try await Rig.with { rig in
+            let group: GroupKey = "/sub/app"
+            _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group.rawValue, "--stream", "cwl", "--shards", "2"])
+            let now = WallClock.nowMillis()
+            for batch in 0..<3 {
+                try await rig.put(group: group.rawValue, events: (0..<10).map { index in
+                    (now - 60_000 + EpochMillis(batch * 10 + index), #"batch \#(batch) event \#(index) "quoted" é {"level":"warn"}"#, "s\(batch)")
+                })
+            }
+            let credentials = CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"])
+            let kinesis = KinesisClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1", credentials: credentials,
+                                        timeoutSeconds: 10, retry: .requests(Backoff(baseMillis: 10, maxMillis: 100)))
+            let shards = try await kinesis.shards(stream: "cwl")
+            #expect(shards.count == 2)
+            var delivered: [LogEvent] = []
+            for shard in shards {
+                var iterator = try await kinesis.iterator(stream: "cwl", shard: shard.id, start: .trimHorizon)
+                // An open shard's iterator goes on for ever: read until a page comes back empty.
+                while true {
+                    let page = try await kinesis.records(stream: "cwl", iterator: iterator)
+                    for record in page.records {
+                        let decoded = try SubscriptionRecord.decode(record.data, arrival: record.arrival)
+                        guard decoded.kind == .data else { continue }
+                        #expect(decoded.logGroup == group.rawValue && decoded.owner == "123456789012")
+                        delivered += decoded.events
+                    }
+                    guard !page.records.isEmpty, let next = page.next else { break }
+                    iterator = next
+                }
+            }
+
+            let cloudWatch = CloudWatchLogsClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1", credentials: credentials,
+                                                  timeoutSeconds: 10, retry: .cloudWatch(Backoff(baseMillis: 10, maxMillis: 100)), budget: RequestBudget(ratePerSecond: 100))
+            var polled: [LogEvent] = []
+            var token: String?
+            repeat {
+                let page = try await cloudWatch.filterLogEvents(group: group, start: 1, endInclusive: nil, nextToken: token, purpose: .tail)
+                polled += page.events
+                token = page.nextToken
+            } while token != nil
+
+            #expect(polled.count == 30 && delivered.count == 30, "polled \(polled.count), delivered \(delivered.count)")
+            #expect(Set(delivered.map(\.eventId)) == Set(polled.map(\.eventId)))
+            let builder = DocumentBuilder(region: "us-east-1")
+            func documents(_ events: [LogEvent]) throws -> [String: JSONValue] {
+                let built = builder.documents(for: events, logGroup: group, index: "cloudwatch-sub-app")
+                return Dictionary(uniqueKeysWithValues: try built.map { ($0.id, try JSONParser().parse($0.source)) })
+            }
+            let fromKinesis = try documents(delivered), fromPolling = try documents(polled)
+            #expect(Set(fromKinesis.keys) == Set(fromPolling.keys), "the same events must make the same _id")
+            for (id, document) in fromKinesis {
+                // The same fields and values but for when the event reached CloudWatch, which a
+                // subscription does not carry (the record's arrival in Kinesis stands in).
+                let polledDocument = try #require(fromPolling[id])
+                for path in DocumentSchema.fields.map(\.path) where path != DocumentSchema.ingested {
+                    #expect(DocumentSchema.value(at: path, in: document) == DocumentSchema.value(at: path, in: polledDocument), "\(path) of \(id)")
+                }
+                #expect(document["json"] == polledDocument["json"])
+            }
+        }
+    }
+}
