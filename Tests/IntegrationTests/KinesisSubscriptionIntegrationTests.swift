@@ -70,4 +70,54 @@ import Testing
             }
         }
     }
+
+    /// A group shipped through its subscription (the shard reader, into the rig's engine) and
+    /// then backfilled by polling is stored once: the poll finds every event already there.
+    /// Read again from the acknowledged sequence numbers, the shards give nothing new.
+    @Test func aGroupShippedThroughItsSubscriptionAndThenPolledIsStoredOnce() async throws {
+        try await Rig.with { rig in
+            let group = "/sub/orders"
+            _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "orders", "--shards", "2"])
+            let now = WallClock.nowMillis()
+            for batch in 0..<3 {
+                try await rig.put(group: group, events: (0..<10).map { (now - 120_000 + EpochMillis(batch * 10 + $0), "order \(batch)-\($0)", "s\(batch)") })
+            }
+            let credentials = CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"])
+            let kinesis = KinesisClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1", credentials: credentials,
+                                        timeoutSeconds: 10, retry: .requests(Backoff(baseMillis: 10, maxMillis: 100)))
+            let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: rig.elasticsearchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 30)
+            let layout = IndexLayout(prefix: "cloudwatch")
+            let bootstrap = Bootstrap(client: client, layout: layout)
+            try await bootstrap.prepare()
+            let sink = BulkSink(client: client, limits: BulkLimits(batchSize: 500, inFlight: 2), retry: .bulk(Backoff(baseMillis: 50, maxMillis: 500)),
+                                deadLetters: DeadLetterFile(path: rig.directory + "/dead-letter.ndjson"))
+            let reader = ShardReader(kinesis: kinesis, stream: "orders", region: "us-east-1", sink: sink,
+                                     builder: DocumentBuilder(region: "us-east-1", account: "123456789012"), layout: layout,
+                                     defaultSource: SourceIdentity(region: "us-east-1", account: "123456789012"),
+                                     prepare: { try await bootstrap.ensureGroup($0) })
+            var acknowledged: [String: String] = [:]
+            var shipped = 0
+            for shard in try await kinesis.shards(stream: "orders") {
+                let progress = try await reader.read(shard: shard.id, from: .trimHorizon) { acknowledged[shard.id] = $0 }
+                shipped += progress.outcome.created
+                #expect(progress.sequence == acknowledged[shard.id])
+            }
+            #expect(shipped == 30)
+            _ = try await client.send("POST", "/cloudwatch-*/_refresh")
+            #expect(try await rig.documentCount(group: group) == 30)
+
+            let (backfill, report) = try await ProcessRunner.logstream(["backfill", "--days", "1", "--json"],
+                                                                       environment: rig.environment(groups: [group], checkpointPath: rig.directory + "/cp.json"))
+            #expect(backfill.status == 0, "\(backfill.stderr)")
+            let groupReport = report?["groups"]?.array?.first
+            #expect(groupReport?["created"]?.int == 0 && groupReport?["already_present"]?.int == 30, "\(backfill.stdout)")
+            let (count, distinct) = try await rig.countAndDistinct(group: group)
+            #expect(count == 30 && distinct == 30)
+
+            for (shard, sequence) in acknowledged {
+                let again = try await reader.read(shard: shard, from: .after(sequence: sequence)) { _ in }
+                #expect(again.events == 0, "shard \(shard) gave events again after its acknowledged sequence number")
+            }
+        }
+    }
 }
