@@ -95,13 +95,7 @@ package final class CloudWatchLogsClient: Sendable {
 
     func callOnceRaw(_ operation: String, _ body: JSONValue, logGroup: String?) async throws -> [UInt8] {
         let signing = AWSSigning(region: region, service: "logs", credentials: try await credentials.credentials())
-        let request = HTTPRequest(
-            method: "POST", url: endpoint + "/",
-            headers: [
-                HTTPHeader("Content-Type", "application/x-amz-json-1.1"),
-                HTTPHeader("X-Amz-Target", "Logs_20140328.\(operation)"),
-            ],
-            body: body.serialized, auth: .awsSigV4(signing), timeoutSeconds: timeoutSeconds)
+        let request = HTTPRequest.awsJSON(endpoint: endpoint, target: "Logs_20140328.\(operation)", body: body, signing: signing, timeoutSeconds: timeoutSeconds)
         let response = try await transport.send(request)
         guard response.status == 200 else {
             throw CloudWatchError.from(response: response, operation: operation, logGroup: logGroup)

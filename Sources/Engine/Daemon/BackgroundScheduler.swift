@@ -85,7 +85,7 @@ actor BackgroundScheduler {
             var report = GroupReport(group: task.group.rawValue, index: context.layout.stableName(for: task.group))
             let started = WallClock.monotonicSeconds()
             let finished = try await copier.copy(group: task.group, range: range, into: &report, priority: task.priority, control: control)
-            await context.roster.add(report)
+            await context.roster.add(report, of: task.group)
             Log.group(task.group).info(finished ? "backfill window done" : "backfill window paused for more urgent work",
                                        ("window", range), ("priority", task.priority), ("events", report.eventsRead),
                                        ("ms", Int((WallClock.monotonicSeconds() - started) * 1000)))

@@ -43,13 +43,13 @@ actor GroupRoster {
 
     var failing: Int { health.failing }
 
-    func add(_ report: GroupReport) {
-        let key = GroupKey(report.group)
-        var total = totals[key] ?? GroupReport(group: report.group, index: report.index)
+    /// Adds what a pass or a background task did for `group` to its totals.
+    func add(_ report: GroupReport, of group: GroupKey) {
+        var total = totals[group] ?? GroupReport(group: report.group, index: report.index)
         total.eventsRead += report.eventsRead
         total.outcome = total.outcome + report.outcome
         total.rangesCopied += report.rangesCopied
-        totals[key] = total
+        totals[group] = total
     }
 
     /// What was shipped since start, one report per group that shipped, in the groups' order.

@@ -74,7 +74,7 @@ actor TailScheduler {
         let started = WallClock.nowMillis()
         do {
             let report = try await tail.pass(group: group)
-            await context.roster.add(report)
+            await context.roster.add(report, of: group)
             activity.record(group, newEvents: report.outcome.created, now: WallClock.monotonicSeconds())
             if await context.roster.passSucceeded(group, started: started) { Log.group(group).info("log group readable again") }
             if report.eventsRead > 0 {

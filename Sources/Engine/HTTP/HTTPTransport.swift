@@ -32,6 +32,14 @@ struct TLSOptions: Sendable {
 }
 
 public struct HTTPRequest: Sendable {
+    /// A POST in AWS's JSON 1.1 protocol (CloudWatch Logs, Kinesis): the operation named in
+    /// `X-Amz-Target` (`Logs_20140328.FilterLogEvents`), signed with SigV4 for the service.
+    static func awsJSON(endpoint: String, target: String, body: JSONValue, signing: AWSSigning, timeoutSeconds: Double) -> HTTPRequest {
+        HTTPRequest(method: "POST", url: endpoint + "/",
+                    headers: [HTTPHeader("Content-Type", "application/x-amz-json-1.1"), HTTPHeader("X-Amz-Target", target)],
+                    body: body.serialized, auth: .awsSigV4(signing), timeoutSeconds: timeoutSeconds)
+    }
+
     var method: String
     var url: String
     var headers: [HTTPHeader]

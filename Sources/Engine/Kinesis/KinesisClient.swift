@@ -105,10 +105,7 @@ final class KinesisClient: Sendable {
             Log.warn("kinesis call failed, retrying", ("op", operation), ("stream", stream), ("error", why), ("attempt", attempt))
         }) {
             let signing = AWSSigning(region: region, service: "kinesis", credentials: try await credentials.credentials())
-            let request = HTTPRequest(
-                method: "POST", url: endpoint + "/",
-                headers: [HTTPHeader("Content-Type", "application/x-amz-json-1.1"), HTTPHeader("X-Amz-Target", "Kinesis_20131202.\(operation)")],
-                body: body.serialized, auth: .awsSigV4(signing), timeoutSeconds: timeoutSeconds)
+            let request = HTTPRequest.awsJSON(endpoint: endpoint, target: "Kinesis_20131202.\(operation)", body: body, signing: signing, timeoutSeconds: timeoutSeconds)
             let response = try await transport.send(request)
             guard response.status == 200 else { throw KinesisError.from(response, operation: operation, stream: stream) }
             return .done(try JSONParser().parse(response.body))
