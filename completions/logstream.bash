@@ -10,6 +10,7 @@ _logstream() {
             " backfill") path=" backfill" ;;
             " reconcile") path=" reconcile" ;;
             " heal") path=" heal" ;;
+            " subscribe") path=" subscribe" ;;
             " refresh-tune") path=" refresh-tune" ;;
             " checkpoint") path=" checkpoint" ;;
             " completions") path=" completions" ;;
@@ -32,6 +33,7 @@ _logstream() {
         --groups) return ;;
         --hot-refresh-interval) return ;;
         --index-prefix) return ;;
+        --kinesis-stream) return ;;
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --log-level) COMPREPLY=($(compgen -W "debug info warn error" -- "$cur")); return ;;
         --max-in-flight) return ;;
@@ -39,16 +41,18 @@ _logstream() {
         --poll-interval) return ;;
         --region) return ;;
         --report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --role-arn) return ;;
         --since) return ;;
         --stream) return ;;
         --until) return ;;
     esac
     case "$path" in
-        "") COMPREPLY=($(compgen -W "tail backfill reconcile heal refresh-tune checkpoint completions --version -V --config --log-level --log-format --help -h" -- "$cur")) ;;
+        "") COMPREPLY=($(compgen -W "tail backfill reconcile heal subscribe refresh-tune checkpoint completions --version -V --config --log-level --log-format --help -h" -- "$cur")) ;;
         " tail") COMPREPLY=($(compgen -W "--follow -f --json --poll-interval --metrics-file --backfill-days --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " backfill") COMPREPLY=($(compgen -W "--days --since --until --json --quiet -q --groups --region --es-host --index-prefix --batch-size --max-in-flight --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " reconcile") COMPREPLY=($(compgen -W "--days --since --until --dry-run --json --quiet -q --delete-extras --report --counts --groups --region --es-host --index-prefix --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " heal") COMPREPLY=($(compgen -W "--dry-run --json --quiet -q --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;
+        " subscribe") COMPREPLY=($(compgen -W "--dry-run --json --role-arn --groups --region --kinesis-stream --config --log-level --log-format --help -h" -- "$cur")) ;;
         " refresh-tune") COMPREPLY=($(compgen -W "--dry-run --json --es-host --index-prefix --hot-refresh-interval --cold-refresh-interval --cold-age-days --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint") COMPREPLY=($(compgen -W "show set reset verify --checkpoint-path --config --log-level --log-format --help -h" -- "$cur")) ;;
         " checkpoint show") COMPREPLY=($(compgen -W "--json --checkpoint-path --es-host --index-prefix --config --log-level --log-format --help -h" -- "$cur")) ;;

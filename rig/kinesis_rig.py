@@ -24,3 +24,18 @@ def subscribe(args):
     logs.put_subscription_filter(logGroupName=args.group, filterName=args.filter, filterPattern="",
                                  destinationArn=arn, roleArn="arn:aws:iam::123456789012:role/cwl-to-kinesis")
     return {"stream_arn": arn}
+
+
+def split(args):
+    """Splits every open shard at the middle of its hash range, as a resharding does: the
+    parents close, and new records go to their children."""
+    kinesis = _client("kinesis", args)
+    shards = kinesis.list_shards(StreamName=args.stream)["Shards"]
+    split = []
+    for shard in shards:
+        if "EndingSequenceNumber" in shard["SequenceNumberRange"]:
+            continue
+        low, high = int(shard["HashKeyRange"]["StartingHashKey"]), int(shard["HashKeyRange"]["EndingHashKey"])
+        kinesis.split_shard(StreamName=args.stream, ShardToSplit=shard["ShardId"], NewStartingHashKey=str((low + high) // 2))
+        split.append(shard["ShardId"])
+    return {"split": split, "shards": [s["ShardId"] for s in kinesis.list_shards(StreamName=args.stream)["Shards"]]}

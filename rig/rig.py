@@ -173,6 +173,10 @@ def main():
     p_sub.add_argument("--stream", required=True)
     p_sub.add_argument("--shards", type=int, default=1)
     p_sub.add_argument("--filter", default="logstream")
+    p_split = sub.add_parser("split", help="split each open shard of a Kinesis stream in two (resharding)")
+    p_split.add_argument("--endpoint", required=True)
+    p_split.add_argument("--region", default="us-east-1")
+    p_split.add_argument("--stream", required=True)
     p_meta = sub.add_parser("metadata")
     p_meta.add_argument("--dir", required=True)
     p_meta.add_argument("--parent-pid", type=int, default=0)
@@ -187,9 +191,9 @@ def main():
         parent = ["--parent-pid", str(args.parent_pid)] if args.parent_pid else []
         rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
         print(json.dumps(start("metadata", [sys.executable, str(HERE / "fake_metadata.py")] + rest + parent, directory)))
-    elif args.command == "subscribe":
+    elif args.command in ("subscribe", "split"):
         import kinesis_rig
-        print(json.dumps(kinesis_rig.subscribe(args)))
+        print(json.dumps(getattr(kinesis_rig, args.command)(args)))
     elif args.command == "ids":
         import seed_logs
         print(json.dumps(seed_logs.ids(args)))

@@ -62,6 +62,11 @@ public enum CommandTable {
                 options: [.dryRun, .json, .quiet] + elasticsearchOptions,
                 examples: ["logstream heal --dry-run"], run: HealCommand.run),
             CommandSpec(
+                "subscribe", summary: "create the subscription filters that deliver the groups of sources read through Kinesis to their streams",
+                details: "For every source with a Kinesis stream (KINESIS_STREAM, or kinesis_stream in a [[source]]) and each of its groups: a subscription filter named logstream-<stream> that sends every event to the stream, made with the role CloudWatch Logs assumes (--role-arn). A filter of another name is never replaced; a group that already has two (CloudWatch's limit) is reported and left as it is. tail --follow then reads those groups from the stream instead of polling them. Exit status 3 when a group could not be subscribed.",
+                options: [.dryRun, .json, .roleArn] + cloudWatchOptions + [.setting("kinesis-stream", "KINESIS_STREAM")],
+                examples: ["logstream subscribe --dry-run", "logstream subscribe --role-arn arn:aws:iam::111111111111:role/cwl-to-kinesis"], run: SubscribeCommand.run),
+            CommandSpec(
                 "refresh-tune", summary: "set refresh_interval of hot and cold indices",
                 details: "An index behind a group's versioned targets is hot while its newest @timestamp is within ES_COLD_AGE_DAYS: it refreshes every ES_HOT_REFRESH_INTERVAL, so Discover shows new events at once; older indices refresh every ES_COLD_REFRESH_INTERVAL. Only settings that differ are changed. tail --follow does this every ES_REFRESH_TUNE_INTERVAL_SECS.",
                 options: [.dryRun, .json] + elasticsearchOptions + [.setting("hot-refresh-interval", "ES_HOT_REFRESH_INTERVAL"),
@@ -95,7 +100,7 @@ public enum CommandTable {
         (0, "success"),
         (1, "runtime failure (unreachable service, rejected credentials, I/O error)"),
         (2, "usage or configuration error; the message names the option or setting"),
-        (3, "the command ran, but discrepancies or conflicts remain (reconcile, heal), or documents went to the dead-letter file (backfill, tail)"),
+        (3, "the command ran, but discrepancies or conflicts remain (reconcile, heal), documents went to the dead-letter file (backfill, tail), or a group could not be subscribed (subscribe)"),
         (130, "stopped by SIGINT or SIGTERM before it finished (backfill; what was acknowledged is saved)"),
     ]
 }

@@ -21,5 +21,6 @@ extension OptionSpec {
     static let deleteExtras = OptionSpec("delete-extras", "Delete documents CloudWatch does not have (only where its retention still covers the window)")
     static let report = OptionSpec("report", value: "FILE", "Also write the coverage map as a self-contained HTML page (an SVG heat map per group)", completion: .file)
     static let stream = OptionSpec("stream", value: "NAME", "Only this log stream")
+    static let roleArn = OptionSpec("role-arn", value: "ARN", "IAM role CloudWatch Logs assumes to put records into the stream (needed unless --dry-run)")
     static let yes = OptionSpec("yes", short: "y", "Do not ask for confirmation")
 }

@@ -13,6 +13,15 @@ struct ReadSource: Sendable {
     var own: Own?
     /// A `[[source]]`'s account, once known.
     var account: String?
+    /// Set when the source's groups are read through their subscription (KINESIS_STREAM,
+    /// `kinesis_stream`) instead of polled.
+    var subscription: Subscription?
+
+    struct Subscription: Sendable {
+        var stream: String
+        /// The source's own credentials (the stream is in its account).
+        var credentials: CredentialsProvider
+    }
 
     struct Own: Sendable {
         var credentials: CredentialsProvider
@@ -21,6 +30,12 @@ struct ReadSource: Sendable {
     }
 
     var isDefault: Bool { own == nil }
+
+    /// Whether `group` is one of this source's: a default-source group (plain name) for the
+    /// default source, one of its account and region for a `[[source]]`.
+    func reads(_ group: GroupKey) -> Bool {
+        isDefault ? group.account == nil : (group.account == account && group.region == region)
+    }
     /// `account:region` of a `[[source]]` whose account is known.
     var routeKey: String? { isDefault ? nil : account.map { "\($0):\(region)" } }
 }
@@ -42,12 +57,15 @@ extension Engine {
         let base = CachedCredentials(CredentialChain(environment: environment, transport: transport, region: region))
         let client = cloudWatchClient(region: region, credentials: base)
         var sources: [ReadSource] = settings.sources.map { source in
-            ReadSource(name: source.name, region: source.region, entries: source.logGroups,
-                       own: ReadSource.Own(credentials: sourceCredentials(source, base: base), roleAccount: source.roleAccount))
+            let credentials = sourceCredentials(source, base: base)
+            return ReadSource(name: source.name, region: source.region, entries: source.logGroups,
+                              own: ReadSource.Own(credentials: credentials, roleAccount: source.roleAccount),
+                              subscription: source.kinesisStream.map { ReadSource.Subscription(stream: $0, credentials: credentials) })
         }
         var defaultAccount: String?
         if !entries.isEmpty {
-            sources.insert(ReadSource(name: "default", region: region, entries: entries), at: 0)
+            sources.insert(ReadSource(name: "default", region: region, entries: entries,
+                                      subscription: settings.kinesisStream.map { ReadSource.Subscription(stream: $0, credentials: base) }), at: 0)
             // The account tells this deployment's documents from a neighbour's that reads the
             // same group name in another account into the same target (cloud.account.id).
             do {
@@ -83,6 +101,12 @@ extension Engine {
                              timeoutSeconds: Double(settings.httpTimeoutSecs), retry: .cloudWatch(backoff),
                              budget: RequestBudget(ratePerSecond: Double(settings.cloudWatchRate(region: region))),
                              side: route.map { "cloudwatch \($0)" } ?? "cloudwatch")
+    }
+
+    /// The client of a source's subscription stream (in the source's account and region).
+    func kinesisClient(_ subscription: ReadSource.Subscription, region: String) -> KinesisClient {
+        KinesisClient(transport: transport, endpoint: settings.kinesisEndpoint(region: region), region: region, credentials: subscription.credentials,
+                      timeoutSeconds: Double(settings.httpTimeoutSecs), retry: .cloudWatch(backoff))
     }
 
     /// Learns a `[[source]]`'s account (from its role ARN, else STS) and routes its client;

@@ -94,11 +94,13 @@ import Testing
             let reader = ShardReader(kinesis: kinesis, stream: "orders", region: "us-east-1", sink: sink,
                                      builder: DocumentBuilder(region: "us-east-1", account: "123456789012"), layout: layout,
                                      defaultSource: SourceIdentity(region: "us-east-1", account: "123456789012"),
-                                     prepare: { try await bootstrap.ensureGroup($0) })
+                                     admit: { try await bootstrap.ensureGroup($0); return true })
             var acknowledged: [String: String] = [:]
             var shipped = 0
             for shard in try await kinesis.shards(stream: "orders") {
-                let progress = try await reader.read(shard: shard.id, from: .trimHorizon) { acknowledged[shard.id] = $0 }
+                let progress = try await reader.read(shard: shard.id, from: .trimHorizon) { page in
+                    if let sequence = page.checkpoint.sequence { acknowledged[shard.id] = sequence }
+                }
                 shipped += progress.outcome.created
                 #expect(progress.sequence == acknowledged[shard.id])
             }

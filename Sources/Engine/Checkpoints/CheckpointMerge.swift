@@ -29,6 +29,7 @@ extension CheckpointState {
                 break
             }
         }
+        result.shards = shards.merging(file.shards) { $0.merged(with: $1) }
         return result
     }
 }

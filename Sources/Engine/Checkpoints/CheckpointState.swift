@@ -84,6 +84,8 @@ public struct CheckpointState: Sendable, Equatable {
     }
 
     public var groups: [String: Group] = [:]
+    /// Per Kinesis shard (`ShardKey`'s text): how far its subscription records were read.
+    var shards: [String: ShardCheckpoint] = [:]
     /// Bumped by `reset` of every group: a process that last saw an older generation takes
     /// the file as it is.
     var generation = 0
@@ -101,19 +103,23 @@ public struct CheckpointState: Sendable, Equatable {
             groupMembers.append(JSONMember(name, groups[name]!.json))
         }
         let groupsValue = JSONValue.object(groupMembers)
+        let shardsValue: JSONValue? = shards.isEmpty ? nil : .object(shards.keys.sorted().map { JSONMember($0, shards[$0]!.json) })
         var document: [JSONMember] = [
             JSONMember("format", .string(Self.format)),
             JSONMember("version", .int(Self.version)),
             JSONMember("written_at", .string(Timestamp.format(WallClock.nowMillis()))),
         ]
         if generation != 0 { document.append(JSONMember("generation", .int(generation))) }
-        document += [JSONMember("groups", groupsValue), JSONMember("checksum", .string(Self.checksum(of: groupsValue)))]
+        document.append(JSONMember("groups", groupsValue))
+        if let shardsValue { document.append(JSONMember("shards", shardsValue)) }
+        document.append(JSONMember("checksum", .string(Self.checksum(of: groupsValue, shards: shardsValue))))
         return JSONValue.object(document).serialized + [UInt8(ascii: "\n")]
     }
 
-    /// CRC-32 of the groups' canonical JSON: catches a file edited or damaged in place.
-    static func checksum(of groups: JSONValue) -> String {
-        let bytes = groups.serialized
+    /// CRC-32 of the groups' canonical JSON, and the shards' after it when there are any:
+    /// catches a file edited or damaged in place.
+    static func checksum(of groups: JSONValue, shards: JSONValue?) -> String {
+        let bytes = groups.serialized + (shards?.serialized ?? [])
         let crc = Gzip.crc32(bytes)
         let hex = String(crc, radix: 16)
         return "crc32:" + String(repeating: "0", count: 8 - hex.count) + hex
@@ -132,7 +138,8 @@ public struct CheckpointState: Sendable, Equatable {
             throw corrupt("version \(json["version"]?.int.map(String.init) ?? "?") is not supported by this logstream (expects \(version))")
         }
         guard let groups = json["groups"], groups.members != nil else { throw corrupt("it has no groups") }
-        if let recorded = json["checksum"]?.string, recorded != checksum(of: groups) {
+        let shards = json["shards"]
+        if let recorded = json["checksum"]?.string, recorded != checksum(of: groups, shards: shards) {
             throw corrupt("its checksum does not match its contents (edited or damaged)")
         }
         var state = CheckpointState()
@@ -140,6 +147,10 @@ public struct CheckpointState: Sendable, Equatable {
         for member in groups.members ?? [] {
             guard let group = Group(json: member.value) else { throw corrupt("group \(member.key) is malformed") }
             state.groups[member.key] = group
+        }
+        for member in shards?.members ?? [] {
+            guard ShardKey(member.key) != nil, let shard = ShardCheckpoint(json: member.value) else { throw corrupt("shard \(member.key) is malformed") }
+            state.shards[member.key] = shard
         }
         return state
     }

@@ -186,6 +186,37 @@ public actor CheckpointStore {
         try write()
     }
 
+    /// How far `shard` has been read (nothing recorded: a shard never read).
+    func shard(_ shard: ShardKey) -> ShardCheckpoint {
+        state.shards[shard.rawValue] ?? ShardCheckpoint()
+    }
+
+    /// Records how far `shard` was read and acknowledged (only ever moving forward).
+    func advanceShard(_ shard: ShardKey, to progress: ShardCheckpoint) throws {
+        state.shards[shard.rawValue] = (state.shards[shard.rawValue] ?? ShardCheckpoint()).merged(with: progress)
+        try progressed()
+    }
+
+    /// What a lease on `name` (a group's or a shard's) carries to the next owner.
+    func leaseCheckpoint(_ name: String) -> JSONValue {
+        ShardKey(name).map { shard($0).json } ?? group(name).json
+    }
+
+    /// Takes over a lease's checkpoint from the instance that held it before; false when it
+    /// is not one (left as it is).
+    @discardableResult
+    func takeOver(_ name: String, from json: JSONValue) throws -> Bool {
+        if ShardKey(name) != nil {
+            guard let entry = ShardCheckpoint(json: json) else { return false }
+            state.shards[name] = entry
+            try write()
+            return true
+        }
+        guard let entry = CheckpointState.Group(json: json) else { return false }
+        try replace(name, with: entry)
+        return true
+    }
+
     /// The stream name `set` uses for a group that has no stream cursors yet.
     static let manualStream = "(set by checkpoint set)"
 
@@ -203,6 +234,7 @@ public actor CheckpointStore {
             } else {
                 removed = state.groups.values.filter { !$0.isEmpty }.count
                 state.groups.removeAll()
+                state.shards.removeAll()
                 state.generation += 1
             }
         }

@@ -46,6 +46,11 @@ public struct Settings: Sendable {
     var instanceID: String = ""
     var leaseSecs: Int = 0
     var cloudWatchLogsEndpointURL: String?
+    /// The default source's subscription stream (KINESIS_STREAM); nil: its groups are polled.
+    var kinesisStream: String?
+    /// KINESIS_START=latest: a shard without a checkpoint is read from what arrives next.
+    var kinesisFromLatest = false
+    var kinesisEndpointURL: String?
 
     /// Every field but `sources` is written by its setting's spec (`SettingsCatalog`); the
     /// initial values above are never seen (a test checks each field has a writer).
@@ -84,6 +89,11 @@ public struct Settings: Sendable {
     /// The CloudWatch Logs endpoint: the service-specific override, the general one, or AWS.
     func cloudWatchEndpoint(region: String) -> String {
         cloudWatchLogsEndpointURL ?? awsEndpointURL ?? "https://logs.\(region).\(Self.dnsSuffix(region: region))"
+    }
+
+    /// The Kinesis Data Streams endpoint: the service-specific override, the general one, or AWS.
+    func kinesisEndpoint(region: String) -> String {
+        kinesisEndpointURL ?? awsEndpointURL ?? "https://kinesis.\(region).\(Self.dnsSuffix(region: region))"
     }
 
     /// The DNS suffix of the AWS partition a region belongs to (as in the SDKs' partition

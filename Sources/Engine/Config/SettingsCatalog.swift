@@ -71,6 +71,10 @@ public enum SettingsCatalog {
             if settings.checkpointPath.isEmpty { throw ConfigError("CHECKPOINT_PATH must not be empty") }
         },
 
+        SettingSpec("KINESIS_STREAM", .text, default: nil, "Read the default source's groups from this Kinesis data stream, which their CloudWatch Logs subscription filters fill (logstream subscribe), instead of polling them; verification still compares them with CloudWatch", category: "Kinesis",
+                    into: \.kinesisStream),
+        SettingSpec("KINESIS_START", .choice(["trim_horizon", "latest"]), default: "trim_horizon", "Where a shard without a checkpoint is read from: trim_horizon (everything the stream still keeps) or latest (only what arrives from now on)", category: "Kinesis") { $1.kinesisFromLatest = try $0.choice() == "latest" },
+
         SettingSpec("COORDINATION", .choice(["file", "elasticsearch"]), default: "file", "file: this process works on every group; elasticsearch: several tail --follow processes share the groups through leases in Elasticsearch", category: "Scale-out") { $1.coordinated = try $0.choice() == "elasticsearch" },
         SettingSpec("INSTANCE_ID", .text, default: "", "Name of this instance among those sharing the groups (empty: host name and process id)", category: "Scale-out") { $1.instanceID = $0.optionalText() ?? Settings.defaultInstanceID() },
         SettingSpec("LEASE_SECS", .integer(min: 3, max: 3_600), default: "60", "A group whose owner has not renewed its lease for this long is taken over by another instance", category: "Scale-out",
@@ -100,6 +104,8 @@ public enum SettingsCatalog {
                     into: \.awsEndpointURL),
         SettingSpec("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", .url, default: nil, "Endpoint for CloudWatch Logs only; wins over AWS_ENDPOINT_URL", category: "AWS",
                     into: \.cloudWatchLogsEndpointURL),
+        SettingSpec("AWS_ENDPOINT_URL_KINESIS", .url, default: nil, "Endpoint for Kinesis Data Streams only; wins over AWS_ENDPOINT_URL", category: "AWS",
+                    into: \.kinesisEndpointURL),
     ]
 
     public static func spec(named name: String) -> SettingSpec? {

@@ -10,6 +10,7 @@ import TOMLKit
 ///     log_groups = ["/aws/lambda/*"]
 ///     role_arn = "arn:aws:iam::111111111111:role/logstream-reader"
 ///     external_id = "central-logging"   # optional
+///     kinesis_stream = "cwl-payments"   # optional: read through a subscription, not polled
 ///
 /// The groups of AWS_REGION and LOG_GROUPS remain the default source, as before.
 struct SourceConfig: Sendable, Equatable {
@@ -20,8 +21,11 @@ struct SourceConfig: Sendable, Equatable {
     var roleArn: String?
     var externalId: String?
     var sessionName: String?
+    /// The Kinesis data stream the groups' subscription filters fill (in the source's
+    /// account and region); nil: the groups are polled.
+    var kinesisStream: String?
 
-    static let keys = ["name", "region", "log_groups", "profile", "role_arn", "external_id", "role_session_name"]
+    static let keys = ["name", "region", "log_groups", "profile", "role_arn", "external_id", "role_session_name", "kinesis_stream"]
 
     /// The account of `role_arn` (`arn:aws:iam::ACCOUNT:role/…`), if one is given.
     var roleAccount: String? {
@@ -60,7 +64,8 @@ struct SourceConfig: Sendable, Equatable {
             groups = groups.filter { !$0.isEmpty }
             guard !groups.isEmpty else { throw ConfigError("\(label) (\(name)): 'log_groups' is missing or empty") }
             let source = SourceConfig(name: name, region: region, logGroups: groups, profile: try text("profile"), roleArn: try text("role_arn"),
-                                      externalId: try text("external_id"), sessionName: try text("role_session_name"))
+                                      externalId: try text("external_id"), sessionName: try text("role_session_name"),
+                                      kinesisStream: try text("kinesis_stream"))
             if let roleArn = source.roleArn, source.roleAccount == nil {
                 throw ConfigError("\(label) (\(name)): role_arn \(roleArn) is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
             }

@@ -7,6 +7,8 @@
 ///   verification (`VerificationSchedule`) — stepping aside for more urgent work;
 /// - `Maintenance`: refresh tuning and the stall watchdog;
 /// - `DaemonReporter`: the summary line and the metrics file;
+/// - a `KinesisConsumer` per source read through its subscription (KINESIS_STREAM), whose
+///   groups the tail then leaves alone;
 /// - with COORDINATION=elasticsearch, the lease rounds here: each part works only on the
 ///   groups this instance holds.
 ///
@@ -18,6 +20,7 @@ struct Daemon {
     let background: BackgroundScheduler
     let maintenance: Maintenance
     let reporter: DaemonReporter
+    let consumers: [KinesisConsumer]
 
     init(engine: Engine, parts: Engine.Pipeline, tail: Tail, shutdown: ShutdownSignal, coordinator: Coordinator? = nil) {
         let settings = engine.settings
@@ -36,6 +39,10 @@ struct Daemon {
             seasonal: SeasonalModels(path: engine.seasonalPath), retentionReader: ClusterRetention(client: engine.elasticsearch()))
         maintenance = Maintenance(context: context, tuner: engine.refreshTuner(cluster: parts.cluster))
         reporter = DaemonReporter(context: context, tail: self.tail, background: background, gate: gate, metricsFile: settings.metricsFile)
+        consumers = parts.sources.compactMap { source in
+            source.subscription.map { KinesisConsumer(context: context, source: source, kinesis: engine.kinesisClient($0, region: source.region),
+                                                      fromLatest: settings.kinesisFromLatest) }
+        }
     }
 
     /// Runs until shutdown; returns what was shipped per group.
@@ -57,6 +64,9 @@ struct Daemon {
             parts.addTask { await background.run() }
             parts.addTask { await maintenance.run() }
             parts.addTask { await reporter.run() }
+            for consumer in consumers {
+                parts.addTask { await consumer.run() }
+            }
         }
         await reporter.writeMetrics()
         await context.coordinator?.releaseAll()

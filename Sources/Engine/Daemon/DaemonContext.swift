@@ -10,13 +10,23 @@ struct DaemonContext: Sendable {
     let roster: GroupRoster
     let metrics: Metrics
     let shutdown: ShutdownSignal
-    /// With COORDINATION=elasticsearch: which groups this instance holds leases on.
+    /// With COORDINATION=elasticsearch: which groups (and shards) this instance holds leases on.
     let coordinator: Coordinator?
 
     /// Whether this instance works on `group` now.
     func mine(_ group: GroupKey) async -> Bool {
+        await holds(group.rawValue)
+    }
+
+    /// Whether this instance holds the lease on `name` (a group's or a shard's key) now.
+    func holds(_ name: String) async -> Bool {
         guard let coordinator else { return true }
-        return await coordinator.owns(group.rawValue)
+        return await coordinator.owns(name)
+    }
+
+    /// Whether `group` is read through its source's subscription stream (not polled).
+    func subscribed(_ group: GroupKey) -> Bool {
+        pipeline.sources.contains { $0.subscription != nil && $0.reads(group) }
     }
 
     /// Whether this instance does the cluster-wide chores.

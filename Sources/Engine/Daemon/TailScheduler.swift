@@ -38,7 +38,8 @@ actor TailScheduler {
         await withTaskGroup(of: Void.self) { workers in
             var working: Set<GroupKey> = []
             while !shutdown.isRequested {
-                for group in await context.roster.groups where !working.contains(group) {
+                // A group read through its subscription is not polled (`KinesisConsumer`).
+                for group in await context.roster.groups where !working.contains(group) && !context.subscribed(group) {
                     working.insert(group)
                     workers.addTask { await self.worker(group) }
                 }

@@ -98,7 +98,7 @@ final class KinesisClient: Sendable {
         return Page(records: records, next: answer["NextShardIterator"]?.string, millisBehindLatest: answer["MillisBehindLatest"]?.int64)
     }
 
-    private func call(_ operation: String, _ body: JSONValue, stream: String) async throws -> JSONValue {
+    func call(_ operation: String, _ body: JSONValue, stream: String) async throws -> JSONValue {
         try await retry.run(giveUp: { last, why, _ in
             last ?? KinesisError(operation: operation, code: "RetriesExhausted", message: why, status: 0, stream: stream)
         }, retrying: { _, why, attempt in

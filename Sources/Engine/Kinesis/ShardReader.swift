@@ -1,9 +1,12 @@
 /// Reads one shard of a stream a CloudWatch Logs subscription fills and ships its events:
 /// each page of records is decoded, its events made into the very documents polling makes
 /// (same `_id`, same fields), written, and only once Elasticsearch has acknowledged them is
-/// the page's last sequence number handed to `acknowledge` — where a checkpoint moves.
-/// Control messages are skipped. A group first seen here is prepared (its target and alias)
-/// before its first write.
+/// the page's progress (its last sequence number; whether the shard was caught up or read to
+/// its end) handed on — where a checkpoint moves. Control messages are skipped. A group is
+/// admitted (its target made ready, or its events skipped) on first sight.
+///
+/// Kinesis allows five GetRecords a second per shard (and 2 MB): reads of one shard are at
+/// least `minimumGapSeconds` apart, and a refusal is waited out by the client's retry loop.
 struct ShardReader: Sendable {
     let kinesis: KinesisClient
     let stream: String
@@ -14,8 +17,17 @@ struct ShardReader: Sendable {
     let layout: IndexLayout
     /// The default source: its groups are keyed by their plain names, as when polled.
     let defaultSource: SourceIdentity
-    /// Makes a group's target and alias ready (`Bootstrap.ensureGroup`), once per group.
-    let prepare: @Sendable (GroupKey) async throws -> Void
+    /// Whether a group's events are shipped (its target and alias made ready first); false
+    /// skips them. Asked once per group per `read`.
+    let admit: @Sendable (GroupKey) async throws -> Bool
+    var minimumGapSeconds = 0.2
+
+    /// What one acknowledged page moved.
+    struct Page: Sendable {
+        var checkpoint: ShardCheckpoint
+        var reports: [GroupKey: GroupReport]
+        var millisBehindLatest: Int64?
+    }
 
     struct Progress: Sendable, Equatable {
         /// The last sequence number acknowledged, if any page had records.
@@ -26,6 +38,10 @@ struct ShardReader: Sendable {
         var closed = false
     }
 
+    /// Following a shard (the daemon): after a page without records, `idle` waits and says
+    /// whether to go on.
+    typealias Idle = @Sendable () async -> Bool
+
     /// The key a group of `owner`'s account has here: its plain name when it is the default
     /// source's, `account:region:name` otherwise (as a `[[source]]`'s groups are keyed).
     func key(owner: String, group: String) -> GroupKey {
@@ -33,38 +49,80 @@ struct ShardReader: Sendable {
         return isDefault ? GroupKey(group) : GroupKey(account: owner, region: region, name: group)
     }
 
-    /// Reads from `start` until the shard has nothing more for now (a page without records)
-    /// or is closed, or `shouldStop` says so between pages.
-    func read(shard: String, from start: KinesisClient.Start, shouldStop: @Sendable () -> Bool = { false },
-              acknowledge: (String) async throws -> Void) async throws -> Progress {
+    /// Reads from `start` until the shard is closed and read to its end, or `goOn` says to
+    /// stop (asked between pages), or — without `idle` — a page comes back without records.
+    func read(shard: String, from start: KinesisClient.Start, idle: Idle? = nil, goOn: @Sendable () async -> Bool = { true },
+              acknowledged: (Page) async throws -> Void) async throws -> Progress {
         var progress = Progress()
-        var prepared: Set<GroupKey> = []
+        var admitted: [GroupKey: Bool] = [:]
         var iterator = try await kinesis.iterator(stream: stream, shard: shard, start: start)
-        while !shouldStop() {
-            let page = try await kinesis.records(stream: stream, iterator: iterator)
-            var byGroup: [GroupKey: [LogEvent]] = [:]
-            for record in page.records {
-                let decoded = try SubscriptionRecord.decode(record.data, arrival: record.arrival)
-                guard decoded.kind == .data else { continue }
-                byGroup[key(owner: decoded.owner, group: decoded.logGroup), default: []] += decoded.events
+        var lastRead = -Double.infinity
+        while await goOn() {
+            let gap = minimumGapSeconds - (WallClock.monotonicSeconds() - lastRead)
+            if gap > 0 { try? await Task.sleep(nanoseconds: UInt64(gap * 1e9)) }
+            lastRead = WallClock.monotonicSeconds()
+            let requested = WallClock.nowMillis()
+            let page: KinesisClient.Page
+            do {
+                page = try await kinesis.records(stream: stream, iterator: iterator)
+            } catch let error as KinesisError where error.isExpiredIterator {
+                // Five minutes without a read (a long Elasticsearch outage): start again after
+                // what was acknowledged.
+                iterator = try await kinesis.iterator(stream: stream, shard: shard, start: progress.sequence.map { .after(sequence: $0) } ?? start)
+                continue
             }
-            for (group, events) in byGroup.sorted(by: { $0.key < $1.key }) {
-                if prepared.insert(group).inserted { try await prepare(group) }
+            var shipped = Page(checkpoint: ShardCheckpoint(), reports: [:], millisBehindLatest: page.millisBehindLatest)
+            for (group, events) in decode(page.records) {
+                if admitted[group] == nil { admitted[group] = try await admit(group) }
+                guard admitted[group] == true else { continue }
                 let documents = builder.documents(for: events, logGroup: group, index: layout.stableName(for: group))
-                progress.outcome = progress.outcome + (try await sink.write(documents, priority: .critical))
+                let outcome = try await sink.write(documents, priority: .critical)
+                var report = GroupReport(group: group.rawValue, index: layout.stableName(for: group))
+                report.eventsRead = events.count
+                report.outcome = outcome
+                shipped.reports[group] = report
+                progress.outcome = progress.outcome + outcome
                 progress.events += events.count
             }
-            if let last = page.records.last?.sequence {
-                try await acknowledge(last)
-                progress.sequence = last
-            }
+            shipped.checkpoint.sequence = page.records.last?.sequence
+            if page.millisBehindLatest == 0 { shipped.checkpoint.caughtUpAt = requested }
+            shipped.checkpoint.finished = page.next == nil
+            try await acknowledged(shipped)
+            progress.sequence = shipped.checkpoint.sequence ?? progress.sequence
             guard let next = page.next else {
                 progress.closed = true
                 break
             }
-            if page.records.isEmpty { break }
             iterator = next
+            if page.records.isEmpty {
+                guard let idle, await idle() else { break }
+            }
         }
         return progress
+    }
+
+    /// A page's events by group, in the order they came; control messages left out. A
+    /// record that is not a subscription's (something else writes to the stream) is said and
+    /// passed over: stopping at it would stop the shard for good, and verification finds in
+    /// CloudWatch any events it held.
+    private func decode(_ records: [KinesisClient.Record]) -> [(GroupKey, [LogEvent])] {
+        var byGroup: [GroupKey: [LogEvent]] = [:]
+        var order: [GroupKey] = []
+        for record in records {
+            let decoded: SubscriptionRecord
+            do {
+                decoded = try SubscriptionRecord.decode(record.data, arrival: record.arrival)
+            } catch {
+                Log.error("a record in the subscription stream is not a CloudWatch Logs subscription record; passed over",
+                          ("stream", stream), ("sequence", record.sequence), ("error", error),
+                          ("fix", "only CloudWatch Logs subscription filters should write to the stream"))
+                continue
+            }
+            guard decoded.kind == .data else { continue }
+            let group = key(owner: decoded.owner, group: decoded.logGroup)
+            if byGroup[group] == nil { order.append(group) }
+            byGroup[group, default: []] += decoded.events
+        }
+        return order.map { ($0, byGroup[$0]!) }
     }
 }

@@ -16,6 +16,15 @@ struct Logger: Sendable {
 
 extension Log {
     /// A logger for one group (a `GroupKey`): its name, and its source when it has one.
+    static func shard(_ key: ShardKey) -> Logger {
+        Logger(metadata: [("stream", key.stream), ("shard", key.shard)])
+    }
+
+    /// The logger of what a lease is on: a group, or a shard of a subscription stream.
+    static func lease(_ name: String) -> Logger {
+        ShardKey(name).map(shard) ?? group(GroupKey(name))
+    }
+
     static func group(_ key: GroupKey) -> Logger {
         guard let source = key.source else { return Logger(metadata: [("group", key.name)]) }
         return Logger(metadata: [("group", key.name), ("source", source)])

@@ -3,6 +3,11 @@
 struct GroupResolver: Sendable {
     let source: CloudWatchLogsClient
 
+    /// Whether `name` is one of `entries`: named as it is, or under a prefix ending in `*`.
+    static func matches(_ entries: [String], _ name: String) -> Bool {
+        entries.contains { $0.hasSuffix("*") ? name.hasPrefix($0.dropLast()) : $0 == name }
+    }
+
     func resolve(_ entries: [String]) async throws -> [String] {
         var names: [String] = []
         for entry in entries {

@@ -1,0 +1,167 @@
+@testable import Engine
+import Foundation
+import Testing
+
+/// `tail --follow` reading a source through its subscription stream (KINESIS_STREAM) on the
+/// rig: CloudWatch Logs (moto) delivers each PutLogEvents batch to the stream, and the rig's
+/// Kinesis answers as AWS does (five GetRecords a second per shard, closed shards end).
+@Suite struct KinesisDaemonIntegrationTests {
+    func environment(_ rig: Rig, groups: [String], stream: String, state: String) -> [String: String] {
+        var environment = rig.environment(groups: groups, checkpointPath: rig.directory + "/\(state)/cp.json")
+        environment["KINESIS_STREAM"] = stream
+        environment["POLL_INTERVAL_SECS"] = "1"
+        environment["BACKFILL_DAYS"] = "0"
+        environment["RECONCILE_INTERVAL_SECS"] = "86400"
+        environment["METRICS_FILE"] = rig.directory + "/\(state)/metrics.prom"
+        return environment
+    }
+
+    func metric(_ path: String, _ line: String) -> Double? {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").first { $0.hasPrefix(line + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
+    func shardCheckpoints(_ path: String) throws -> [String: JSONValue] {
+        let json = try JSONParser().parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        return Dictionary(uniqueKeysWithValues: (json["shards"]?.members ?? []).map { ($0.key, $0.value) })
+    }
+
+    func stored(_ rig: Rig, _ group: String) async throws -> (count: Int, distinct: Int) {
+        _ = try await rig.elasticsearch().send("POST", "/cloudwatch-*/_refresh")
+        return try await rig.countAndDistinct(group: group)
+    }
+
+    /// The group's events arrive through the stream, not by polling (the tail reads no
+    /// CloudWatch event), each shard's checkpoint records its acknowledged sequence number,
+    /// and a daemon killed while events keep arriving, started again, loses and duplicates
+    /// nothing.
+    @Test func theDaemonShipsASubscribedGroupFromItsStreamAndAKillLosesAndDuplicatesNothing() async throws {
+        try await Rig.with { rig in
+            let group = "/sub/daemon"
+            _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "cwl-daemon", "--shards", "2"])
+            let environment = environment(rig, groups: [group], stream: "cwl-daemon", state: "state")
+            var expected = 0
+            func putBatch(_ number: Int) async throws {
+                try await rig.put(group: group, stampedAtSend: (0..<20).map { (EpochMillis($0), "batch \(number) event \($0)", "s\(number % 3)") })
+                expected += 20
+            }
+            try await putBatch(0)
+            var daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: environment)
+            let first = try await eventually(seconds: 60, watching: daemon) { try await stored(rig, group).count == 20 }
+            #expect(first, "\(daemon.stderr.suffix(3000))")
+            let metrics = rig.directory + "/state/metrics.prom"
+            let reported = await eventually(seconds: 30) { metric(metrics, #"logstream_documents_created{group="\#(group)"}"#) == 20 }
+            #expect(reported, "\((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "no metrics")")
+            #expect(metric(metrics, #"logstream_cloudwatch_events_read{purpose="tail"}"#) == 0, "the subscribed group was polled")
+
+            // Killed while batches keep coming, then started again.
+            for number in 1...5 { try await putBatch(number) }
+            daemon.signal(SIGKILL)
+            _ = await daemon.waitForExit(seconds: 10)
+            for number in 6...8 { try await putBatch(number) }
+            daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: environment)
+            let complete = try await eventually(seconds: 90, watching: daemon) { try await stored(rig, group).count >= expected }
+            let (count, distinct) = try await stored(rig, group)
+            #expect(complete && count == expected && distinct == expected, "count \(count), distinct \(distinct), expected \(expected)\n\(daemon.stderr.suffix(3000))")
+
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit(seconds: 40) == 0, "\(daemon.stderr.suffix(2000))")
+            let shards = try shardCheckpoints(rig.directory + "/state/cp.json")
+            #expect(shards.count == 2 && shards.values.allSatisfy { $0["sequence"]?.string != nil }, "\(shards)")
+            let afterStop = try await stored(rig, group).count
+            #expect(afterStop == expected)
+        }
+    }
+
+    /// A split closes the shards: each is read to its end and only then its children, and
+    /// every event from before and after the split is stored once.
+    @Test func afterASplitChildShardsAreReadOnceTheirParentsAreReadToTheirEnd() async throws {
+        try await Rig.with { rig in
+            let group = "/sub/reshard"
+            _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "cwl-split", "--shards", "1"])
+            let environment = environment(rig, groups: [group], stream: "cwl-split", state: "state")
+            try await rig.put(group: group, stampedAtSend: (0..<30).map { (EpochMillis($0), "before the split \($0)", "a") })
+            let daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: environment)
+            let before = try await eventually(seconds: 60, watching: daemon) { try await stored(rig, group).count == 30 }
+            #expect(before, "\(daemon.stderr.suffix(3000))")
+
+            let split = try await rig.helper(["split", "--endpoint", rig.cloudWatchURL, "--stream", "cwl-split"])
+            #expect(split["split"]?.array?.count == 1 && split["shards"]?.array?.count == 3, "\(split)")
+            for batch in 0..<4 {
+                try await rig.put(group: group, stampedAtSend: (0..<25).map { (EpochMillis($0), "after the split \(batch)-\($0)", "b\(batch)") })
+            }
+            let after = try await eventually(seconds: 90, watching: daemon) { try await stored(rig, group).count >= 130 }
+            let (count, distinct) = try await stored(rig, group)
+            #expect(after && count == 130 && distinct == 130, "count \(count), distinct \(distinct)\n\(daemon.stderr.suffix(3000))")
+            #expect(daemon.stderr.contains("shard read to its end"), "\(daemon.stderr.suffix(3000))")
+
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit(seconds: 40) == 0)
+            let shards = try shardCheckpoints(rig.directory + "/state/cp.json")
+            let parent = shards.filter { $0.value["finished"]?.bool == true }
+            #expect(parent.count == 1, "the split parent is recorded as read to its end: \(shards)")
+            #expect(shards.count == 3 && shards.filter { $0.value["sequence"]?.string != nil }.count >= 2, "\(shards)")
+        }
+    }
+
+    /// Two instances share the shards through leases, as they share groups; when one is
+    /// killed the other takes its shards over from the checkpoints in their leases, and every
+    /// event is stored once.
+    @Test func twoInstancesShareTheShardsAndTheSurvivorTakesOverAKilledOnesShards() async throws {
+        try await Rig.with { rig in
+            let group = "/sub/shared"
+            _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "cwl-shared", "--shards", "4"])
+            func instance(_ name: String) -> [String: String] {
+                var environment = environment(rig, groups: [group], stream: "cwl-shared", state: name)
+                environment["COORDINATION"] = "elasticsearch"
+                environment["INSTANCE_ID"] = name
+                environment["LEASE_SECS"] = "6"
+                return environment
+            }
+            var expected = 0
+            func putBatch(_ label: String) async throws {
+                try await rig.put(group: group, stampedAtSend: (0..<40).map { (EpochMillis($0), "\(label) \($0)", "s\($0 % 4)") })
+                expected += 40
+            }
+            let alpha = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: instance("alpha"))
+            let bravo = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: instance("bravo"))
+            func shardOwners() async throws -> [String: String] {
+                let answer = try await rig.elasticsearch().json("POST", "/cloudwatch-logstream-state/_search?ignore_unavailable=true", [
+                    "size": 100, "query": ["term": ["kind": "lease"]],
+                ])
+                var owners: [String: String] = [:]
+                for hit in answer["hits"]?["hits"]?.array ?? [] {
+                    guard let source = hit["_source"], let name = source["group"]?.string, name.hasPrefix("kinesis:"),
+                          (source["expires_at"]?.int64 ?? 0) > WallClock.nowMillis() else { continue }
+                    owners[name] = source["owner"]?.string ?? ""
+                }
+                return owners
+            }
+            let shared = try await eventually(seconds: 90, watching: alpha) {
+                let owners = try await shardOwners()
+                return owners.count == 4 && Set(owners.values) == ["alpha", "bravo"]
+            }
+            let ownersAtStart = try await shardOwners()
+            #expect(shared, "\(ownersAtStart)\n\(alpha.stderr.suffix(2000))")
+            try await putBatch("both running")
+            let first = try await eventually(seconds: 60) { try await stored(rig, group).count == expected }
+            #expect(first, "\(alpha.stderr.suffix(2000))\n\(bravo.stderr.suffix(2000))")
+
+            bravo.signal(SIGKILL)
+            _ = await bravo.waitForExit(seconds: 10)
+            try await putBatch("bravo killed")
+            let takenOver = try await eventually(seconds: 120, watching: alpha) {
+                let owners = try await shardOwners()
+                return owners.count == 4 && owners.values.allSatisfy { $0 == "alpha" }
+            }
+            let ownersAfter = try await shardOwners()
+            #expect(takenOver, "\(ownersAfter)\n\(alpha.stderr.suffix(3000))")
+            try await putBatch("after the takeover")
+            let complete = try await eventually(seconds: 90, watching: alpha) { try await stored(rig, group).count >= expected }
+            let (count, distinct) = try await stored(rig, group)
+            #expect(complete && count == expected && distinct == expected, "count \(count), distinct \(distinct), expected \(expected)\n\(alpha.stderr.suffix(3000))")
+            alpha.signal(SIGTERM)
+            #expect(await alpha.waitForExit(seconds: 40) == 0)
+        }
+    }
+}
