@@ -164,4 +164,37 @@ import Testing
             #expect(await alpha.waitForExit(seconds: 40) == 0)
         }
     }
+
+    /// Verification keeps comparing a subscribed group with CloudWatch: events CloudWatch
+    /// never delivered (its subscription filter was removed for a while) are found and
+    /// shipped, and the group is still not polled.
+    @Test func eventsTheSubscriptionNeverDeliveredAreFoundByVerificationAndShipped() async throws {
+        try await Rig.with { rig in
+            let group = "/sub/verified"
+            _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "cwl-verified", "--shards", "1"])
+            var environment = environment(rig, groups: [group], stream: "cwl-verified", state: "state")
+            environment["RECONCILE_INTERVAL_SECS"] = "5"
+            environment["TAIL_MIN_OVERLAP_SECS"] = "5"
+            try await rig.put(group: group, stampedAtSend: (0..<20).map { (EpochMillis($0), "delivered \($0)", "a") })
+            let daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: environment)
+            let delivered = try await eventually(seconds: 60, watching: daemon) { try await stored(rig, group).count == 20 }
+            #expect(delivered, "\(daemon.stderr.suffix(3000))")
+
+            // The filter is removed; events keep reaching CloudWatch but not the stream.
+            let logs = CloudWatchLogsClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1",
+                                            credentials: CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]),
+                                            timeoutSeconds: 10, retry: .cloudWatch(Backoff(baseMillis: 10, maxMillis: 100)), budget: RequestBudget(ratePerSecond: 100))
+            _ = try await logs.callRaw("DeleteSubscriptionFilter", ["logGroupName": .string(group), "filterName": "logstream"])
+            try await rig.put(group: group, stampedAtSend: (0..<15).map { (EpochMillis($0), "never delivered \($0)", "b") })
+            let repaired = try await eventually(seconds: 120, watching: daemon) { try await stored(rig, group).count >= 35 }
+            let (count, distinct) = try await stored(rig, group)
+            #expect(repaired && count == 35 && distinct == 35, "count \(count), distinct \(distinct)\n\(daemon.stderr.suffix(3000))")
+            let metrics = rig.directory + "/state/metrics.prom"
+            let counted = await eventually(seconds: 30) { (metric(metrics, #"logstream_reconcile_reshipped_total{group="\#(group)"}"#) ?? 0) >= 15 }
+            #expect(counted, "\((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "no metrics")")
+            #expect(metric(metrics, #"logstream_cloudwatch_events_read{purpose="tail"}"#) == 0, "the subscribed group was polled")
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit(seconds: 40) == 0)
+        }
+    }
 }

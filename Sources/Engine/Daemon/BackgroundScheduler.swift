@@ -17,6 +17,11 @@ actor BackgroundScheduler {
     let heal: Heal
     let planner: BackgroundPlanner
     let schedule: VerificationSchedule
+    /// For groups read through their subscription: no tail re-reads their newest stretch,
+    /// so history and verification reach up to TAIL_MIN_OVERLAP_SECS behind now (the margin
+    /// `KinesisConsumer` leaves for CloudWatch's delivery) instead of TAIL_MAX_OVERLAP_SECS.
+    let subscribedPlanner: BackgroundPlanner
+    let subscribedSchedule: VerificationSchedule
     let seasonal: SeasonalModels
     let retentionReader: ClusterRetention
     /// What runs now, for the reporter.
@@ -47,6 +52,9 @@ actor BackgroundScheduler {
                                     tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
         schedule = VerificationSchedule(intervalMillis: EpochMillis(settings.reconcileIntervalSecs) * 1000,
                                         tailMillis: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
+        let margin = EpochMillis(settings.tailMinOverlapSecs) * 1000
+        subscribedPlanner = BackgroundPlanner(historyMillis: planner.historyMillis, tailMillis: margin)
+        subscribedSchedule = VerificationSchedule(intervalMillis: schedule.intervalMillis, tailMillis: margin)
     }
 
     /// Until shutdown: the most urgent task, one at a time.
@@ -112,6 +120,8 @@ actor BackgroundScheduler {
             guard await context.mine(group) else { continue }
             let oldest = await oldestKept(group, now: now)
             let entry = await context.pipeline.checkpoints.group(group.rawValue)
+            let subscribed = context.subscribed(group)
+            let (schedule, planner) = subscribed ? (subscribedSchedule, subscribedPlanner) : (schedule, planner)
             if let windows = schedule.recent(entry, now: now) {
                 candidates.append(BackgroundTask(group: group, kind: .verify(windows, .recent), priority: .normal))
             }
