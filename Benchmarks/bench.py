@@ -14,7 +14,8 @@ the same run on the same machine.
   5. start-up: `logstream --version` and `logstream checkpoint show`;
   6. verification at volume; 7. end to end on the real rig (moto + osmem), for scale;
   8. the daemon behind CloudWatch's request quota at 5 and 25 requests a second, 200 groups
-     (Benchmarks/bench_quota.py).
+     (Benchmarks/bench_quota.py);
+  9. 500 groups read through a Kinesis subscription stream against the same groups polled.
 
 CPU is user + system time of the measured process alone (from wait4), never the servers'.
 Every figure is the median of its rounds.
@@ -54,8 +55,8 @@ def measured(argv, env=None, out_path=None):
             "rss_mib": usage.ru_maxrss / 1024, "stderr": err_path.read_text(errors="replace")}
 
 
-def start_standins(save=None, events=None, live_rate=0):
-    argv = [PY, str(ROOT / "Benchmarks/bench_standins.py"), "--events", str(events or EVENTS), "--parent-pid", str(os.getpid())]
+def start_standins(save=None, events=None, live_rate=0, extra=()):
+    argv = [PY, str(ROOT / "Benchmarks/bench_standins.py"), "--events", str(events or EVENTS), "--parent-pid", str(os.getpid())] + list(extra)
     if save:
         argv += ["--save-ndjson", save]
     if live_rate:
@@ -189,6 +190,59 @@ def tail_latency(groups=50, rate=2.0, seconds=40, **settings):
     if not settled:
         raise SystemExit("tail latency: no event was delivered")
     return settled[len(settled) // 2], settled[min(len(settled) - 1, int(len(settled) * 0.99))], len(settled)
+
+
+def subscription_run(mode, groups=500, rate=1.0, seconds=120, shards=4):
+    """`tail --follow` over `groups` live groups (`rate` events a second each), read through
+    the stand-in's subscription stream (`mode` "kinesis") or polled ("poll", every 5 s):
+    arrival-to-acknowledgement latency, the daemon's CPU per event stored, and FilterLogEvents
+    requests per event stored."""
+    names = ["/bench/sub/group-%03d" % i for i in range(groups)]
+    proc, info = start_standins(live_rate=rate, extra=["--kinesis-shards", str(shards), "--kinesis-groups", ",".join(names)])
+    settings = {"BACKFILL_DAYS": 0, "RECONCILE_INTERVAL_SECS": 30, "METRICS_FILE": WORK / ("metrics-%s.prom" % mode)}
+    if mode == "kinesis":
+        settings["KINESIS_STREAM"] = "bench"
+    else:
+        settings.update(POLL_INTERVAL_SECS=5, CLOUDWATCH_MAX_RPS=200)
+    env = environment(info, names, WORK / ("cp-%s-%d.json" % (mode, time.monotonic_ns())), **settings)
+    log = WORK / ("daemon-%s.log" % mode)
+    with open(log, "wb") as err:
+        daemon = subprocess.Popen([BIN, "tail", "--follow"], env=env, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        # Making 500 groups' targets takes a while against the stand-in: measured from the start.
+        deadline = time.monotonic() + 600
+        while b"daemon starting" not in log.read_bytes() and daemon.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(seconds)
+        stats = stand_in_stats(info)
+        if daemon.returncode is not None:
+            raise SystemExit("subscription bench (%s): the daemon failed:\n%s" % (mode, log.read_text(errors="replace")[-2000:]))
+        os.kill(daemon.pid, signal.SIGTERM)  # not send_signal: it would reap a daemon that already exited
+        _, status, usage = os.wait4(daemon.pid, 0)
+    finally:
+        stop(proc)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("subscription bench (%s): the daemon failed:\n%s" % (mode, log.read_text(errors="replace")[-2000:]))
+    latencies = stats["latencies_ms"]
+    stored = len(latencies)
+    if stored == 0:
+        raise SystemExit("subscription bench (%s): no event was delivered" % mode)
+    settled = sorted(latencies[len(latencies) // 5:])
+    return {"p50": settled[len(settled) // 2], "p99": settled[min(len(settled) - 1, int(len(settled) * 0.99))], "stored": stored,
+            "cpu": usage.ru_utime + usage.ru_stime, "filter_requests": stats["filter_requests"], "get_records": stats["get_records"],
+            "arrived": stats["live_events_arrived"]}
+
+
+def subscription_rows():
+    kinesis, poll = subscription_run("kinesis"), subscription_run("poll")
+    row("arrival to acknowledgement through the stream (%d of %d events arrived)" % (kinesis["stored"], kinesis["arrived"]), "p50 %.0f ms, p99 %.0f ms" % (kinesis["p50"], kinesis["p99"]),
+        verdict(kinesis["p99"] < 2000) + " (p99 < 2 s)")
+    row("  the same groups polled every 5 s (baseline, %d of %d events)" % (poll["stored"], poll["arrived"]), "p50 %.0f ms, p99 %.0f ms" % (poll["p50"], poll["p99"]))
+    through, polled = kinesis["stored"] / kinesis["cpu"], poll["stored"] / poll["cpu"]
+    row("events per CPU-second of the daemon, through the stream", "%.0f" % through,
+        verdict(through >= polled) + " (>= polling the same groups: %.0f)" % polled)
+    row("FilterLogEvents requests per event stored, through the stream (verification only)", "%.3f" % (kinesis["filter_requests"] / kinesis["stored"]),
+        "polled: %.3f (tail and verification); GetRecords %d over 4 shards" % (poll["filter_requests"] / poll["stored"], kinesis["get_records"]))
 
 
 def read_amplification():
@@ -376,6 +430,11 @@ def main():
     for rps, region in ((5, "eu-central-1"), (25, "us-east-1")):
         quota_rows(json.loads(subprocess.run([PY, str(ROOT / "Benchmarks/bench_quota.py"), BIN, str(rps), region, str(seconds)],
                                              check=True, capture_output=True, text=True).stdout))
+    print()
+    print("9. past the quota: reading through a subscription stream (stand-ins; 500 groups, an event a second each, 4 shards, 120 s,")
+    print("   RECONCILE_INTERVAL_SECS=30 so verification runs within the run — against a stand-in that stores nothing, so it reships;")
+    print("   latency leaves out the first fifth of the events)")
+    subscription_rows()
 
 
 if __name__ == "__main__":

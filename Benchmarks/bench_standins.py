@@ -10,6 +10,11 @@ First line on stdout: {"cloudwatch_url": ..., "es_url": ..., "pid": ...}.
 CloudWatch: FilterLogEvents answers pages of a fixed corpus (realistic messages, 100 B to
 8 KB), `nextToken` "<n>" for page n, for every group the same. A request that starts
 within the last hour (a tail) gets one small page of recent events instead.
+Kinesis (same endpoint, with --kinesis-shards N): the stream `bench` of N shards, filled
+as a CloudWatch Logs subscription would fill it from the live groups (--live-rate): on each
+GetRecords, every group of the shard (by a hash of its name) whose events arrived since its
+last record gets one gzipped DATA_MESSAGE record of them, with the same ids FilterLogEvents
+gives them.
 Elasticsearch: `_bulk` answers 201 for every item (the gzip body is counted, and written
 to --save-ndjson when given, so gzip can be measured on the very same bytes); every other
 request gets a plausible empty answer. GET /_bench/stats returns what was received.
@@ -29,7 +34,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "rig"))
 import seed_logs  # noqa: E402  (the rig's realistic message generators)
 
-STATS = {"bulk_requests": 0, "bulk_documents": 0, "ndjson_bytes": 0, "filter_requests": 0}
+STATS = {"bulk_requests": 0, "bulk_documents": 0, "ndjson_bytes": 0, "filter_requests": 0, "get_records": 0}
+# The subscription stream: per shard, its records; per group, the newest arrival delivered.
+KINESIS = {"shards": 0, "records": {}, "delivered": {}, "groups": set()}
+KINESIS_LOCK = threading.Lock()
 LOCK = threading.Lock()
 # Live mode (--live-rate): events arrive in every group at a steady rate, and the bulk side
 # notes, for each event id it sees first, the milliseconds since that event arrived.
@@ -42,7 +50,9 @@ def live_events(group, start, end):
     an event exists from its arrival whether or not anyone asks."""
     now = int(time.time() * 1000)
     with LOCK:
-        state = LIVE["groups"].setdefault(group, {"origin": now, "events": []})
+        # Each group's number makes its ids its own (two groups' events may arrive in the same
+        # millisecond with the same sequence number).
+        state = LIVE["groups"].setdefault(group, {"origin": now, "events": [], "number": len(LIVE["groups"])})
         interval = 1000.0 / LIVE["rate"]
         due = int((now - state["origin"]) / interval)
         while len(state["events"]) < due:
@@ -50,7 +60,7 @@ def live_events(group, start, end):
             arrival = state["origin"] + int((sequence + 1) * interval)
             state["events"].append({"logStreamName": "live", "timestamp": arrival, "ingestionTime": arrival,
                                     "message": '{"level":"INFO","message":"live event %d","group":"%s"}' % (sequence, group),
-                                    "eventId": "%013d%02d%07d" % (arrival, abs(hash(group)) % 100, sequence)})
+                                    "eventId": "%013d%03d%06d" % (arrival, state["number"] % 1000, sequence)})
         return [event for event in state["events"] if start <= event["timestamp"] <= end]
 
 
@@ -93,6 +103,50 @@ def corpus_pages(events, page_size, base_ms):
     return encoded
 
 
+def subscription_record(group, events):
+    import base64
+    payload = {"messageType": "DATA_MESSAGE", "owner": "123456789012", "logGroup": group, "logStream": "live",
+               "subscriptionFilters": ["logstream-bench"],
+               "logEvents": [{"id": e["eventId"], "timestamp": e["timestamp"], "message": e["message"]} for e in events]}
+    return base64.b64encode(gzip.compress(json.dumps(payload, separators=(",", ":")).encode(), 1)).decode()
+
+
+def kinesis_answer(operation, request):
+    shards = KINESIS["shards"]
+    if operation == "ListShards":
+        return {"Shards": [{"ShardId": "shardId-%012d" % i, "HashKeyRange": {}, "SequenceNumberRange": {"StartingSequenceNumber": "1"}}
+                           for i in range(shards)]}
+    if operation == "GetShardIterator":
+        shard = int(request["ShardId"].rsplit("-", 1)[1])
+        position = int(request.get("StartingSequenceNumber", "0")) if request.get("ShardIteratorType") == "AFTER_SEQUENCE_NUMBER" else 0
+        return {"ShardIterator": "%d:%d" % (shard, position)}
+    if operation == "GetRecords":
+        shard, position = (int(x) for x in request["ShardIterator"].split(":"))
+        now = int(time.time() * 1000)
+        with KINESIS_LOCK:
+            log = KINESIS["records"].setdefault(shard, [])
+            fill(shard, log, now)
+            records = log[position:position + int(request.get("Limit", 10000))]
+        with LOCK:
+            STATS["get_records"] += 1
+        return {"Records": records, "NextShardIterator": "%d:%d" % (shard, position + len(records)), "MillisBehindLatest": 0}
+    return {}
+
+
+def fill(shard, log, now):
+    """One record per group of `shard` whose events arrived since its last record."""
+    shards = KINESIS["shards"]
+    for group in sorted(KINESIS["groups"]):
+        if zlib.crc32(group.encode()) % shards != shard:
+            continue
+        since = KINESIS["delivered"].get(group, 0)
+        events = [e for e in live_events(group, since + 1, now) if e["timestamp"] > since]
+        if events:
+            KINESIS["delivered"][group] = events[-1]["timestamp"]
+            log.append({"SequenceNumber": str(len(log) + 1), "Data": subscription_record(group, events),
+                        "ApproximateArrivalTimestamp": now / 1000, "PartitionKey": group})
+
+
 class CloudWatch(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     pages = []
@@ -105,7 +159,9 @@ class CloudWatch(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         target = self.headers.get("X-Amz-Target", "")
         request = json.loads(body or b"{}")
-        if target.endswith("FilterLogEvents"):
+        if target.startswith("Kinesis_20131202."):
+            answer = json.dumps(kinesis_answer(target.split(".", 1)[1], request)).encode()
+        elif target.endswith("FilterLogEvents"):
             with LOCK:
                 STATS["filter_requests"] += 1
             if LIVE["rate"] and request.get("startTime", 0) > time.time() * 1000 - 3_600_000:
@@ -147,7 +203,8 @@ class Elasticsearch(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/_bench/stats":
             with LOCK:
-                return self.answer(200, dict(STATS, latencies_ms=sorted(LIVE["latencies"])))
+                arrived = sum(len(state["events"]) for state in LIVE["groups"].values())
+                return self.answer(200, dict(STATS, latencies_ms=sorted(LIVE["latencies"]), live_events_arrived=arrived))
         if path == "/_bulk":
             if self.headers.get("Content-Encoding") == "gzip":
                 body = zlib.decompress(body, 31)
@@ -164,7 +221,9 @@ class Elasticsearch(BaseHTTPRequestHandler):
             return self.answer(200, b'{"took":1,"errors":false,"items":[' + b",".join([items] * documents) + b"]}")
         if path == "/":
             return self.answer(200, {"version": {"number": "2.11.0", "distribution": "opensearch"}, "tagline": "bench stand-in"})
-        if path.startswith("/_alias/") or path.startswith("/_index_template/") and self.command == "GET":
+        # No alias, template or index exists until made (a name that existed as an index
+        # but not as an alias would be refused as taken).
+        if path.startswith("/_alias/") or path.startswith("/_index_template/") and self.command == "GET" or self.command == "HEAD":
             return self.answer(404, {"error": {"type": "resource_not_found_exception", "reason": "stand-in"}, "status": 404})
         if path.endswith("/_search") or path.endswith("/_count"):
             return self.answer(200, {"count": 0, "hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}})
@@ -182,10 +241,14 @@ def main():
     parser.add_argument("--save-ndjson", default="")
     parser.add_argument("--parent-pid", type=int, default=0)
     parser.add_argument("--live-rate", type=float, default=0, help="events per second arriving in every group (tail latency)")
+    parser.add_argument("--kinesis-shards", type=int, default=0, help="serve the stream `bench` of this many shards, filled from the live groups")
+    parser.add_argument("--kinesis-groups", default="", help="comma-separated groups the stream carries")
     parser.add_argument("--dump-pages", default="", help="write the FilterLogEvents pages to DIR/page-NNNNN.json and exit")
     args = parser.parse_args()
     base_ms = int(time.time() * 1000) - 6 * 3_600_000
     LIVE["rate"] = args.live_rate
+    KINESIS["shards"] = args.kinesis_shards
+    KINESIS["groups"] = set(filter(None, args.kinesis_groups.split(",")))
     CloudWatch.pages = corpus_pages(args.events, args.page, base_ms)
     if args.dump_pages:
         os.makedirs(args.dump_pages, exist_ok=True)

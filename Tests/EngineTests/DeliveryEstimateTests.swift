@@ -18,6 +18,17 @@ import Testing
         #expect(DeliveryEstimate.of(groups: groups, settings(poll: 15) { _ in 10 }).allSatisfy { !$0.pollShort && $0.pollSeconds == 15 })
     }
 
+    /// Groups read through their subscription are not polled: 500 of them ask nothing of the
+    /// tail's share, and verification still counts them (500 groups, 25 a second: every 900 s).
+    @Test func groupsReadThroughTheirSubscriptionAreVerifiedButNotPolled() throws {
+        let groups: [GroupKey] = ((0..<500).map { "/sub/\($0)" }).map { GroupKey($0) }
+        let estimate = try #require(DeliveryEstimate.of(groups: groups, subscribed: { _ in true }, settings(poll: 1) { _ in 25 }).first)
+        #expect(!estimate.pollShort && estimate.neededPerSecond == 0 && estimate.pollSeconds == 1 && estimate.groups == 500)
+        #expect(!estimate.verifyShort && estimate.verifySeconds == 900)
+        let polled = try #require(DeliveryEstimate.of(groups: groups, settings(poll: 1) { _ in 25 }).first)
+        #expect(polled.pollShort && polled.neededPerSecond == 500)
+    }
+
     @Test func eachAccountAndRegionHasItsOwnBudget() {
         let groups: [GroupKey] = ((0..<30).map { "/home/\($0)" } + (0..<30).map { "111122223333:eu-west-1:/app/\($0)" }).map { GroupKey($0) }
         let found = DeliveryEstimate.of(groups: groups, settings(poll: 2) { _ in 10 })

@@ -26,6 +26,28 @@ import Testing
         return Dictionary(uniqueKeysWithValues: (json["shards"]?.members ?? []).map { ($0.key, $0.value) })
     }
 
+    /// The messages of every record at or before each shard's checkpointed sequence number.
+    func coveredMessages(_ rig: Rig, stream: String, checkpoints: [String: JSONValue]) async throws -> Set<String> {
+        let kinesis = KinesisClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1",
+                                    credentials: CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]),
+                                    timeoutSeconds: 10, retry: .cloudWatch(Backoff(baseMillis: 200, maxMillis: 1_000)))
+        var covered: Set<String> = []
+        for shard in try await kinesis.shards(stream: stream) {
+            guard let upTo = checkpoints.first(where: { $0.key.hasSuffix(":" + shard.id) })?.value["sequence"]?.string else { continue }
+            var iterator = try await kinesis.iterator(stream: stream, shard: shard.id, start: .trimHorizon)
+            reading: while true {
+                let page = try await kinesis.records(stream: stream, iterator: iterator)
+                for record in page.records {
+                    guard ShardCheckpoint.later(record.sequence, upTo) == upTo else { break reading }
+                    covered.formUnion(try SubscriptionRecord.decode(record.data, arrival: nil).events.map(\.message))
+                }
+                guard !page.records.isEmpty, let next = page.next else { break }
+                iterator = next
+            }
+        }
+        return covered
+    }
+
     func stored(_ rig: Rig, _ group: String) async throws -> (count: Int, distinct: Int) {
         _ = try await rig.elasticsearch().send("POST", "/cloudwatch-*/_refresh")
         return try await rig.countAndDistinct(group: group)
@@ -36,7 +58,7 @@ import Testing
     /// and a daemon killed while events keep arriving, started again, loses and duplicates
     /// nothing.
     @Test func theDaemonShipsASubscribedGroupFromItsStreamAndAKillLosesAndDuplicatesNothing() async throws {
-        try await Rig.with { rig in
+        try await Rig.with(esProxy: true) { rig in
             let group = "/sub/daemon"
             _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "cwl-daemon", "--shards", "2"])
             let environment = environment(rig, groups: [group], stream: "cwl-daemon", state: "state")
@@ -54,8 +76,21 @@ import Testing
             #expect(reported, "\((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "no metrics")")
             #expect(metric(metrics, #"logstream_cloudwatch_events_read{purpose="tail"}"#) == 0, "the subscribed group was polled")
 
-            // Killed while batches keep coming, then started again.
+            // Killed mid-batch: the next bulk request is held by the proxy, and the daemon is killed
+            // while it waits for the answer; then started again while batches keep coming.
+            try await rig.injectElasticsearchFault(["path": "/_bulk", "count": 1, "status": 0, "delay_ms": 20_000])
             for number in 1...5 { try await putBatch(number) }
+            let held = try await eventually(seconds: 60, watching: daemon) { try await rig.firedElasticsearchFaults().values.reduce(0, +) >= 1 }
+            #expect(held, "no bulk request was held: \(daemon.stderr.suffix(2000))")
+            // While the answer is held, the checkpoint (written within a second) covers only
+            // records whose every event Elasticsearch already has.
+            try await Task.sleep(nanoseconds: 2_500_000_000)
+            let saved = try shardCheckpoints(rig.directory + "/state/cp.json")
+            _ = try await rig.elasticsearch().send("POST", "/cloudwatch-*/_refresh")
+            let storedMessages = Set(try await rig.documents(group: group).compactMap { $0["message"]?.string })
+            let covered = try await coveredMessages(rig, stream: "cwl-daemon", checkpoints: saved)
+            #expect(!covered.isEmpty && covered.isSubset(of: storedMessages),
+                    "the checkpoint covers events Elasticsearch has not acknowledged: \(covered.subtracting(storedMessages).sorted().prefix(5))")
             daemon.signal(SIGKILL)
             _ = await daemon.waitForExit(seconds: 10)
             for number in 6...8 { try await putBatch(number) }

@@ -46,20 +46,23 @@ struct DeliveryEstimate: Equatable {
         var perSecond: (String) -> Int
     }
 
-    /// One estimate per account and region, in the order of their names.
-    static func of(groups: [GroupKey], _ settings: Settings) -> [DeliveryEstimate] {
-        var bySource: [String: (region: String, count: Int)] = [:]
+    /// One estimate per account and region, in the order of their names. Groups read
+    /// through their subscription (`subscribed`) are verified but not polled.
+    static func of(groups: [GroupKey], subscribed: (GroupKey) -> Bool = { _ in false }, _ settings: Settings) -> [DeliveryEstimate] {
+        var bySource: [String: (region: String, count: Int, polled: Int)] = [:]
         for group in groups {
-            bySource[group.source ?? "", default: (group.region ?? settings.defaultRegion, 0)].count += 1
+            bySource[group.source ?? "", default: (group.region ?? settings.defaultRegion, 0, 0)].count += 1
+            if !subscribed(group) { bySource[group.source ?? ""]?.polled += 1 }
         }
         return bySource.sorted { $0.key < $1.key }.map { source, found in
             let groups = Double(found.count)
+            let polled = Double(found.polled)
             let budget = max(1, settings.perSecond(found.region))
-            let needed = groups / Double(max(1, settings.pollSeconds))
+            let needed = polled / Double(max(1, settings.pollSeconds))
             let background = Double(budget) / Double(RequestBudget.backgroundEvery)
             let tailShare = Double(budget) - background
-            let pollSeconds = max(Double(settings.pollSeconds), groups / tailShare)
-            let left = max(background, Double(budget) - groups / pollSeconds)
+            let pollSeconds = max(Double(settings.pollSeconds), polled / tailShare)
+            let left = max(background, Double(budget) - polled / pollSeconds)
             let verifySeconds = max(Double(settings.reconcileSeconds), groups / left)
             return DeliveryEstimate(source: source, groups: found.count, budgetPerSecond: budget, neededPerSecond: needed,
                                     pollSeconds: pollSeconds, verifySeconds: verifySeconds,

@@ -142,7 +142,7 @@ actor TailScheduler {
         let given = DeliveryEstimate.Settings(
             pollSeconds: settings.pollIntervalSecs, reconcileSeconds: settings.reconcileIntervalSecs, tailMaxOverlapSeconds: settings.tailMaxOverlapSecs,
             defaultRegion: settings.region ?? "", perSecond: settings.cloudWatchRate(region:))
-        delivery = DeliveryEstimate.of(groups: groups, given)
+        delivery = DeliveryEstimate.of(groups: groups, subscribed: context.subscribed, given)
         for estimate in delivery { estimate.announce(given) }
     }
 }

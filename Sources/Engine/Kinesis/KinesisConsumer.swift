@@ -178,7 +178,14 @@ actor KinesisConsumer {
                 since[group] = resumed ? last.flatMap { $0 >= end - WallClock.millisPerDay ? min($0, end) : nil } ?? end : end
             }
             guard let start = since[group], end > start else { continue }
-            try? await checkpoints.markShipped(group.rawValue, TimeRange(start: start, end: end))
+            do {
+                try await checkpoints.markShipped(group.rawValue, TimeRange(start: start, end: end))
+                // Like a good tail pass: what reached the stream by then is in Elasticsearch
+                // (the group's lag in the metrics and the watchdog's view).
+                _ = await context.roster.passSucceeded(group, started: caughtUp)
+            } catch {
+                Log.group(group).error("could not record the shipped stretch in the checkpoint file", ("error", error))
+            }
         }
     }
 }

@@ -72,17 +72,15 @@ struct ShardReader: Sendable {
                 continue
             }
             var shipped = Page(checkpoint: ShardCheckpoint(), reports: [:], millisBehindLatest: page.millisBehindLatest)
+            var admittedEvents: [(GroupKey, [LogEvent])] = []
             for (group, events) in decode(page.records) {
                 if admitted[group] == nil { admitted[group] = try await admit(group) }
-                guard admitted[group] == true else { continue }
-                let documents = builder.documents(for: events, logGroup: group, index: layout.stableName(for: group))
-                let outcome = try await sink.write(documents, priority: .critical)
-                var report = GroupReport(group: group.rawValue, index: layout.stableName(for: group))
-                report.eventsRead = events.count
-                report.outcome = outcome
+                if admitted[group] == true { admittedEvents.append((group, events)) }
+            }
+            for (group, report) in try await write(admittedEvents) {
                 shipped.reports[group] = report
-                progress.outcome = progress.outcome + outcome
-                progress.events += events.count
+                progress.outcome = progress.outcome + report.outcome
+                progress.events += report.eventsRead
             }
             shipped.checkpoint.sequence = page.records.last?.sequence
             if page.millisBehindLatest == 0 { shipped.checkpoint.caughtUpAt = requested }
@@ -99,6 +97,25 @@ struct ShardReader: Sendable {
             }
         }
         return progress
+    }
+
+    /// Writes every group's events of a page at once (the sink shares bulk requests among
+    /// them), and returns what each group's writes came to once all are acknowledged.
+    private func write(_ groups: [(GroupKey, [LogEvent])]) async throws -> [(GroupKey, GroupReport)] {
+        try await withThrowingTaskGroup(of: (GroupKey, GroupReport).self) { writes in
+            for (group, events) in groups {
+                writes.addTask { [builder, layout, sink] in
+                    let index = layout.stableName(for: group)
+                    var report = GroupReport(group: group.rawValue, index: index)
+                    report.eventsRead = events.count
+                    report.outcome = try await sink.write(builder.documents(for: events, logGroup: group, index: index), priority: .critical)
+                    return (group, report)
+                }
+            }
+            var reports: [(GroupKey, GroupReport)] = []
+            for try await report in writes { reports.append(report) }
+            return reports
+        }
     }
 
     /// A page's events by group, in the order they came; control messages left out. A
