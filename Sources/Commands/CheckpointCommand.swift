@@ -44,7 +44,7 @@ enum CheckpointCommand {
             Output.print(JSONValue.checkpointReport(snapshot, path: path).serializedString)
             return 0
         }
-        if snapshot.groups.isEmpty {
+        if snapshot.groups.isEmpty && snapshot.shardRows(now: 0).isEmpty {
             Output.print("no checkpoints in \(path)")
             return 0
         }
@@ -61,9 +61,19 @@ enum CheckpointCommand {
             let bar = HistoryBar.render(group.history(days: CheckpointState.historyDaysShown, now: now), plain: plain)
             rows.append([name, position, behind, String(group.streams.count), lag, bar, shipped.isEmpty ? "-" : shipped])
         }
-        Output.print(TextTable.render(headers: headers, rows: rows))
-        Output.print(plain ? "V shipped and verified   S shipped   s partly shipped   . not shipped"
-                           : "█ shipped and verified   ▓ shipped   ▒ partly shipped   · not shipped")
+        if !rows.isEmpty {
+            Output.print(TextTable.render(headers: headers, rows: rows))
+            Output.print(plain ? "V shipped and verified   S shipped   s partly shipped   . not shipped"
+                               : "█ shipped and verified   ▓ shipped   ▒ partly shipped   · not shipped")
+        }
+        let shards = snapshot.shardRows(now: now)
+        if !shards.isEmpty {
+            Output.print("")
+            Output.print(TextTable.render(headers: ["KINESIS SHARD", "SEQUENCE ACKNOWLEDGED", "STATE", "CAUGHT UP"], rows: shards.map { shard in
+                [shard.key, shard.sequence ?? "-", shard.finished ? "read to its end" : "reading",
+                 shard.caughtUpAt.map { "\(Self.age(now - $0)) ago" } ?? "-"]
+            }))
+        }
         return 0
     }
 

@@ -136,6 +136,8 @@ import Testing
             let parent = shards.filter { $0.value["finished"]?.bool == true }
             #expect(parent.count == 1, "the split parent is recorded as read to its end: \(shards)")
             #expect(shards.count == 3 && shards.filter { $0.value["sequence"]?.string != nil }.count >= 2, "\(shards)")
+            let show = try await ProcessRunner.run(ProjectPaths.binary, ["checkpoint", "show"], environment: environment)
+            #expect(show.status == 0 && show.stdout.contains("KINESIS SHARD") && show.stdout.contains("read to its end"), "\(show.stdout)\(show.stderr)")
         }
     }
 

@@ -19,7 +19,32 @@ extension JSONValue {
                 "streams": .object(streams),
             ])
         }
-        return ["path": .string(path), "groups": .object(groups)]
+        var report: [JSONMember] = [JSONMember("path", .string(path)), JSONMember("groups", .object(groups))]
+        if !state.shards.isEmpty {
+            report.append(JSONMember("shards", .object(state.shardRows(now: now).map { row in
+                JSONMember(row.key, ["sequence": row.sequence.map { .string($0) } ?? .null, "finished": .bool(row.finished),
+                                     "caught_up_at": row.caughtUpAt.map { .string(Timestamp.format($0)) } ?? .null])
+            })))
+        }
+        return .object(report)
+    }
+}
+
+extension CheckpointState {
+    /// One Kinesis shard's checkpoint, as `checkpoint show` prints it.
+    public struct ShardRow: Sendable {
+        public var key: String
+        public var sequence: String?
+        public var finished: Bool
+        public var caughtUpAt: EpochMillis?
+    }
+
+    /// Every shard's checkpoint, by key.
+    public func shardRows(now: EpochMillis) -> [ShardRow] {
+        shards.keys.sorted().map { key in
+            let shard = shards[key]!
+            return ShardRow(key: key, sequence: shard.sequence, finished: shard.finished, caughtUpAt: shard.caughtUpAt)
+        }
     }
 }
 

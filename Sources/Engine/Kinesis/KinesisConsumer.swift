@@ -29,6 +29,8 @@ actor KinesisConsumer {
     /// Shards whose checkpoints this process found at start: the stream was read before.
     private var resumed = false
     private var listFailing = false
+    /// A shard was read to its end: its children are looked for at once.
+    private var listNow = false
 
     /// Seconds between listings of the shards (resharding is found within this), and
     /// between reads of a shard that had nothing new.
@@ -57,7 +59,8 @@ actor KinesisConsumer {
         await withTaskGroup(of: Void.self) { readers in
             var nextList = -Double.infinity
             while !context.shutdown.isRequested {
-                if WallClock.monotonicSeconds() >= nextList {
+                if listNow || WallClock.monotonicSeconds() >= nextList {
+                    listNow = false
                     nextList = WallClock.monotonicSeconds() + Self.listSeconds
                     await list()
                 }
@@ -125,7 +128,10 @@ actor KinesisConsumer {
                                               help: "How far behind the newest record of its shard the subscription reader is")
                 }
             }
-            if progress.closed { Log.shard(key).info("shard read to its end; its children are next", ("events", progress.events)) }
+            if progress.closed {
+                Log.shard(key).info("shard read to its end; its children are next", ("events", progress.events))
+                listNow = true
+            }
         } catch {
             await context.countError(stage: "kinesis")
             Log.shard(key).error("reading the shard failed; it is read again from its checkpoint", ("error", error))
