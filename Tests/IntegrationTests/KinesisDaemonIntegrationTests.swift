@@ -115,6 +115,9 @@ import Testing
             let group = "/sub/reshard"
             _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "cwl-split", "--shards", "1"])
             let environment = environment(rig, groups: [group], stream: "cwl-split", state: "state")
+            // Stricter than AWS (five reads a second per shard): one, so the reader is told to wait.
+            let kinesisLimits = ElasticsearchClient(transport: CurlTransport.shared, baseURL: rig.cloudWatchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 10)
+            try await kinesisLimits.json("POST", "/_rig/kinesis", ["reads_per_second": 1])
             try await rig.put(group: group, stampedAtSend: (0..<30).map { (EpochMillis($0), "before the split \($0)", "a") })
             let daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: environment)
             let before = try await eventually(seconds: 60, watching: daemon) { try await stored(rig, group).count == 30 }
@@ -129,6 +132,8 @@ import Testing
             let (count, distinct) = try await stored(rig, group)
             #expect(after && count == 130 && distinct == 130, "count \(count), distinct \(distinct)\n\(daemon.stderr.suffix(3000))")
             #expect(daemon.stderr.contains("shard read to its end"), "\(daemon.stderr.suffix(3000))")
+            let limits = try await kinesisLimits.json("GET", "/_rig/kinesis")
+            #expect((limits["refused"]?.double ?? 0) > 0, "the reader was never told to wait: \(limits)")
 
             daemon.signal(SIGTERM)
             #expect(await daemon.waitForExit(seconds: 40) == 0)

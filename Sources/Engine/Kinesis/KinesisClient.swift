@@ -101,8 +101,15 @@ final class KinesisClient: Sendable {
     func call(_ operation: String, _ body: JSONValue, stream: String) async throws -> JSONValue {
         try await retry.run(giveUp: { last, why, _ in
             last ?? KinesisError(operation: operation, code: "RetriesExhausted", message: why, status: 0, stream: stream)
-        }, retrying: { _, why, attempt in
-            Log.warn("kinesis call failed, retrying", ("op", operation), ("stream", stream), ("error", why), ("attempt", attempt))
+        }, retrying: { failure, why, attempt in
+            // A shard's five reads a second are shared by every consumer of the stream: being
+            // told to wait is routine, said at debug (a reader that falls behind shows in
+            // logstream_kinesis_millis_behind).
+            if failure == .busy {
+                Log.debug("kinesis asked to wait, retrying", ("op", operation), ("stream", stream), ("error", why), ("attempt", attempt))
+            } else {
+                Log.warn("kinesis call failed, retrying", ("op", operation), ("stream", stream), ("error", why), ("attempt", attempt))
+            }
         }) {
             let signing = AWSSigning(region: region, service: "kinesis", credentials: try await credentials.credentials())
             let request = HTTPRequest.awsJSON(endpoint: endpoint, target: "Kinesis_20131202.\(operation)", body: body, signing: signing, timeoutSeconds: timeoutSeconds)
