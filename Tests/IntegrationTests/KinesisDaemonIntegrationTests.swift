@@ -239,4 +239,36 @@ import Testing
             #expect(await daemon.waitForExit(seconds: 40) == 0)
         }
     }
+
+    /// KINESIS_START=latest skips what the stream held before the first start, and only that:
+    /// the children of a later split are read from their start.
+    @Test func withKinesisStartLatestAChildShardIsStillReadFromItsStart() async throws {
+        try await Rig.with { rig in
+            let group = "/sub/latest"
+            _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "cwl-latest", "--shards", "1"])
+            var environment = environment(rig, groups: [group], stream: "cwl-latest", state: "state")
+            environment["KINESIS_START"] = "latest"
+            try await rig.put(group: group, stampedAtSend: (0..<10).map { (EpochMillis($0), "before the first start \($0)", "old") })
+            let daemon = try BackgroundProcess(ProjectPaths.binary, ["tail", "--follow"], environment: environment)
+            // Reading from the end once its first read came back.
+            let reading = await eventually(seconds: 60, watching: daemon) {
+                (try? shardCheckpoints(rig.directory + "/state/cp.json"))?.values.contains { $0["caught_up_at"] != nil } ?? false
+            }
+            #expect(reading, "\(daemon.stderr.suffix(2000))")
+            try await rig.put(group: group, stampedAtSend: (0..<20).map { (EpochMillis($0), "after the start \($0)", "a") })
+            let started = try await eventually(seconds: 60, watching: daemon) { try await stored(rig, group).count >= 20 }
+            #expect(started, "\(daemon.stderr.suffix(2000))")
+
+            _ = try await rig.helper(["split", "--endpoint", rig.cloudWatchURL, "--stream", "cwl-latest"])
+            for batch in 0..<4 {
+                try await rig.put(group: group, stampedAtSend: (0..<25).map { (EpochMillis($0), "after the split \(batch)-\($0)", "b\(batch)") })
+            }
+            let complete = try await eventually(seconds: 90, watching: daemon) { try await stored(rig, group).count >= 120 }
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            let (count, distinct) = try await stored(rig, group)
+            #expect(complete && count == 120 && distinct == 120, "count \(count), distinct \(distinct) (120: all but the 10 from before the first start)\n\(daemon.stderr.suffix(3000))")
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit(seconds: 40) == 0)
+        }
+    }
 }

@@ -28,6 +28,10 @@ actor KinesisConsumer {
     private var skipped: Set<GroupKey> = []
     /// Shards whose checkpoints this process found at start: the stream was read before.
     private var resumed = false
+    /// The shards of the first listing of a stream never read before: the only ones
+    /// KINESIS_START=latest starts at the end of. A shard that appears later (a split's or
+    /// merge's child) is read from its start, or its parents' last records would be lost.
+    private var startAtEnd: Set<String>?
     private var listFailing = false
     /// A shard was read to its end: its children are looked for at once.
     private var listNow = false
@@ -52,7 +56,7 @@ actor KinesisConsumer {
         let pipeline = context.pipeline
         reader = ShardReader(kinesis: kinesis, stream: stream, region: source.region, sink: pipeline.sink, builder: pipeline.builder,
                              layout: context.layout, defaultSource: SourceIdentity(region: context.settings.region ?? source.region, account: pipeline.builder.account),
-                             admit: { [self] group in try await admit(group) })
+                             admit: { [weak self] group in try await self?.admit(group) ?? false })
         resumed = await !pipeline.checkpoints.state.shards.keys.filter { ShardKey($0)?.stream == stream }.isEmpty
         Log.info("reading the source's groups through their subscription", ("source", source.name), ("stream", stream), ("region", source.region),
                  ("from", resumed ? "checkpoints" : fromLatest ? "latest" : "trim_horizon"))
@@ -79,6 +83,7 @@ actor KinesisConsumer {
     private func list() async {
         do {
             shards = try await kinesis.shards(stream: stream)
+            if startAtEnd == nil { startAtEnd = fromLatest && !resumed ? Set(shards.map(\.id)) : [] }
             if listFailing { Log.info("subscription stream readable again", ("stream", stream)) }
             listFailing = false
         } catch {
@@ -110,7 +115,7 @@ actor KinesisConsumer {
         let shutdown = context.shutdown
         let context = context
         let saved = await checkpoints.shard(key)
-        let start: KinesisClient.Start = saved.sequence.map { .after(sequence: $0) } ?? (fromLatest ? .latest : .trimHorizon)
+        let start: KinesisClient.Start = saved.sequence.map { .after(sequence: $0) } ?? (startAtEnd?.contains(shard.id) == true ? .latest : .trimHorizon)
         let goOn: @Sendable () async -> Bool = {
             guard !shutdown.isRequested else { return false }
             return await context.holds(key.rawValue)
@@ -123,6 +128,12 @@ actor KinesisConsumer {
             }, goOn: goOn) { page in
                 try await checkpoints.advanceShard(key, to: page.checkpoint)
                 for (group, report) in page.reports { await context.roster.add(report, of: group) }
+                if !page.reports.isEmpty {
+                    let created = page.reports.values.reduce(0) { $0 + $1.outcome.created }
+                    let read = page.reports.values.reduce(0) { $0 + $1.eventsRead }
+                    Log.shard(key).info("subscription records shipped", ("groups", page.reports.count), ("read", read), ("created", created),
+                                        ("behind_ms", page.millisBehindLatest ?? -1))
+                }
                 if let behind = page.millisBehindLatest {
                     await context.metrics.set("logstream_kinesis_millis_behind", Double(behind), labels: [("stream", key.stream), ("shard", key.shard)],
                                               help: "How far behind the newest record of its shard the subscription reader is")
