@@ -73,7 +73,7 @@ public enum SettingsCatalog {
 
         SettingSpec("KINESIS_STREAM", .text, default: nil, "Read the default source's groups from this Kinesis data stream, which their CloudWatch Logs subscription filters fill (logstream subscribe), instead of polling them; verification still compares them with CloudWatch", category: "Kinesis",
                     into: \.kinesisStream),
-        SettingSpec("KINESIS_START", .choice(["trim_horizon", "latest"]), default: "trim_horizon", "Where a shard without a checkpoint is read from: trim_horizon (everything the stream still keeps) or latest (only what arrives from now on)", category: "Kinesis") { $1.kinesisFromLatest = try $0.choice() == "latest" },
+        SettingSpec("KINESIS_START", .choice(["trim_horizon", "latest"]), default: "trim_horizon", "Where the shards of a stream read for the first time start: trim_horizon (everything the stream still keeps) or latest (only what arrives from now on); shards a later split or merge makes are always read from their start", category: "Kinesis") { $1.kinesisFromLatest = try $0.choice() == "latest" },
 
         SettingSpec("COORDINATION", .choice(["file", "elasticsearch"]), default: "file", "file: this process works on every group; elasticsearch: several tail --follow processes share the groups through leases in Elasticsearch", category: "Scale-out") { $1.coordinated = try $0.choice() == "elasticsearch" },
         SettingSpec("INSTANCE_ID", .text, default: "", "Name of this instance among those sharing the groups (empty: host name and process id)", category: "Scale-out") { $1.instanceID = $0.optionalText() ?? Settings.defaultInstanceID() },

@@ -120,8 +120,9 @@ actor KinesisConsumer {
             guard !shutdown.isRequested else { return false }
             return await context.holds(key.rawValue)
         }
+        defer { stopped(shard.id) }
+        guard let reader else { return }
         do {
-            guard let reader else { return }
             let progress = try await reader.read(shard: shard.id, from: start, idle: {
                 await shutdown.wait(seconds: Self.idleSeconds)
                 return await goOn()
@@ -148,7 +149,6 @@ actor KinesisConsumer {
             Log.shard(key).error("reading the shard failed; it is read again from its checkpoint", ("error", error))
             await shutdown.wait(seconds: Self.listSeconds)
         }
-        stopped(shard.id)
     }
 
     private func stopped(_ shard: String) {
