@@ -22,14 +22,24 @@ enum ChildProcess {
     }
 
     /// `run` on a thread of its own; the calling task waits without holding a pool thread.
+    /// The result is handed over through a pthread mutex as well as the continuation: when
+    /// the command ends before the task has suspended, the continuation's fast path is an
+    /// atomic inside the uninstrumented runtime, and ThreadSanitizer reported the output
+    /// buffers (written on the helper's thread, read here) as a race (`make sanitize`, now
+    /// and then).
     static func runOffPool(shell command: String, timeoutSeconds: Double = 60, outputLimit: Int = 64 * 1024) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
+        let outcome = Locked<Swift.Result<Result, any Error>?>(nil)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let thread = Thread {
-                continuation.resume(with: Swift.Result { try run(shell: command, timeoutSeconds: timeoutSeconds, outputLimit: outputLimit) })
+                let result = Swift.Result { try run(shell: command, timeoutSeconds: timeoutSeconds, outputLimit: outputLimit) }
+                outcome.withLock { $0 = result }
+                continuation.resume()
             }
             thread.name = "logstream-child-process"
             thread.start()
         }
+        guard let result = outcome.withLock({ $0 }) else { throw Failure(description: "the command's thread ended without a result") }
+        return try result.get()
     }
 
     static func run(shell command: String, timeoutSeconds: Double = 60, outputLimit: Int = 64 * 1024) throws -> Result {
