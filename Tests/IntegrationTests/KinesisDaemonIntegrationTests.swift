@@ -28,9 +28,7 @@ import Testing
 
     /// The messages of every record at or before each shard's checkpointed sequence number.
     func coveredMessages(_ rig: Rig, stream: String, checkpoints: [String: JSONValue]) async throws -> Set<String> {
-        let kinesis = KinesisClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1",
-                                    credentials: CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]),
-                                    timeoutSeconds: 10, retry: .cloudWatch(Backoff(baseMillis: 200, maxMillis: 1_000)))
+        let kinesis = rig.kinesisClient()
         var covered: Set<String> = []
         for shard in try await kinesis.shards(stream: stream) {
             guard let upTo = checkpoints.first(where: { $0.key.hasSuffix(":" + shard.id) })?.value["sequence"]?.string else { continue }
@@ -223,9 +221,7 @@ import Testing
             #expect(delivered, "\(daemon.stderr.suffix(3000))")
 
             // The filter is removed; events keep reaching CloudWatch but not the stream.
-            let logs = CloudWatchLogsClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1",
-                                            credentials: CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]),
-                                            timeoutSeconds: 10, retry: .cloudWatch(Backoff(baseMillis: 10, maxMillis: 100)), budget: RequestBudget(ratePerSecond: 100))
+            let logs = rig.cloudWatchClient()
             _ = try await logs.callRaw("DeleteSubscriptionFilter", ["logGroupName": .string(group), "filterName": "logstream"])
             try await rig.put(group: group, stampedAtSend: (0..<15).map { (EpochMillis($0), "never delivered \($0)", "b") })
             let repaired = try await eventually(seconds: 120, watching: daemon) { try await stored(rig, group).count >= 35 }

@@ -18,9 +18,7 @@ import Testing
                     (now - 60_000 + EpochMillis(batch * 10 + index), #"batch \#(batch) event \#(index) "quoted" é {"level":"warn"}"#, "s\(batch)")
                 })
             }
-            let credentials = CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"])
-            let kinesis = KinesisClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1", credentials: credentials,
-                                        timeoutSeconds: 10, retry: .requests(Backoff(baseMillis: 10, maxMillis: 100)))
+            let kinesis = rig.kinesisClient()
             let shards = try await kinesis.shards(stream: "cwl")
             #expect(shards.count == 2)
             var delivered: [LogEvent] = []
@@ -40,8 +38,7 @@ import Testing
                 }
             }
 
-            let cloudWatch = CloudWatchLogsClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1", credentials: credentials,
-                                                  timeoutSeconds: 10, retry: .cloudWatch(Backoff(baseMillis: 10, maxMillis: 100)), budget: RequestBudget(ratePerSecond: 100))
+            let cloudWatch = rig.cloudWatchClient()
             var polled: [LogEvent] = []
             var token: String?
             repeat {
@@ -82,9 +79,7 @@ import Testing
             for batch in 0..<3 {
                 try await rig.put(group: group, events: (0..<10).map { (now - 120_000 + EpochMillis(batch * 10 + $0), "order \(batch)-\($0)", "s\(batch)") })
             }
-            let credentials = CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"])
-            let kinesis = KinesisClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1", credentials: credentials,
-                                        timeoutSeconds: 10, retry: .requests(Backoff(baseMillis: 10, maxMillis: 100)))
+            let kinesis = rig.kinesisClient()
             let client = ElasticsearchClient(transport: CurlTransport.shared, baseURL: rig.elasticsearchURL, auth: .none, tls: TLSOptions(), timeoutSeconds: 30)
             let layout = IndexLayout(prefix: "cloudwatch")
             let bootstrap = Bootstrap(client: client, layout: layout)

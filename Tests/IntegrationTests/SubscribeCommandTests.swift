@@ -10,7 +10,7 @@ import Testing
             // /subs/free has no filter, /subs/one one of someone else's, /subs/full two.
             for (group, filters) in [("/subs/free", [String]()), ("/subs/one", ["audit"]), ("/subs/full", ["audit", "siem"])] {
                 _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "others", "--filter", "placeholder"])
-                let logs = try cloudWatch(rig)
+                let logs = rig.cloudWatchClient()
                 _ = try await logs.callRaw("DeleteSubscriptionFilter", ["logGroupName": .string(group), "filterName": "placeholder"])
                 for name in filters {
                     _ = try await rig.helper(["subscribe", "--endpoint", rig.cloudWatchURL, "--group", group, "--stream", "others", "--filter", name])
@@ -47,8 +47,7 @@ import Testing
 
             // The filter delivers: an event put now is in the stream.
             try await rig.put(group: "/subs/free", events: [(WallClock.nowMillis(), "through the new filter", "s")])
-            let kinesis = KinesisClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1", credentials: credentials,
-                                        timeoutSeconds: 10, retry: .requests(Backoff(baseMillis: 10, maxMillis: 100)))
+            let kinesis = rig.kinesisClient()
             var delivered: [String] = []
             for shard in try await kinesis.shards(stream: "cwl-central") {
                 let iterator = try await kinesis.iterator(stream: "cwl-central", shard: shard.id, start: .trimHorizon)
@@ -61,14 +60,7 @@ import Testing
         }
     }
 
-    let credentials = CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"])
-
-    func cloudWatch(_ rig: Rig) throws -> CloudWatchLogsClient {
-        CloudWatchLogsClient(transport: CurlTransport.shared, endpoint: rig.cloudWatchURL, region: "us-east-1", credentials: credentials,
-                             timeoutSeconds: 10, retry: .cloudWatch(Backoff(baseMillis: 10, maxMillis: 100)), budget: RequestBudget(ratePerSecond: 100))
-    }
-
     func filters(_ rig: Rig, _ group: String) async throws -> [String] {
-        try await cloudWatch(rig).subscriptionFilters(group: group).map(\.name).sorted()
+        try await rig.cloudWatchClient().subscriptionFilters(group: group).map(\.name).sorted()
     }
 }

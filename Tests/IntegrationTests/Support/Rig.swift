@@ -186,3 +186,20 @@ extension Rig {
         return try await helper(arguments)["url"]?.string ?? ""
     }
 }
+
+extension Rig {
+    /// The rig's account as the tests sign for it.
+    var testingCredentials: CredentialChain { CredentialChain(environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]) }
+
+    /// A Kinesis client of the rig's moto, patient enough for its per-shard read limits.
+    func kinesisClient() -> KinesisClient {
+        KinesisClient(transport: CurlTransport.shared, endpoint: cloudWatchURL, region: "us-east-1", credentials: testingCredentials,
+                      timeoutSeconds: 10, retry: .cloudWatch(Backoff(baseMillis: 200, maxMillis: 1_000)))
+    }
+
+    /// A CloudWatch Logs client of the rig's moto.
+    func cloudWatchClient() -> CloudWatchLogsClient {
+        CloudWatchLogsClient(transport: CurlTransport.shared, endpoint: cloudWatchURL, region: "us-east-1", credentials: testingCredentials,
+                             timeoutSeconds: 10, retry: .cloudWatch(Backoff(baseMillis: 10, maxMillis: 100)), budget: RequestBudget(ratePerSecond: 100))
+    }
+}
