@@ -13,6 +13,7 @@ Elasticsearch-compatible engine (osmem-server), optionally behind fault-injectin
     rig.py iam --endpoint URL [--name N] [--may-assume]   a user with logs:* (and sts:AssumeRole) and its keys
     rig.py auth --endpoint URL on|off                     turn moto's SigV4 checking on or off
     rig.py metadata --dir DIR --key K --secret S [...]    start fake_metadata.py (container and instance credentials)
+    rig.py scrape --url URL [--timeout S]                 GET logstream's endpoint; /metrics parsed by prometheus-client
     rig.py put --endpoint URL --group G --file EVENTS.json  write exactly these events
                                                           ([{"timestamp": ms, "message": "...", "stream": "s"}])
 
@@ -177,6 +178,9 @@ def main():
     p_split.add_argument("--endpoint", required=True)
     p_split.add_argument("--region", default="us-east-1")
     p_split.add_argument("--stream", required=True)
+    p_scrape = sub.add_parser("scrape", help="GET logstream's HTTP endpoint; /metrics parsed by prometheus-client")
+    p_scrape.add_argument("--url", required=True)
+    p_scrape.add_argument("--timeout", type=float, default=5)
     p_meta = sub.add_parser("metadata")
     p_meta.add_argument("--dir", required=True)
     p_meta.add_argument("--parent-pid", type=int, default=0)
@@ -194,6 +198,9 @@ def main():
     elif args.command in ("subscribe", "split"):
         import kinesis_rig
         print(json.dumps(getattr(kinesis_rig, args.command)(args)))
+    elif args.command == "scrape":
+        import scrape
+        print(json.dumps(scrape.scrape(args)))
     elif args.command == "ids":
         import seed_logs
         print(json.dumps(seed_logs.ids(args)))

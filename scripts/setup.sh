@@ -33,9 +33,12 @@ fi
 
 VENV=.rig/venv
 # opensearch-py and orjson only for `make bench`'s Python peers (the typical one's bulk
-# helper, the competent one's JSON).
-PY_PACKAGES=("moto==5.2.1" "flask" "flask-cors" "osmem-server==0.1.6" "opensearch-py==3.2.0" "orjson==3.13.0")
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import moto, flask_cors, osmem_server, boto3, opensearchpy, orjson" 2>/dev/null; then
+# helper, the competent one's JSON); prometheus-client's text parser reads the daemon's
+# /metrics in the tests; kubernetes-validate checks deploy/kubernetes against the
+# Kubernetes API schemas it ships.
+PY_PACKAGES=("moto==5.2.1" "flask" "flask-cors" "osmem-server==0.1.6" "opensearch-py==3.2.0" "orjson==3.13.0"
+             "prometheus-client==0.21.1" "kubernetes-validate==1.37.0")
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import moto, flask_cors, osmem_server, boto3, opensearchpy, orjson, prometheus_client, kubernetes_validate" 2>/dev/null; then
     echo "setup: creating the test rig's Python environment in $VENV (pip)"
     # Debian's own python3 has no venv module until python3-venv is installed.
     if ! python3 -m venv "$VENV" >/dev/null 2>&1; then

@@ -92,9 +92,14 @@ public struct Engine: Sendable {
     /// (tail, background backfill and reconciliation, refresh tuning) until `shutdown` is
     /// requested. Returns the totals per group.
     public func tail(follow: Bool, shutdown: ShutdownSignal) async throws -> [GroupReport] {
+        // The endpoint answers from the start (healthy, not ready while connecting).
+        let status = follow ? try startStatusServer() : nil
+        defer { status?.server.stop() }
         let parts = try await pipeline(shutdown: follow ? shutdown : nil)
         let window = TailWindow(minOverlap: EpochMillis(settings.tailMinOverlapSecs) * 1000, maxOverlap: EpochMillis(settings.tailMaxOverlapSecs) * 1000)
-        let tail = Tail(pages: pages(parts), checkpoints: parts.checkpoints, window: window, shutdown: shutdown, presence: parts.presence)
+        let vitals = DaemonVitals()
+        let tail = Tail(pages: pages(parts), checkpoints: parts.checkpoints, window: window, shutdown: shutdown, presence: parts.presence,
+                        pageStored: { await vitals.tailProgressed() })
         if follow {
             var coordinator: Coordinator?
             if settings.coordinated {
@@ -102,7 +107,8 @@ public struct Engine: Sendable {
                 try await store.ensureIndex()
                 coordinator = Coordinator(instance: settings.instanceID, store: store, checkpoints: parts.checkpoints, leaseSeconds: settings.leaseSecs)
             }
-            let reports = await Daemon(engine: self, parts: parts, tail: tail, shutdown: shutdown, coordinator: coordinator).run()
+            let reports = await Daemon(engine: self, parts: parts, tail: tail, shutdown: shutdown, coordinator: coordinator,
+                                       vitals: vitals, status: status?.served).run()
             await Self.flush(parts.checkpoints)
             return reports
         }

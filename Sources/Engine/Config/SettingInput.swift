@@ -79,6 +79,14 @@ struct SettingInput {
         return value
     }
 
+    func optionalListenAddress() throws -> ListenAddress? {
+        guard let raw, !raw.value.isEmpty else { return nil }
+        switch ListenAddress.parse(raw.value) {
+        case .success(let address): return address
+        case .failure(let error): throw invalid(raw, error.reason)
+        }
+    }
+
     func optionalURL() throws -> String? {
         guard let raw, !raw.value.isEmpty else { return nil }
         let value = raw.value.trimmingCharacters(in: .whitespaces)

@@ -42,6 +42,8 @@ public struct Settings: Sendable {
     var documents: DocumentOptions = DocumentOptions()
     var awsEndpointURL: String?
     var metricsFile: String?
+    /// METRICS_ADDR: where `StatusServer` listens; nil: no listener.
+    var metricsAddress: ListenAddress?
     public var coordinated: Bool = false
     var instanceID: String = ""
     var leaseSecs: Int = 0

@@ -6,7 +6,8 @@
 /// - `BackgroundScheduler`: one task at a time, always the most urgent — healing, history,
 ///   verification (`VerificationSchedule`) — stepping aside for more urgent work;
 /// - `Maintenance`: refresh tuning and the stall watchdog;
-/// - `DaemonReporter`: the summary line and the metrics file;
+/// - `DaemonReporter`: the summary line, the metrics file and what the HTTP endpoint
+///   (METRICS_ADDR, `StatusServer`) serves: metrics, health and readiness (`DaemonHealth`);
 /// - a `KinesisConsumer` per source read through its subscription (KINESIS_STREAM), whose
 ///   groups the tail then leaves alone;
 /// - with COORDINATION=elasticsearch, the lease rounds here: each part works only on the
@@ -22,11 +23,12 @@ struct Daemon {
     let reporter: DaemonReporter
     let consumers: [KinesisConsumer]
 
-    init(engine: Engine, parts: Engine.Pipeline, tail: Tail, shutdown: ShutdownSignal, coordinator: Coordinator? = nil) {
+    init(engine: Engine, parts: Engine.Pipeline, tail: Tail, shutdown: ShutdownSignal, coordinator: Coordinator? = nil,
+         vitals: DaemonVitals = DaemonVitals(), status: ServedStatus? = nil) {
         let settings = engine.settings
         let context = DaemonContext(settings: settings, layout: engine.layout, pipeline: parts,
                                     roster: GroupRoster(groups: parts.groups, retryFailingAfter: Double(max(60, settings.groupDiscoveryIntervalSecs))),
-                                    metrics: Metrics(), shutdown: shutdown, coordinator: coordinator)
+                                    metrics: Metrics(), vitals: vitals, shutdown: shutdown, coordinator: coordinator)
         let gate = parts.gate ?? PriorityGate(elasticsearch: parts.sink.stress, shutdown: shutdown)
         self.context = context
         self.tail = TailScheduler(context: context, tail: tail, resolve: { [source = parts.source, account = parts.builder.account] due in
@@ -38,7 +40,7 @@ struct Daemon {
             reconciler: engine.reconciler(parts), gate: gate, heal: { control in try await healer.heal(dryRun: false, control: control) },
             seasonal: SeasonalModels(path: engine.seasonalPath), retentionReader: ClusterRetention(client: engine.elasticsearch()))
         maintenance = Maintenance(context: context, tuner: engine.refreshTuner(cluster: parts.cluster))
-        reporter = DaemonReporter(context: context, tail: self.tail, background: background, gate: gate, metricsFile: settings.metricsFile)
+        reporter = DaemonReporter(context: context, tail: self.tail, background: background, gate: gate, metricsFile: settings.metricsFile, status: status)
         consumers = parts.sources.compactMap { source in
             source.subscription.map { KinesisConsumer(context: context, source: source, kinesis: engine.kinesisClient($0, region: source.region),
                                                       fromLatest: settings.kinesisFromLatest) }
@@ -89,7 +91,9 @@ struct Daemon {
     private func coordinate(_ coordinator: Coordinator) async {
         do {
             try await coordinator.round()
+            await context.vitals.leaseRoundSucceeded(true)
         } catch {
+            await context.vitals.leaseRoundSucceeded(false)
             Log.warn("lease round failed; leases not renewed in time expire and are taken over", ("error", error))
         }
     }

@@ -9,6 +9,8 @@ struct DaemonContext: Sendable {
     let pipeline: Engine.Pipeline
     let roster: GroupRoster
     let metrics: Metrics
+    /// What /healthz and /readyz are judged on, as the parts report it.
+    let vitals: DaemonVitals
     let shutdown: ShutdownSignal
     /// With COORDINATION=elasticsearch: which groups (and shards) this instance holds leases on.
     let coordinator: Coordinator?

@@ -1,21 +1,27 @@
-/// What the daemon says about itself: a summary line a minute and, with METRICS_FILE,
-/// Prometheus metrics every 10 s (and once more at exit). It reads the other parts and
-/// changes none of them.
+/// What the daemon says about itself: a summary line a minute; with METRICS_FILE,
+/// Prometheus metrics every 10 s (and once more at exit); with METRICS_ADDR, the metrics and
+/// the verdicts on health and readiness (`DaemonHealth`) for the HTTP endpoint every 5 s.
+/// It reads the other parts and changes none of them.
 struct DaemonReporter: Sendable {
     let context: DaemonContext
     let tail: TailScheduler
     let background: BackgroundScheduler
     let gate: PriorityGate
     let metricsFile: String?
+    let status: ServedStatus?
 
     /// Until shutdown.
     func run() async {
         let shutdown = context.shutdown
         var lastSummary = WallClock.monotonicSeconds()
         var createdAtLastSummary = 0
+        var tick = 0
+        await publishStatus()
         while !shutdown.isRequested {
-            await shutdown.wait(seconds: 10)
-            await writeMetrics()
+            await shutdown.wait(seconds: 5)
+            tick += 1
+            await publishStatus()
+            if tick % 2 == 0 { await writeMetrics() }
             let now = WallClock.monotonicSeconds()
             if now - lastSummary >= 60 {
                 let created = await context.roster.totals.values.reduce(0) { $0 + $1.outcome.created }
@@ -43,7 +49,7 @@ struct DaemonReporter: Sendable {
                  ("failing_groups", await roster.failing))
     }
 
-    /// The metrics are only ever read from the file: without one, nothing is gathered.
+    /// Without a file, nothing is written (the endpoint's metrics are gathered on their own).
     func writeMetrics() async {
         guard let metricsFile else { return }
         await updateMetrics()
@@ -52,6 +58,32 @@ struct DaemonReporter: Sendable {
         } catch {
             Log.warn("could not write the metrics file", ("file", metricsFile), ("error", error))
         }
+    }
+
+    /// What the HTTP endpoint serves: the metrics and the verdicts, current.
+    private func publishStatus() async {
+        guard let status else { return }
+        await updateMetrics()
+        let verdict = DaemonHealth(pollSeconds: context.settings.pollIntervalSecs, httpTimeoutSeconds: context.settings.httpTimeoutSecs)
+            .verdict(await healthFacts())
+        await context.metrics.set("logstream_healthy", verdict.problems.isEmpty ? 1 : 0, help: "1 while /healthz answers 200")
+        await context.metrics.set("logstream_ready", verdict.notReady.isEmpty ? 1 : 0, help: "1 while /readyz answers 200")
+        status.publish(metrics: await context.metrics.render(), verdict: verdict)
+    }
+
+    private func healthFacts() async -> DaemonHealth.Facts {
+        let vitals = context.vitals
+        var tailExpected = false
+        for group in await context.roster.due() where !context.subscribed(group) {
+            if await context.mine(group) { tailExpected = true; break }
+        }
+        var stress: [String: StressTracker.Level] = [:]
+        for tracker in [context.pipeline.sink.stress] + context.pipeline.source.trackers {
+            stress[tracker.side] = await tracker.level
+        }
+        return DaemonHealth.Facts(now: await vitals.now, tailMoved: await vitals.tailMoved, tailExpected: tailExpected,
+                                  stalledSides: await vitals.stalledSides, stress: stress,
+                                  leaseRoundSeconds: await context.coordinator?.roundSeconds, leaseRoundSucceeded: await vitals.leaseRoundSucceeded)
     }
 
     private func updateMetrics() async {

@@ -54,6 +54,7 @@ struct Maintenance: Sendable {
                           ("waiting", await tracker.waiting), ("idle_s", Int(idle)), ("breaker", await tracker.breaker))
             }
         }
+        await context.vitals.watchdogFound(stalled: stalled)
         for side in stalledBefore.subtracting(stalled) {
             Log.info("requests are moving again", ("side", side))
         }

@@ -90,6 +90,7 @@ actor TailScheduler {
                 Log.group(group).debug("tail pass failed again", ("error", error))
             }
         }
+        await context.vitals.tailProgressed()
     }
 
     private func discover() async {

@@ -9,6 +9,8 @@ actor Tail {
     /// With data streams: after a restart the overlap window was shipped before, and `_id`
     /// alone may not catch it, so the first pass of each group asks what is there.
     let presence: PresenceLookup?
+    /// Called after each page is stored (the daemon's sign that the tail moves, `DaemonVitals`).
+    let pageStored: (@Sendable () async -> Void)?
     private var recent: [GroupKey: RecentEventIDs] = [:]
     /// When each group's last pass started, for the decay of measured lag.
     private var lastPass: [GroupKey: EpochMillis] = [:]
@@ -16,8 +18,10 @@ actor Tail {
     private var lastSweep: [GroupKey: EpochMillis] = [:]
     private var lastLateRead: [GroupKey: EpochMillis] = [:]
 
-    init(pages: PageLoop, checkpoints: CheckpointStore, window: TailWindow, shutdown: ShutdownSignal, presence: PresenceLookup? = nil) {
+    init(pages: PageLoop, checkpoints: CheckpointStore, window: TailWindow, shutdown: ShutdownSignal, presence: PresenceLookup? = nil,
+         pageStored: (@Sendable () async -> Void)? = nil) {
         self.presence = presence
+        self.pageStored = pageStored
         self.pages = pages
         self.checkpoints = checkpoints
         self.window = window
@@ -76,6 +80,7 @@ actor Tail {
                     if readUpTo > start { try await checkpoints.markShipped(group.rawValue, TimeRange(start: start, end: readUpTo)) }
                     finished = !page.more
                 }
+                await pageStored?()
                 // Stop between pages on shutdown: what was read so far is acknowledged and saved.
                 return shutdown.isRequested ? .stop : .goOn
             }
