@@ -25,6 +25,8 @@ let package = Package(
             path: "Sources/CIgzip",
             providers: [.apt(["libisal-dev"])]
         ),
+        // The commit a build was made from (scripts/build-info.sh writes it before `make` builds).
+        .target(name: "CBuildInfo", path: "Sources/CBuildInfo"),
         // The byte loops of JSON scanning, sixteen bytes at a time (header-only C).
         .systemLibrary(name: "CJSONScan", path: "Sources/CJSONScan"),
         // libdeflate, only for `make bench` to measure against.
@@ -35,7 +37,7 @@ let package = Package(
         ),
         .target(
             name: "Engine",
-            dependencies: ["CCurl", "CZlib", "CMalloc", "CIgzip", "CJSONScan", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["CCurl", "CBuildInfo", "CZlib", "CMalloc", "CIgzip", "CJSONScan", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(name: "Commands", dependencies: ["Engine"]),
         .executableTarget(name: "logstream", dependencies: ["Commands"]),

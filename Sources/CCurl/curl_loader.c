@@ -13,6 +13,7 @@ static struct {
     void (*easy_reset)(CURL *);
     void (*easy_cleanup)(CURL *);
     const char *(*easy_strerror)(CURLcode);
+    char *(*version)(void);
     CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
     CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
     CURLM *(*multi_init)(void);
@@ -52,6 +53,7 @@ static void load(void) {
     api.easy_reset = (void (*)(CURL *))symbol(library, "curl_easy_reset");
     api.easy_cleanup = (void (*)(CURL *))symbol(library, "curl_easy_cleanup");
     api.easy_strerror = (const char *(*)(CURLcode))symbol(library, "curl_easy_strerror");
+    api.version = (char *(*)(void))symbol(library, "curl_version");
     api.easy_setopt = (CURLcode (*)(CURL *, CURLoption, ...))symbol(library, "curl_easy_setopt");
     api.easy_getinfo = (CURLcode (*)(CURL *, CURLINFO, ...))symbol(library, "curl_easy_getinfo");
     api.multi_init = (CURLM * (*)(void)) symbol(library, "curl_multi_init");
@@ -77,6 +79,7 @@ CURL *ls_curl_easy_init(void) { return api.easy_init(); }
 void ls_curl_easy_reset(CURL *handle) { api.easy_reset(handle); }
 void ls_curl_easy_cleanup(CURL *handle) { api.easy_cleanup(handle); }
 const char *ls_curl_easy_strerror(CURLcode code) { return api.easy_strerror(code); }
+const char *ls_curl_version(void) { return api.version(); }
 CURLcode ls_easy_setopt_long(CURL *handle, CURLoption option, long value) { return api.easy_setopt(handle, option, value); }
 CURLcode ls_easy_setopt_ptr(CURL *handle, CURLoption option, const void *value) { return api.easy_setopt(handle, option, value); }
 CURLcode ls_easy_setopt_off(CURL *handle, CURLoption option, curl_off_t value) { return api.easy_setopt(handle, option, value); }

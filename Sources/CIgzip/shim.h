@@ -3,6 +3,7 @@
 #ifndef LOGSTREAM_CIGZIP_SHIM_H
 #define LOGSTREAM_CIGZIP_SHIM_H
 
+#include <isa-l.h>
 #include <isa-l/igzip_lib.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,5 +38,8 @@ static inline size_t ls_igzip_compress(const uint8_t *in, uint32_t in_len, uint8
     free(stream);
     return written;
 }
+
+// The ISA-L version logstream was built against ("2.30.0").
+static inline unsigned ls_isal_version(void) { return ISAL_VERSION; }
 
 #endif

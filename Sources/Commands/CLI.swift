@@ -21,7 +21,8 @@ public enum CLI {
             Output.print(HelpRenderer.render(path: path), terminator: "")
             return 0
         case .version:
-            Output.print("logstream \(CommandTable.version)")
+            Output.print("logstream \(CommandTable.version)" + (BuildInfo.commit.map { " (commit \($0))" } ?? ""))
+            for library in BuildInfo.libraries { Output.print("  " + library) }
             return 0
         case .run(let invocation):
             return await dispatch(invocation, environment: environment)

@@ -21,6 +21,8 @@ CURL *ls_curl_easy_init(void);
 void ls_curl_easy_reset(CURL *handle);
 void ls_curl_easy_cleanup(CURL *handle);
 const char *ls_curl_easy_strerror(CURLcode code);
+// libcurl's version line ("libcurl/7.88.1 OpenSSL/3.0.17 zlib/1.2.13 …").
+const char *ls_curl_version(void);
 CURLcode ls_easy_setopt_long(CURL *handle, CURLoption option, long value);
 CURLcode ls_easy_setopt_ptr(CURL *handle, CURLoption option, const void *value);
 CURLcode ls_easy_setopt_off(CURL *handle, CURLoption option, curl_off_t value);
