@@ -9,7 +9,7 @@ RIG_PYTHON := .rig/venv/bin/python
 # so switching targets never rebuilds from scratch.
 RELEASE_FLAGS := -c release --static-swift-stdlib
 
-.PHONY: all setup setup-tests build release test sanitize soak demo demo-stop docs bench clean
+.PHONY: all setup setup-tests build-info build release test sanitize soak demo demo-stop docs bench clean dist deb check-packaging
 
 all: build
 
@@ -21,17 +21,37 @@ setup:
 setup-tests:
 	@bash scripts/setup.sh --tests
 
-build: setup
+# The commit `logstream --version` names (written only when it changed).
+build-info:
+	@bash scripts/build-info.sh
+
+build: setup build-info
 	$(SWIFT) build
 
-release: setup
+release: setup build-info
 	$(SWIFT) build $(RELEASE_FLAGS) --product logstream
+
+# The release artifact: dist/logstream-VERSION-linux-ARCH.tar.gz and its .sha256.
+dist: release
+	@bash scripts/dist.sh
+
+# A Debian package made from that tarball: dist/logstream_VERSION_ARCH.deb.
+deb: dist
+	@bash scripts/deb.sh $$(ls -t dist/logstream-*-linux-*.tar.gz | head -1)
+
+# The tarball, the package (lintian, systemd-analyze verify, dpkg -i into a throwaway root,
+# the installed binary, man page and completion) and the Kubernetes manifests (against the
+# API schemas of each supported version); `make test` runs it.
+check-packaging: dist
+	@bash scripts/check-packaging.sh
 
 # Unit and integration tests; the integration tests start their own moto and osmem on
 # free loopback ports. The unit tests run against a debug build; the integration and
 # reliability suites drive the release binary, the one users run.
-test: setup-tests
+test: setup-tests build-info
 	$(SWIFT) build $(RELEASE_FLAGS) --product logstream
+	@bash scripts/dist.sh >/dev/null
+	@bash scripts/check-packaging.sh
 	$(SWIFT) build --build-tests
 	LOGSTREAM_BIN=$(CURDIR)/$(RELEASE_BIN) RIG_PYTHON=$(CURDIR)/$(RIG_PYTHON) $(SWIFT) test --skip-build
 
@@ -44,7 +64,7 @@ sanitize: setup-tests
 # release daemon for SOAK_MINUTES (default 20) under ingestion, random faults and kills, with
 # a backfill and a reconcile alongside; then the tally, lost and duplicated from id sets.
 SOAK_MINUTES ?= 20
-soak: setup-tests
+soak: setup-tests build-info
 	$(SWIFT) build $(RELEASE_FLAGS) --product logstream
 	$(SWIFT) build --build-tests
 	rm -f .rig/soak-tally.jsonl
@@ -68,10 +88,10 @@ docs: build
 	$(DEBUG_BIN) completions man > man/logstream.1
 
 clean:
-	rm -rf .build .rig
+	rm -rf .build .rig dist
 
 # Performance figures, each next to a baseline measured in the same run (not part of `make test`).
-bench: setup
+bench: setup build-info
 	$(SWIFT) build $(RELEASE_FLAGS) --product logstream-bench
 	$(SWIFT) build $(RELEASE_FLAGS) --product logstream
 	$(RIG_PYTHON) Benchmarks/bench.py

@@ -27,6 +27,13 @@ done
 if [ "$FOR_TESTS" = 1 ] && ! command -v chromium-headless-shell >/dev/null 2>&1; then
     need_apt+=(chromium-headless-shell)
 fi
+# lintian and systemd-analyze check the Debian package and its unit (scripts/check-packaging.sh).
+if [ "$FOR_TESTS" = 1 ] && ! command -v lintian >/dev/null 2>&1; then
+    need_apt+=(lintian)
+fi
+if [ "$FOR_TESTS" = 1 ] && ! command -v systemd-analyze >/dev/null 2>&1; then
+    need_apt+=(systemd)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt_install "${need_apt[@]}"
 fi

@@ -40,6 +40,7 @@ import Testing
         case .timeValue: return "17s"
         case .list: return "/other/a,/other/b"
         case .text, .secret: return "otherword"
+        case .address: return "127.0.0.1:9464"
         }
     }
 

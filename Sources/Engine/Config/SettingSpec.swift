@@ -12,6 +12,8 @@ public enum SettingKind: Sendable, Equatable {
     case secret
     /// One of a few words.
     case choice([String])
+    /// Where to listen: `HOST:PORT` (`ListenAddress`).
+    case address
 
     public var valueName: String {
         switch self {
@@ -23,6 +25,7 @@ public enum SettingKind: Sendable, Equatable {
         case .path: return "PATH"
         case .timeValue: return "INTERVAL"
         case .choice: return "WORD"
+        case .address: return "HOST:PORT"
         }
     }
 }

@@ -82,7 +82,7 @@ public enum SettingsCatalog {
 
         SettingSpec("METRICS_FILE", .path, default: nil, "tail --follow writes Prometheus metrics here every 10 seconds (for node_exporter's textfile collector)", category: "Observability",
                     into: \.metricsFile),
-        SettingSpec("METRICS_ADDR", .text, default: nil, "tail --follow serves /metrics, /healthz and /readyz over HTTP on this address (HOST:PORT, such as 0.0.0.0:9464; port 0: any free port, named in the log)", category: "Observability") {
+        SettingSpec("METRICS_ADDR", .address, default: nil, "tail --follow serves /metrics, /healthz and /readyz over HTTP on this address (HOST:PORT, such as 0.0.0.0:9464; port 0: any free port, named in the log)", category: "Observability") {
             $1.metricsAddress = try $0.optionalListenAddress()
         },
 
