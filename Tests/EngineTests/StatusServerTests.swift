@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Engine
 
 /// The HTTP endpoint's own behaviour, over real loopback sockets: what it answers before
@@ -148,17 +149,6 @@ import Testing
     }
 
     static func connect(_ server: StatusServer) throws -> Int32 {
-        let port = UInt16(server.address.split(separator: ":").last!)!
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        // A sockaddr_in read as the sockaddr connect(2) takes, with its own size.
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { close(fd); throw ConfigError("connect: \(String(cString: strerror(errno)))") }
-        return fd
+        try LoopbackSocket.connect(port: Int(server.address.split(separator: ":").last!)!)
     }
 }

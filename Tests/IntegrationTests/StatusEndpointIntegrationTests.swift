@@ -1,11 +1,12 @@
 @testable import Engine
 import Foundation
 import Testing
+import TestSupport
 
 /// The daemon's HTTP endpoint (METRICS_ADDR) as Prometheus and Kubernetes use it: scraped
 /// and parsed by prometheus-client's own text parser, probed while the daemon ships, while
 /// its writes are held on purpose (not ready, still healthy), and after; probed while idle
-/// connections crowd it; never showing a secret. (A daemon whose own tasks stop is judged
+/// connections crowd it and while the process is frozen; never showing a secret. (A daemon whose own tasks stop is judged
 /// by `ServedStatus`' staleness and `DaemonHealth`'s tail rule: StatusServerTests, with a
 /// clock, since nothing outside the process can wedge its tasks.)
 @Suite(.serialized) struct StatusEndpointIntegrationTests {
@@ -58,7 +59,7 @@ import Testing
             #expect((Self.sample(families, "logstream_status_age_seconds") ?? -1) >= 0)
 
             // Idle connections crowd the endpoint: a probe still gets its answer.
-            let idle = try (0..<3 * StatusServer.maxConnections).map { _ in try Self.openIdleConnection(base) }
+            let idle = try (0..<3 * StatusServer.maxConnections).map { _ in try LoopbackSocket.connect(port: Int(base.split(separator: ":").last!)!) }
             defer { idle.forEach { close($0) } }
             #expect(try await rig.scrape(base + "/healthz")["status"]?.int == 200, "a probe behind \(idle.count) idle connections")
 
@@ -88,6 +89,14 @@ import Testing
                 #expect(try await eventually(seconds: 120, watching: daemon) { try await rig.documentCount(group: group) == written })
             }
 
+            // The whole process frozen (SIGSTOP): a probe gets no answer within its timeout,
+            // which is how Kubernetes counts a failed liveness probe; thawed, it answers again.
+            daemon.signal(SIGSTOP)
+            let frozen = try await rig.helper(["scrape", "--url", base + "/healthz", "--timeout", "2"])
+            daemon.signal(SIGCONT)
+            #expect(frozen["status"] == .null && frozen["error"]?.string != nil, "\(frozen)")
+            #expect(try await eventually(seconds: 30, watching: daemon) { try await rig.scrape(base + "/healthz")["status"]?.int == 200 })
+
             // Nothing the endpoint serves shows a secret.
             for path in ["/metrics", "/healthz", "/readyz", "/", "/debug"] {
                 let answer = try await rig.scrape(base + path)
@@ -108,7 +117,7 @@ import Testing
     @Test func anAddressInUseIsRefusedNamingTheSetting() async throws {
         try await Rig.with { rig in
             var environment = rig.environment(groups: ["/status/none"], checkpointPath: rig.directory + "/state/cp.json")
-            let taken = try Self.listen()
+            let taken = try LoopbackSocket.listen()
             defer { close(taken.fd) }
             environment["METRICS_ADDR"] = "127.0.0.1:\(taken.port)"
             let result = try await ProcessRunner.run(ProjectPaths.binary, ["tail", "--follow"], environment: environment)
@@ -139,37 +148,6 @@ import Testing
             }
         }
         return nil
-    }
-
-    /// A TCP connection to the endpoint that sends nothing.
-    static func openIdleConnection(_ base: String) throws -> Int32 {
-        let port = UInt16(base.split(separator: ":").last!)!
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        // A sockaddr_in read as the sockaddr connect(2) takes, with its own size.
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { close(fd); throw ProcessFailure(description: "connect: \(String(cString: strerror(errno)))") }
-        return fd
-    }
-
-    /// A listening socket on a free loopback port (to find the port taken).
-    static func listen() throws -> (fd: Int32, port: Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        // As above: a sockaddr_in passed where the calls take a sockaddr.
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) == 0 && Glibc.listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { close(fd); throw ProcessFailure(description: "listen: \(String(cString: strerror(errno)))") }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
 

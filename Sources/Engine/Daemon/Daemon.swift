@@ -91,9 +91,8 @@ struct Daemon {
     private func coordinate(_ coordinator: Coordinator) async {
         do {
             try await coordinator.round()
-            await context.vitals.leaseRoundSucceeded(true)
+            await context.vitals.leaseRoundSucceeded()
         } catch {
-            await context.vitals.leaseRoundSucceeded(false)
             Log.warn("lease round failed; leases not renewed in time expire and are taken over", ("error", error))
         }
     }

@@ -83,7 +83,7 @@ struct DaemonReporter: Sendable {
         }
         return DaemonHealth.Facts(now: await vitals.now, tailMoved: await vitals.tailMoved, tailExpected: tailExpected,
                                   stalledSides: await vitals.stalledSides, stress: stress,
-                                  leaseRoundSeconds: await context.coordinator?.roundSeconds, leaseRoundSucceeded: await vitals.leaseRoundSucceeded)
+                                  leaseRoundSeconds: await context.coordinator?.roundSeconds, leaseRoundSucceeded: await vitals.lastLeaseRound)
     }
 
     private func updateMetrics() async {

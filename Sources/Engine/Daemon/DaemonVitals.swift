@@ -7,7 +7,7 @@ actor DaemonVitals {
     private(set) var tailMoved: Double
     private(set) var stalledSides: Set<String> = []
     /// Monotonic seconds of the last lease round that succeeded; nil before the first.
-    private(set) var leaseRoundSucceeded: Double?
+    private(set) var lastLeaseRound: Double?
 
     init(clock: @escaping @Sendable () -> Double = WallClock.monotonicSeconds) {
         self.clock = clock
@@ -18,9 +18,7 @@ actor DaemonVitals {
 
     func watchdogFound(stalled: Set<String>) { stalledSides = stalled }
 
-    func leaseRoundSucceeded(_ succeeded: Bool) {
-        if succeeded { leaseRoundSucceeded = clock() }
-    }
+    func leaseRoundSucceeded() { lastLeaseRound = clock() }
 
     var now: Double { clock() }
 }
